@@ -1,0 +1,121 @@
+"""What the core needs from hardware and the ledger, as Protocols and plain value types.
+
+Drivers implement LockBoard and CodeReader; kiosk/ledger_client.py implements Ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, order=True)
+class LockerAddress:
+    """A locker as a technician names it: the board's bus address and the lock's number (1-based)."""
+
+    board: int
+    lock: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.board <= 31:
+            raise ValueError(f"board address {self.board} is outside 0..31")
+        if not 1 <= self.lock <= 64:
+            raise ValueError(f"lock number {self.lock} is outside 1..64")
+
+    def __str__(self) -> str:
+        return f"{self.board}:{self.lock}"
+
+    @classmethod
+    def parse(cls, text: str) -> LockerAddress:
+        """Read `BOARD:LOCK`, e.g. `0:3`."""
+        board, sep, lock = text.partition(":")
+        if not sep or not board.strip().isdigit() or not lock.strip().isdigit():
+            raise ValueError(f"{text!r} is not BOARD:LOCK (for example 0:3)")
+        return cls(int(board), int(lock))
+
+
+@dataclass(frozen=True)
+class LockState:
+    """What one lock's sensors say: the hook (lock/door open) and the infrared item sensor."""
+
+    hook_open: bool
+    item_present: bool
+
+
+class LockBoard(Protocol):
+    """A cabinet's lock boards, seen as one device."""
+
+    def unlock(self, locker: LockerAddress) -> LockState | None:
+        """Pulse one lock once. Returns the state the board reported with its answer, if any.
+
+        Raises LockBoardError when the board did not accept the command. Never retries the pulse.
+        """
+        ...
+
+    def read(self, locker: LockerAddress) -> LockState:
+        """Read one lock's hook and item bits now. Raises LockBoardError when it cannot."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class CodeReader(Protocol):
+    """A QR scanner: delivers each decoded code as text to one callback, on its own thread."""
+
+    def start(self, on_code: Callable[[str], None]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class MemberSession:
+    """A ledger session opened by a member code."""
+
+    session: str
+    member: Member
+    balance: int
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    sku: str
+    name_zh: str
+    name_en: str
+    price: int
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold: str
+    state: str
+    balance: int | None = None
+    expires_at: str | None = None
+
+
+class Ledger(Protocol):
+    """The ledger's v1 HTTP contract as the core uses it. Errors raise LedgerError subclasses."""
+
+    def open_session(self, code: str, pin: str | None = None) -> MemberSession: ...
+
+    def end_session(self, session: str) -> None: ...
+
+    def catalog(self) -> list[CatalogItem]: ...
+
+    def hold(self, session: str, sku: str, locker: str, price: int, key: str) -> Hold: ...
+
+    def capture(self, hold: str, key: str) -> Hold: ...
+
+    def void(self, hold: str, reason: str, key: str) -> Hold: ...
+
+    def get_hold(self, hold: str) -> Hold: ...
+
+    def health(self) -> bool: ...
