@@ -12,7 +12,7 @@ from typing import Protocol
 
 @dataclass(frozen=True, order=True)
 class LockerAddress:
-    """A locker as a technician names it: the board's bus address and the lock's number (1-based)."""
+    """A locker as a technician names it: board bus address and lock number (from 1)."""
 
     board: int
     lock: int

@@ -20,6 +20,26 @@ class SessionState(enum.Enum):
     OUT_OF_SERVICE = "out_of_service"
 
 
+# The ledger error codes the screens have words for; any other code is shown as "error.unknown".
+KNOWN_ERRORS = frozenset(
+    {
+        "invalid_code",
+        "code_used",
+        "pin_required",
+        "locked_out",
+        "insufficient_funds",
+        "price_changed",
+        "ledger_unreachable",
+        "unlock_failed",
+    }
+)
+
+
+def error_key(code: str) -> str:
+    """The translation key for a ledger or kiosk error code."""
+    return f"error.{code}" if code in KNOWN_ERRORS else "error.unknown"
+
+
 class VendStep(enum.Enum):
     """The vend transaction's journal states (DESIGN.md, "The vend transaction")."""
 
@@ -63,7 +83,7 @@ class VendView:
 
 @dataclass(frozen=True)
 class ResultView:
-    """How the visit ended. `message` is a translation key, e.g. "result.taken" or "result.no_coins_taken"."""
+    """How the visit ended. `message` is a translation key, e.g. "result.no_coins_taken"."""
 
     ok: bool
     message: str
@@ -79,12 +99,14 @@ class KioskView:
     vend: VendView | None = None
     result: ResultView | None = None
     busy: bool = False
-    notice: str | None = None  # a translation key shown on the current screen, e.g. "error.invalid_code"
+    notice: str | None = (
+        None  # a translation key shown on the current screen, e.g. "error.invalid_code"
+    )
     out_of_service: str | None = None  # a translation key naming why, e.g. "oos.ledger"
 
 
 class KioskIntents(Protocol):
-    """What a screen may ask of the kiosk. Each returns at once; the work runs on a worker thread."""
+    """What a screen may ask of the kiosk. Each returns at once; work runs on a worker thread."""
 
     def present_code(self, text: str) -> None:
         """A code was scanned (serial scanner, keyboard wedge, or the sim panel)."""

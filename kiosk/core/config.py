@@ -1,0 +1,201 @@
+"""The kiosk's configuration: one TOML file, validated at start; errors name the file and key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.errors import ConfigError
+from kiosk.core.interfaces import LockerAddress
+from kiosk.core.journal import LockerStock
+from kiosk.core.vend import VendTimings
+
+
+@dataclass(frozen=True)
+class LedgerConfig:
+    url: str
+    key: str
+    timeout: float = 5.0
+    verify_tls: bool = True
+
+
+@dataclass(frozen=True)
+class LockBoardConfig:
+    port: str
+    protocol: str = "kerong"
+    baud: int = 19200
+    locks: int = 16
+    hook_open_bit: int = 1
+    item_present_bit: int = 1
+    timeout: float = 0.3
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    port: str
+    baud: int = 9600
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    source: str
+    name: str
+    data_dir: Path
+    language: str
+    ledger: LedgerConfig
+    lockboard: LockBoardConfig
+    scanner: ScannerConfig
+    vend: VendTimings
+    lockers: tuple[LockerStock, ...] = field(default_factory=tuple)
+    font_path: str | None = None
+    large_text: bool = False
+
+    @property
+    def journal_path(self) -> Path:
+        return self.data_dir / "journal.db"
+
+
+class _Section:
+    """Reads one TOML table, remembering which keys were used so unknown keys are reported."""
+
+    def __init__(self, source: str, name: str, table: Any) -> None:
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table")
+        self.source, self.name, self.table = source, name, table
+        self.used: set[str] = set()
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        self.used.add(key)
+        where = f"{self.source}: {self.name}.{key}"
+        if key not in self.table:
+            if default is ...:
+                raise ConfigError(f"{where} is missing")
+            return default
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where} must be {kind.__name__}, not {value!r}")
+        return value
+
+    def choice(self, key: str, allowed: tuple[Any, ...], default: Any = ...) -> Any:
+        value = self.get(key, type(allowed[0]), default)
+        if value not in allowed:
+            raise ConfigError(
+                f"{self.source}: {self.name}.{key} must be one of {allowed}, not {value!r}"
+            )
+        return value
+
+    def positive(self, key: str, kind: type, default: Any = ...) -> Any:
+        value = self.get(key, kind, default)
+        if value <= 0:
+            raise ConfigError(f"{self.source}: {self.name}.{key} must be above 0, not {value!r}")
+        return value
+
+    def done(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise ConfigError(f"{self.source}: unknown key {self.name}.{unknown[0]}")
+
+
+def load_config(path: str | Path) -> KioskConfig:
+    source = str(path)
+    try:
+        with open(path, "rb") as f:
+            doc = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{source}: not valid TOML: {e}") from None
+    return parse_config(doc, source, base=Path(path).parent)
+
+
+def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
+    known = {"kiosk", "ledger", "lockboard", "scanner", "vend", "locker"}
+    for key in doc:
+        if key not in known:
+            raise ConfigError(f"{source}: unknown section [{key}]")
+    k = _Section(source, "kiosk", doc.get("kiosk", {}))
+    name = k.get("name", str, "kiosk")
+    data_dir = base / k.get("data_dir", str, "data")
+    language = k.choice("language", ("zh", "en"), "zh")
+    font_path = k.get("font_path", str, None)
+    large_text = k.get("large_text", bool, False)
+    k.done()
+
+    lg = _Section(source, "ledger", doc.get("ledger", {}))
+    url = lg.get("url", str)
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{source}: ledger.url must start with http:// or https://, not {url!r}")
+    key = lg.get("key", str, None)
+    key_file = lg.get("key_file", str, None)
+    if (key is None) == (key_file is None):
+        raise ConfigError(f"{source}: give exactly one of ledger.key and ledger.key_file")
+    if key_file is not None:
+        try:
+            key = (base / key_file).read_text().strip()
+        except OSError as e:
+            raise ConfigError(f"{source}: ledger.key_file cannot be read: {e}") from None
+    ledger = LedgerConfig(
+        url.rstrip("/"),
+        str(key),
+        lg.positive("timeout", float, 5.0),
+        lg.get("verify_tls", bool, True),
+    )
+    lg.done()
+
+    lb = _Section(source, "lockboard", doc.get("lockboard", {}))
+    lockboard = LockBoardConfig(
+        port=lb.get("port", str),
+        protocol=lb.choice("protocol", ("kerong",), "kerong"),
+        baud=lb.positive("baud", int, 19200),
+        locks=lb.positive("locks", int, 16),
+        hook_open_bit=lb.choice("hook_open_bit", (1, 0), 1),
+        item_present_bit=lb.choice("item_present_bit", (1, 0), 1),
+        timeout=lb.positive("timeout", float, 0.3),
+    )
+    lb.done()
+
+    sc = _Section(source, "scanner", doc.get("scanner", {}))
+    scanner = ScannerConfig(sc.get("port", str), sc.positive("baud", int, 9600))
+    sc.done()
+
+    v = _Section(source, "vend", doc.get("vend", {}))
+    timings = VendTimings(
+        door_open_timeout=v.positive("door_open_timeout", float, 60.0),
+        door_close_timeout=v.positive("door_close_timeout", float, 120.0),
+        poll_interval=v.positive("poll_interval", float, 0.2),
+    )
+    v.done()
+
+    lockers = []
+    raw_lockers = doc.get("locker", [])
+    if not isinstance(raw_lockers, list):
+        raise ConfigError(f"{source}: locker must be an array of tables ([[locker]])")
+    for i, raw in enumerate(raw_lockers):
+        s = _Section(source, f"locker[{i}]", raw)
+        address = s.get("address", str)
+        try:
+            LockerAddress.parse(address)
+        except ValueError as e:
+            raise ConfigError(f"{source}: locker[{i}].address: {e}") from None
+        best_before = s.get("best_before", str, None)
+        lockers.append(
+            LockerStock(address, s.get("sku", str), s.get("count", int, 1), best_before, None)
+        )
+        s.done()
+    return KioskConfig(
+        source,
+        name,
+        data_dir,
+        language,
+        ledger,
+        lockboard,
+        scanner,
+        timings,
+        tuple(lockers),
+        font_path,
+        large_text,
+    )

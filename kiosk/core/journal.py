@@ -1,0 +1,263 @@
+"""The vend journal: every vend step is written here, durably, BEFORE the action it announces.
+
+SQLite in WAL mode with synchronous=FULL, so a power cut never loses a committed step.
+The journal also keeps the lockers' stock, so stock and vends change in the same file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk.core.errors import JournalError
+from kiosk.core.view import VendStep
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vends (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    session     TEXT NOT NULL,
+    member      TEXT NOT NULL,
+    sku         TEXT NOT NULL,
+    price       INTEGER NOT NULL,
+    locker      TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    hold        TEXT,
+    settlement  TEXT CHECK (settlement IN ('capture', 'void')),
+    reason      TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vend_steps (
+    vend_id INTEGER NOT NULL REFERENCES vends(id),
+    state   TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    detail  TEXT
+);
+CREATE TABLE IF NOT EXISTS lockers (
+    locker       TEXT PRIMARY KEY,
+    sku          TEXT NOT NULL,
+    count        INTEGER NOT NULL CHECK (count >= 0),
+    best_before  TEXT,
+    inspect      TEXT
+);
+"""
+
+_FINAL = (VendStep.CAPTURED.value, VendStep.VOIDED.value)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class VendRecord:
+    """One vend as the journal holds it."""
+
+    id: int
+    key: str
+    session: str
+    member: str
+    sku: str
+    price: int
+    locker: str
+    state: VendStep
+    hold: str | None
+    settlement: str | None
+    reason: str | None
+    attempts: int
+    last_error: str | None
+
+    @property
+    def capture_key(self) -> str:
+        return f"{self.key}:capture"
+
+    @property
+    def void_key(self) -> str:
+        return f"{self.key}:void"
+
+
+@dataclass(frozen=True)
+class LockerStock:
+    locker: str
+    sku: str
+    count: int
+    best_before: str | None
+    inspect: str | None
+
+
+class VendJournal:
+    """Durable record of vends and locker stock. Safe to use from several threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # --- vends -------------------------------------------------------------------------------
+
+    def begin(self, session: str, member: str, sku: str, price: int, locker: str) -> VendRecord:
+        """Record the intent to vend; the idempotency key is made here, once, for every retry."""
+        key = str(uuid.uuid4())
+        now = _now()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO vends (key, session, member, sku, price, locker, state, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, session, member, sku, price, locker, VendStep.INTENT.value, now, now),
+            )
+            vend_id = int(cur.lastrowid or 0)
+            db.execute(
+                "INSERT INTO vend_steps (vend_id, state, at) VALUES (?, ?, ?)",
+                (vend_id, VendStep.INTENT.value, now),
+            )
+        return self.get(vend_id)
+
+    def advance(
+        self, vend_id: int, step: VendStep, *, hold: str | None = None, detail: str | None = None
+    ) -> VendRecord:
+        """Move a vend to `step`. A final vend never moves again."""
+        now = _now()
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM vends WHERE id = ?", (vend_id,)).fetchone()
+            if row is None:
+                raise JournalError(f"no vend {vend_id} in the journal")
+            if row["state"] in _FINAL:
+                raise JournalError(f"vend {vend_id} is already {row['state']}")
+            db.execute(
+                "UPDATE vends SET state = ?, hold = COALESCE(?, hold), updated_at = ? WHERE id = ?",
+                (step.value, hold, now, vend_id),
+            )
+            db.execute(
+                "INSERT INTO vend_steps (vend_id, state, at, detail) VALUES (?, ?, ?, ?)",
+                (vend_id, step.value, now, detail),
+            )
+            if step is VendStep.CAPTURED:
+                db.execute(
+                    "UPDATE lockers SET count = MAX(count - 1, 0) WHERE locker ="
+                    " (SELECT locker FROM vends WHERE id = ?)",
+                    (vend_id,),
+                )
+        return self.get(vend_id)
+
+    def decide(self, vend_id: int, settlement: str, reason: str) -> VendRecord:
+        """Record that the vend must be captured or voided, before asking the ledger to."""
+        if settlement not in ("capture", "void"):
+            raise JournalError(f"settlement must be capture or void, not {settlement!r}")
+        with self._tx() as db:
+            db.execute(
+                "UPDATE vends SET settlement = ?, reason = ?, updated_at = ?"
+                " WHERE id = ? AND settlement IS NULL",
+                (settlement, reason, _now(), vend_id),
+            )
+        return self.get(vend_id)
+
+    def note_attempt(self, vend_id: int, error: str) -> None:
+        """Count a settlement attempt the ledger did not acknowledge."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE vends SET attempts = attempts + 1, last_error = ?, updated_at = ?"
+                " WHERE id = ?",
+                (error, _now(), vend_id),
+            )
+
+    def get(self, vend_id: int) -> VendRecord:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM vends WHERE id = ?", (vend_id,)).fetchone()
+        if row is None:
+            raise JournalError(f"no vend {vend_id} in the journal")
+        return _record(row)
+
+    def unfinished(self) -> list[VendRecord]:
+        """Vends neither captured nor voided, oldest first."""
+        return self._select("state NOT IN (?, ?)", _FINAL)
+
+    def pending_settlements(self) -> list[VendRecord]:
+        """Decided captures and voids the ledger has not acknowledged yet: the settlement queue."""
+        return self._select("settlement IS NOT NULL AND state NOT IN (?, ?)", _FINAL)
+
+    def all_vends(self) -> list[VendRecord]:
+        return self._select("1 = 1", ())
+
+    def steps(self, vend_id: int) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT state FROM vend_steps WHERE vend_id = ? ORDER BY rowid", (vend_id,)
+            ).fetchall()
+        return [r["state"] for r in rows]
+
+    def _select(self, where: str, args: tuple[object, ...]) -> list[VendRecord]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM vends WHERE {where} ORDER BY id", args)
+            return [_record(r) for r in rows.fetchall()]
+
+    # --- locker stock ------------------------------------------------------------------------
+
+    def seed_lockers(self, stock: list[LockerStock]) -> None:
+        """Load the configured stock the first time a locker is seen; later starts keep counts."""
+        with self._tx() as db:
+            for s in stock:
+                db.execute(
+                    "INSERT OR IGNORE INTO lockers (locker, sku, count, best_before)"
+                    " VALUES (?, ?, ?, ?)",
+                    (s.locker, s.sku, s.count, s.best_before),
+                )
+
+    def lockers(self) -> list[LockerStock]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM lockers ORDER BY locker").fetchall()
+        return [
+            LockerStock(r["locker"], r["sku"], r["count"], r["best_before"], r["inspect"])
+            for r in rows
+        ]
+
+    def flag_for_inspection(self, locker: str, why: str) -> None:
+        """Take a locker out of sale until a technician has looked at it."""
+        with self._tx() as db:
+            db.execute("UPDATE lockers SET inspect = ? WHERE locker = ?", (why, locker))
+
+
+def _record(row: sqlite3.Row) -> VendRecord:
+    return VendRecord(
+        id=row["id"],
+        key=row["key"],
+        session=row["session"],
+        member=row["member"],
+        sku=row["sku"],
+        price=row["price"],
+        locker=row["locker"],
+        state=VendStep(row["state"]),
+        hold=row["hold"],
+        settlement=row["settlement"],
+        reason=row["reason"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+    )

@@ -1,0 +1,131 @@
+"""The settlement queue: captures and voids decided in the journal, sent until the ledger says yes.
+
+A decision is written to the journal first; this sends it with the vend's derived idempotency
+key, so a retry after a lost answer never charges twice. Unacknowledged decisions stay queued
+across restarts (they live in the journal) and show in diagnostics.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from kiosk.core.errors import LedgerError, LedgerUnreachable
+from kiosk.core.interfaces import Ledger
+from kiosk.core.journal import VendJournal, VendRecord
+from kiosk.core.view import VendStep
+
+log = logging.getLogger(__name__)
+
+# Ledger answers that mean "there is nothing left to void": the hold never came to be.
+_NO_HOLD_CODES = frozenset(
+    {"insufficient_funds", "price_changed", "unknown_sku", "invalid_session", "forbidden"}
+)
+
+
+class Settler:
+    """Sends the journal's pending captures and voids to the ledger."""
+
+    def __init__(self, journal: VendJournal, ledger: Ledger) -> None:
+        self.journal = journal
+        self.ledger = ledger
+        self._lock = threading.Lock()
+
+    def settle(self, vend: VendRecord) -> VendRecord:
+        """Try once to settle one decided vend. Returns the journal record afterwards."""
+        with self._lock:
+            current = self.journal.get(vend.id)
+            if current.state.final or current.settlement is None:
+                return current
+            try:
+                if current.settlement == "capture":
+                    return self._capture(current)
+                return self._void(current)
+            except LedgerUnreachable as e:
+                self.journal.note_attempt(current.id, str(e))
+                return self.journal.get(current.id)
+
+    def settle_all(self) -> int:
+        """One pass over the queue. Returns how many vends are still unacknowledged."""
+        for vend in self.journal.pending_settlements():
+            self.settle(vend)
+        return len(self.journal.pending_settlements())
+
+    def _capture(self, vend: VendRecord) -> VendRecord:
+        if vend.hold is None:
+            # A capture is only decided after the hold was recorded; anything else is a bug.
+            raise LedgerError("no_hold", f"vend {vend.id} was decided for capture without a hold")
+        try:
+            self.ledger.capture(vend.hold, key=vend.capture_key)
+        except LedgerUnreachable:
+            raise
+        except LedgerError as e:
+            # The ledger refuses for good (e.g. the hold expired): keep it visible, never drop it.
+            log.error("ledger refused capture of vend %s: %s", vend.id, e)
+            self.journal.note_attempt(vend.id, f"refused: {e.code}")
+            return self.journal.get(vend.id)
+        return self.journal.advance(vend.id, VendStep.CAPTURED)
+
+    def _void(self, vend: VendRecord) -> VendRecord:
+        hold = vend.hold
+        if hold is None:
+            # The hold's answer was lost (or it never reached the ledger). Replaying the same
+            # request with the same key returns the stored hold if there is one.
+            try:
+                hold = self.ledger.hold(
+                    vend.session, vend.sku, vend.locker, vend.price, key=vend.key
+                ).hold
+            except LedgerUnreachable:
+                raise
+            except LedgerError as e:
+                if e.code in _NO_HOLD_CODES:
+                    return self.journal.advance(
+                        vend.id, VendStep.VOIDED, detail=f"no hold: {e.code}"
+                    )
+                raise
+        try:
+            self.ledger.void(hold, vend.reason or "not_handed_out", key=vend.void_key)
+        except LedgerUnreachable:
+            raise
+        except LedgerError as e:
+            if e.code not in ("hold_not_open", "unknown_hold"):
+                log.error("ledger refused void of vend %s: %s", vend.id, e)
+                self.journal.note_attempt(vend.id, f"refused: {e.code}")
+                return self.journal.get(vend.id)
+        return self.journal.advance(vend.id, VendStep.VOIDED, hold=hold)
+
+
+class SettlementWorker:
+    """A background thread that drains the queue, backing off while the ledger is away."""
+
+    def __init__(self, settler: Settler, first_delay: float = 1.0, max_delay: float = 60.0) -> None:
+        self.settler = settler
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="settlement", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self) -> None:
+        """Something was queued: try now rather than after the back-off."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        delay = self.first_delay
+        while not self._stop.is_set():
+            try:
+                remaining = self.settler.settle_all()
+            except Exception:  # keep the queue alive whatever one vend does; it is logged
+                log.exception("settlement pass failed")
+                remaining = 1
+            delay = self.first_delay if remaining == 0 else min(delay * 2, self.max_delay)
+            self._wake.wait(delay if remaining else self.max_delay)
+            self._wake.clear()
