@@ -58,16 +58,17 @@ class KioskConfig:
 
 
 class _Section:
-    """Reads one TOML table, remembering which keys were used so unknown keys are reported."""
+    """Reads one TOML table of known keys; an unknown key (often a typo) is an error."""
 
-    def __init__(self, source: str, name: str, table: Any) -> None:
+    def __init__(self, source: str, name: str, table: Any, keys: str) -> None:
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{name}] must be a table")
         self.source, self.name, self.table = source, name, table
-        self.used: set[str] = set()
+        unknown = sorted(set(table) - set(keys.split()))
+        if unknown:
+            raise ConfigError(f"{source}: unknown key {name}.{unknown[0]}")
 
     def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        self.used.add(key)
         where = f"{self.source}: {self.name}.{key}"
         if key not in self.table:
             if default is ...:
@@ -94,11 +95,6 @@ class _Section:
             raise ConfigError(f"{self.source}: {self.name}.{key} must be above 0, not {value!r}")
         return value
 
-    def done(self) -> None:
-        unknown = sorted(set(self.table) - self.used)
-        if unknown:
-            raise ConfigError(f"{self.source}: unknown key {self.name}.{unknown[0]}")
-
 
 def load_config(path: str | Path) -> KioskConfig:
     source = str(path)
@@ -117,15 +113,16 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     for key in doc:
         if key not in known:
             raise ConfigError(f"{source}: unknown section [{key}]")
-    k = _Section(source, "kiosk", doc.get("kiosk", {}))
+    k = _Section(
+        source, "kiosk", doc.get("kiosk", {}), "name data_dir language font_path large_text"
+    )
     name = k.get("name", str, "kiosk")
     data_dir = base / k.get("data_dir", str, "data")
     language = k.choice("language", ("zh", "en"), "zh")
     font_path = k.get("font_path", str, None)
     large_text = k.get("large_text", bool, False)
-    k.done()
 
-    lg = _Section(source, "ledger", doc.get("ledger", {}))
+    lg = _Section(source, "ledger", doc.get("ledger", {}), "url key key_file timeout verify_tls")
     url = lg.get("url", str)
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: ledger.url must start with http:// or https://, not {url!r}")
@@ -144,9 +141,13 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         lg.positive("timeout", float, 5.0),
         lg.get("verify_tls", bool, True),
     )
-    lg.done()
 
-    lb = _Section(source, "lockboard", doc.get("lockboard", {}))
+    lb = _Section(
+        source,
+        "lockboard",
+        doc.get("lockboard", {}),
+        "port protocol baud locks hook_open_bit item_present_bit timeout",
+    )
     lockboard = LockBoardConfig(
         port=lb.get("port", str),
         protocol=lb.choice("protocol", ("kerong",), "kerong"),
@@ -156,26 +157,25 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         item_present_bit=lb.choice("item_present_bit", (1, 0), 1),
         timeout=lb.positive("timeout", float, 0.3),
     )
-    lb.done()
 
-    sc = _Section(source, "scanner", doc.get("scanner", {}))
+    sc = _Section(source, "scanner", doc.get("scanner", {}), "port baud")
     scanner = ScannerConfig(sc.get("port", str), sc.positive("baud", int, 9600))
-    sc.done()
 
-    v = _Section(source, "vend", doc.get("vend", {}))
+    v = _Section(
+        source, "vend", doc.get("vend", {}), "door_open_timeout door_close_timeout poll_interval"
+    )
     timings = VendTimings(
         door_open_timeout=v.positive("door_open_timeout", float, 60.0),
         door_close_timeout=v.positive("door_close_timeout", float, 120.0),
         poll_interval=v.positive("poll_interval", float, 0.2),
     )
-    v.done()
 
     lockers = []
     raw_lockers = doc.get("locker", [])
     if not isinstance(raw_lockers, list):
         raise ConfigError(f"{source}: locker must be an array of tables ([[locker]])")
     for i, raw in enumerate(raw_lockers):
-        s = _Section(source, f"locker[{i}]", raw)
+        s = _Section(source, f"locker[{i}]", raw, "address sku count best_before")
         address = s.get("address", str)
         try:
             LockerAddress.parse(address)
@@ -185,7 +185,6 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         lockers.append(
             LockerStock(address, s.get("sku", str), s.get("count", int, 1), best_before, None)
         )
-        s.done()
     return KioskConfig(
         source,
         name,

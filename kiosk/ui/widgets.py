@@ -1,0 +1,85 @@
+"""Widgets shared by the screens: wrapped labels, big buttons, the notice line, the cabinet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Line, Rectangle
+from kivy.lang import Builder
+from kivy.metrics import dp
+from kivy.properties import ListProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.lockers import grid_shape
+
+
+class KioskLabel(Label):
+    """Text that wraps inside its box, centred, in the theme's text colour."""
+
+
+class KioskButton(ButtonBehavior, Label):
+    """A big rounded button: at least one touch target in each direction."""
+
+    bg_color = ListProperty(theme.PRIMARY)
+    pressed_color = ListProperty(theme.PRIMARY_PRESSED)
+
+
+class NoticeLine(Label):
+    """One line of status: an error notice, a 'please wait', an instruction, or nothing."""
+
+    kind = OptionProperty("none", options=["none", "plain", "error", "busy", "action", "ok"])
+
+    def show(self, text: str | None, kind: str = "plain") -> None:
+        self.text = text or ""
+        self.kind = kind if text else "none"
+
+
+class CabinetView(Widget):
+    """The cabinet drawn as a grid of locker doors; the open one is highlighted in amber."""
+
+    doors = ListProperty([])  # the number printed on each door, in cabinet order
+    open_door = StringProperty("")
+    font_size = NumericProperty(24)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, doors=self._redraw, open_door=self._redraw)
+        self.bind(font_size=self._redraw)
+
+    def _redraw(self, *_args: object) -> None:
+        self.canvas.clear()
+        if not self.doors or self.width <= 1 or self.height <= 1:
+            return
+        frame = dp(10)
+        gap = dp(6)
+        cols, rows = grid_shape(len(self.doors), self.width / self.height)
+        cell_w = (self.width - 2 * frame - (cols - 1) * gap) / cols
+        cell_h = (self.height - 2 * frame - (rows - 1) * gap) / rows
+        with self.canvas:
+            Color(*theme.CABINET_BODY)
+            Rectangle(pos=self.pos, size=self.size)
+            for i, door in enumerate(self.doors):
+                col, row = i % cols, i // cols
+                x = self.x + frame + col * (cell_w + gap)
+                y = self.top - frame - (row + 1) * cell_h - row * gap
+                is_open = door == self.open_door
+                Color(*(theme.LOCKER_OPEN if is_open else theme.LOCKER_CLOSED))
+                Rectangle(pos=(x, y), size=(cell_w, cell_h))
+                Color(*theme.TEXT)
+                Line(rectangle=(x, y, cell_w, cell_h), width=dp(4) if is_open else dp(1))
+                self._draw_number(door, x, y, cell_w, cell_h, bold=is_open)
+
+    def _draw_number(self, text: str, x: float, y: float, w: float, h: float, bold: bool) -> None:
+        size = min(self.font_size * (1.4 if bold else 1.0), h * 0.6, w * 0.5)
+        label = CoreLabel(text=text, font_size=size, bold=bold, color=theme.LOCKER_TEXT)
+        label.refresh()
+        tex = label.texture
+        Color(1, 1, 1, 1)
+        Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2))
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

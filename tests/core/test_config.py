@@ -1,0 +1,72 @@
+"""A bad config file is refused with an error that names the file and the key."""
+
+import pytest
+
+from kiosk.core.config import load_config
+from kiosk.core.errors import ConfigError
+
+GOOD = """
+[kiosk]
+name = "Street office 3"
+[ledger]
+url = "https://ledger.example:8443"
+key = "secret-key"
+[lockboard]
+port = "/dev/serial/by-id/usb-lockboard"
+[scanner]
+port = "/dev/serial/by-id/usb-scanner"
+[[locker]]
+address = "0:1"
+sku = "water"
+count = 2
+best_before = "2027-01-01"
+"""
+
+
+def write(tmp_path, text):
+    p = tmp_path / "kiosk.toml"
+    p.write_text(text)
+    return p
+
+
+def test_a_good_file_loads_with_defaults(tmp_path):
+    c = load_config(write(tmp_path, GOOD))
+    assert c.name == "Street office 3"
+    assert c.language == "zh"
+    assert c.lockboard.baud == 19200 and c.lockboard.protocol == "kerong"
+    assert c.ledger.verify_tls is True
+    assert c.lockers[0].locker == "0:1" and c.lockers[0].count == 2
+    assert c.journal_path == tmp_path / "data" / "journal.db"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('key = "secret-key"', 'kee = "secret-key"'), "ledger.kee"),
+        (("[lockboard]", "[lockboard]\nbaud = -5"), "lockboard.baud must be above 0"),
+        (("[lockboard]", '[lockboard]\nbaud = "fast"'), "lockboard.baud must be int"),
+        (("[lockboard]", '[lockboard]\nprotocol = "modbus"'), "lockboard.protocol must be one of"),
+        (('address = "0:1"', 'address = "zero"'), "locker[0].address"),
+        (('url = "https://ledger.example:8443"', 'url = "ftp://x"'), "ledger.url must start"),
+        (("[scanner]", "[scaner]"), "unknown section [scaner]"),
+        (('port = "/dev/serial/by-id/usb-scanner"', ""), "scanner.port is missing"),
+    ],
+)
+def test_a_bad_value_names_the_file_and_the_key(tmp_path, change, message):
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(path) in str(e.value)
+    assert message in str(e.value)
+
+
+def test_broken_toml_is_reported_with_the_file(tmp_path):
+    path = write(tmp_path, "[kiosk\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_the_key_may_come_from_a_file_beside_the_config(tmp_path):
+    (tmp_path / "kiosk.key").write_text("from-a-file\n")
+    c = load_config(write(tmp_path, GOOD.replace('key = "secret-key"', 'key_file = "kiosk.key"')))
+    assert c.ledger.key == "from-a-file"
