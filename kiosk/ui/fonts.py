@@ -64,7 +64,8 @@ def find_cjk_font(configured: str | None = None) -> str:
             return known
     tried.append("known paths: " + ", ".join(KNOWN_PATHS) + " (none exist)")
     raise FontNotFound(
-        "no font that can draw Chinese was found; tried " + "; ".join(tried)
+        "no font that can draw Chinese was found; tried "
+        + "; ".join(tried)
         + ". Install one (Debian: apt install fonts-wqy-microhei) or set the font path."
     )
 

@@ -79,7 +79,8 @@ class CabinetView(Widget):
         label.refresh()
         tex = label.texture
         Color(1, 1, 1, 1)
-        Rectangle(texture=tex, size=tex.size, pos=(x + (w - tex.width) / 2, y + (h - tex.height) / 2))
+        pos = (x + (w - tex.width) / 2, y + (h - tex.height) / 2)
+        Rectangle(texture=tex, size=tex.size, pos=pos)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

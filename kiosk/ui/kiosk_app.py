@@ -1,0 +1,156 @@
+"""The kiosk's Kivy App: shows the screen for each KioskView and hands taps to KioskIntents.
+
+Threads: the core publishes views from worker threads with `post()`; everything else here,
+`show()` included, runs on the Kivy main thread, which never waits on I/O (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.metrics import dp, sp
+from kivy.properties import NumericProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.core.view import KioskIntents, KioskView, SessionState
+from kiosk.ui import theme
+from kiosk.ui.fonts import register_cjk_font
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.ui.screens import SCREENS, KioskScreen, screen_for
+
+# States in which a visit is under way; returning to IDLE from one resets the language.
+_VISIT_STATES = {
+    SessionState.BROWSING,
+    SessionState.CONFIRMING,
+    SessionState.VENDING,
+    SessionState.RESULT,
+}
+
+
+class KioskApp(App):
+    """The touch UI. Construct, then `run()`; feed it views with `post()` from any thread."""
+
+    # Sizes the .kv files use; scaled with the window (see theme.BASE_WIDTH/HEIGHT).
+    font_huge = NumericProperty(theme.FONT_HUGE)
+    font_title = NumericProperty(theme.FONT_TITLE)
+    font_large = NumericProperty(theme.FONT_LARGE)
+    font_body = NumericProperty(theme.FONT_BODY)
+    font_small = NumericProperty(theme.FONT_SMALL)
+    touch_target = NumericProperty(theme.TOUCH_TARGET_DP)
+    pad = NumericProperty(theme.PADDING_DP)
+    spacing = NumericProperty(theme.SPACING_DP)
+    radius = NumericProperty(theme.RADIUS_DP)
+
+    def __init__(
+        self,
+        intents: KioskIntents,
+        language: str = DEFAULT_LANGUAGE,
+        font_path: str | None = None,
+        large_text: bool = False,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.title = "Time bank kiosk"
+        self.intents = intents
+        self.default_language = language
+        self.translator = Translator(language)
+        self.large_text = large_text
+        # Runs fc-match once, at construction, before the event loop starts.
+        self.font_path = register_cjk_font(font_path)
+        self._view = KioskView()
+        self._pending: KioskView | None = None
+        self._pending_lock = threading.Lock()
+
+    # -- Kivy ---------------------------------------------------------------------------------
+
+    def build(self) -> ScreenManager:
+        Window.clearcolor = theme.BACKGROUND
+        Window.bind(size=self._rescale)
+        self._rescale()
+        manager = ScreenManager(transition=NoTransition())
+        for name, screen_class in SCREENS.items():
+            manager.add_widget(screen_class(name=name, intents=self.intents))
+        self._render(self._view)
+        return manager
+
+    def _rescale(self, *_args: object) -> None:
+        width, height = Window.size
+        scale = min(width / theme.BASE_WIDTH, height / theme.BASE_HEIGHT)
+        scale = max(1.0, min(theme.MAX_SCALE, scale))
+        text = scale * (theme.LARGE_TEXT_FACTOR if self.large_text else 1.0)
+        self.font_huge = sp(theme.FONT_HUGE) * text
+        self.font_title = sp(theme.FONT_TITLE) * text
+        self.font_large = sp(theme.FONT_LARGE) * text
+        self.font_body = sp(theme.FONT_BODY) * text
+        self.font_small = sp(theme.FONT_SMALL) * text
+        self.touch_target = dp(theme.TOUCH_TARGET_DP) * scale
+        self.pad = dp(theme.PADDING_DP) * scale
+        self.spacing = dp(theme.SPACING_DP) * scale
+        self.radius = dp(theme.RADIUS_DP) * scale
+
+    # -- views --------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> KioskView:
+        """The latest view shown."""
+        return self._view
+
+    @property
+    def current_screen(self) -> KioskScreen | None:
+        """The screen showing now (None before `build()`)."""
+        return self.root.current_screen if self.root is not None else None
+
+    def show(self, view: KioskView) -> None:
+        """Switch to the screen for `view.state` and render `view`. Kivy main thread only."""
+        previous = self._view
+        self._view = view
+        if (
+            view.state is SessionState.IDLE
+            and previous.state in _VISIT_STATES
+            and self.translator.language != self.default_language
+        ):
+            # The next visitor starts in the kiosk's default language.
+            self.translator = Translator(self.default_language)
+        self._render(view)
+
+    def post(self, view: KioskView) -> None:
+        """Show `view` soon, on the Kivy thread. Safe from any thread; the latest view wins."""
+        with self._pending_lock:
+            scheduled = self._pending is not None
+            self._pending = view
+        if not scheduled:
+            Clock.schedule_once(self._show_pending, 0)
+
+    def _show_pending(self, _dt: float) -> None:
+        with self._pending_lock:
+            view, self._pending = self._pending, None
+        if view is not None:
+            self.show(view)
+
+    def _render(self, view: KioskView) -> None:
+        if self.root is None:
+            return  # build() renders the latest view
+        name = screen_for(view.state)
+        screen = self.root.get_screen(name)
+        screen.render(view, self.translator)  # before switching, so no stale frame shows
+        if self.root.current != name:
+            self.root.current = name
+
+    # -- language -----------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return self.translator.language
+
+    def set_language(self, language: str) -> None:
+        """Show every screen in `language` ("zh" or "en") from now on."""
+        if language != self.translator.language:
+            self.translator = Translator(language)
+            self._render(self._view)
+
+    def toggle_language(self) -> None:
+        """The language button: switch between Chinese and English."""
+        self.set_language(self.translator.other_language())

@@ -1,0 +1,69 @@
+"""Helpers to drive the UI from tests and the scripted demo: find widgets, tap, run a script.
+
+A script is a generator run on the Kivy clock (see `drive`); it yields seconds to wait, or a
+callable that returns True when the script may go on (checked every frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.widget import Widget
+
+from kiosk.ui.screens.catalog import OfferButton
+
+Step = float | Callable[[], bool]
+
+
+def find_widget(root: Widget, predicate: Callable[[Widget], bool]) -> Widget | None:
+    """The first widget under `root` (itself included) for which `predicate` is true."""
+    for widget in root.walk(restrict=True):
+        if predicate(widget):
+            return widget
+    return None
+
+
+def find_offer_button(app: App, sku: str) -> OfferButton:
+    """The catalog's button for `sku`. Raises LookupError when the catalog does not show it."""
+    catalog = app.root.get_screen("catalog")
+    button = find_widget(catalog, lambda w: isinstance(w, OfferButton) and w.sku == sku)
+    if button is None:
+        raise LookupError(f"the catalog shows no item {sku!r}")
+    return button
+
+
+def tap(widget: Widget) -> None:
+    """Touch the centre of `widget` and lift the finger, as a member would."""
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    touch.touch_up()
+
+
+def drive(script: Iterator[Step] | Generator[Step, Any, Any]) -> None:
+    """Run `script` on the Kivy clock, one step at a time, while the app runs."""
+
+    def advance(_dt: float = 0) -> None:
+        try:
+            step = next(script)
+        except StopIteration:
+            return
+        if callable(step):
+            wait_until(step)
+        else:
+            Clock.schedule_once(advance, float(step))
+
+    def wait_until(condition: Callable[[], bool]) -> None:
+        def poll(_dt: float) -> bool:
+            if condition():
+                advance()
+                return False
+            return True
+
+        Clock.schedule_interval(poll, 0)
+
+    Clock.schedule_once(advance, 0)

@@ -1,0 +1,107 @@
+"""A whole simulated site in one object: the embedded ledger with demo data, the simulated lock
+board and scanner on ptys, and a kiosk config file that points the real kiosk at them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyotp
+
+from ledger.demo import seed_demo
+from ledger.server import EmbeddedLedger
+from sim.lockboard import SimKerongBoard
+from sim.scanner import SimScanner
+from sim.world import Cabinet
+
+
+class SimulatedSite:
+    """Ledger + cabinet + scanner, started together; `config_path` is the kiosk's config."""
+
+    def __init__(self, data_dir: str | Path, pace: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.ledger = EmbeddedLedger(f"sqlite:///{self.data_dir / 'ledger.db'}")
+        self.cabinet = Cabinet.demo()
+        self.board = SimKerongBoard(self.cabinet, pace=pace)
+        self.scanner = SimScanner()
+        self.demo: dict[str, Any] = {}
+        self.config_path = self.data_dir / "kiosk.toml"
+
+    def start(self) -> SimulatedSite:
+        self.ledger.start()
+        self.demo = seed_demo(self.ledger.db_url)
+        self.board.start()
+        self.scanner.start()
+        self.config_path.write_text(self._config())
+        return self
+
+    def stop(self) -> None:
+        self.scanner.stop()
+        self.board.stop()
+        self.ledger.stop()
+
+    def __enter__(self) -> SimulatedSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- the member's side -------------------------------------------------------------------
+
+    def member(self, name_or_id: str) -> dict[str, Any]:
+        for m in self.demo["members"]:
+            if name_or_id in (m["member"], m["name"]) or m["name"].startswith(name_or_id):
+                return dict(m)
+        raise KeyError(f"no demo member {name_or_id!r}")
+
+    def phone_code(self, name_or_id: str, at: float | None = None) -> str:
+        """What the member's phone shows now: `tb1:<member>:<8-digit TOTP>`."""
+        m = self.member(name_or_id)
+        totp = pyotp.TOTP(m["secret"], digits=8, digest=hashlib.sha256, interval=30)
+        return f"tb1:{m['member']}:{totp.at(time.time() if at is None else at)}"
+
+    def present_phone(self, name_or_id: str) -> str:
+        code = self.phone_code(name_or_id)
+        self.scanner.present(code)
+        return code
+
+    # --- the kiosk's config ------------------------------------------------------------------
+
+    def _config(self) -> str:
+        soon = (date.today() + timedelta(days=5)).isoformat()
+        later = (date.today() + timedelta(days=120)).isoformat()
+        tables: list[tuple[str, dict[str, Any]]] = [
+            ("kiosk", {"name": "Simulated kiosk", "data_dir": "kiosk-data"}),
+            ("ledger", {"url": self.ledger.url, "key": self.demo["kiosk_key"], "timeout": 5.0}),
+            ("lockboard", {"port": self.board.url, "protocol": "kerong"}),
+            ("scanner", {"port": self.scanner.path}),
+            (
+                "vend",
+                {"door_open_timeout": 30.0, "door_close_timeout": 120.0, "poll_interval": 0.1},
+            ),
+        ]
+        for locker in self.cabinet.lockers():
+            tables.append(
+                (
+                    "[locker]",
+                    {
+                        "address": f"{locker.board}:{locker.lock}",
+                        "sku": locker.sku,
+                        "count": locker.items,
+                        # One item near its best-before date, so the catalog can show it.
+                        "best_before": soon if locker.sku == "noodles" else later,
+                    },
+                )
+            )
+        lines = ["# Written by the simulator for this run."]
+        for name, table in tables:
+            lines.append(f"\n[{name}]")
+            # JSON strings and numbers are valid TOML values.
+            lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in table.items()]
+        return "\n".join(lines) + "\n"
