@@ -1,0 +1,24 @@
+"""The drivers' error hierarchy. Link errors are LockBoardErrors, so the core handles one type."""
+
+from kiosk.core.errors import KioskError, LockBoardError
+
+
+class LinkError(LockBoardError):
+    """The serial link to a board failed: no answer, a corrupt answer, or the port is gone."""
+
+
+class NoAnswer(LinkError, TimeoutError):
+    """Nothing at all came back before the command timeout."""
+
+
+class CorruptReply(LinkError):
+    """Bytes came back, but no valid frame was among them before the command timeout."""
+
+
+class PortUnavailable(LinkError):
+    """The port could not be opened or failed mid-command (adapter unplugged); it is reopened
+    on the next command."""
+
+
+class ScannerUnavailable(KioskError, OSError):
+    """The scanner's port could not be opened."""
