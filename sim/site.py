@@ -13,7 +13,9 @@ from typing import Any
 
 import pyotp
 
+from ledger.db import make_engine, session_factory
 from ledger.demo import seed_demo
+from ledger.members import member_summary
 from ledger.server import EmbeddedLedger
 from sim.lockboard import SimKerongBoard
 from sim.scanner import SimScanner
@@ -70,6 +72,15 @@ class SimulatedSite:
         code = self.phone_code(name_or_id)
         self.scanner.present(code)
         return code
+
+    def balance(self, member_id: str) -> int:
+        """The member's spendable balance as the ledger's own book says (`member show`)."""
+        engine = make_engine(self.ledger.db_url)
+        try:
+            with session_factory(engine)() as s:
+                return int(member_summary(s, member_id)["balance"])
+        finally:
+            engine.dispose()
 
     # --- the kiosk's config ------------------------------------------------------------------
 

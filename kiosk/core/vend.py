@@ -150,11 +150,14 @@ class VendTransaction:
         after_hold: int | None,
         on_step: Callable[[VendStep], None],
     ) -> VendOutcome:
-        try:
-            state = self.board.read(locker)
-        except LockBoardError:
-            state = None
-        if state is not None and (state.hook_open or not state.item_present):
+        # Never pulse again: wait for the board to answer a read, and let the lock decide.
+        state = self._wait_for(locker, lambda _s: True, self.timings.door_open_timeout)
+        if state is None:
+            # Still silent: nobody can tell whether it opened. The vend stays in `unlocking`
+            # for start-up recovery to judge once the board answers; the locker is flagged.
+            self.journal.flag_for_inspection(str(locker), "board silent during unlock")
+            return VendOutcome(rec, False, "error.unlock_failed", after_hold)
+        if state.hook_open or not state.item_present:
             rec = self.journal.advance(
                 rec.id, VendStep.UNLOCKED, detail="seen open after no answer"
             )

@@ -76,6 +76,6 @@ def register_cjk_font(configured: str | None = None) -> str:
 
     path = find_cjk_font(configured)
     # Registering under the default name makes every Label use it without a font_name.
-    LabelBase.register(DEFAULT_FONT, path, path, path, path)
+    LabelBase.register(DEFAULT_FONT, path)
     log.info("using font %s for %s", path, DEFAULT_FONT)
     return path

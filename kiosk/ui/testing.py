@@ -1,7 +1,20 @@
 """Helpers to drive the UI from tests and the scripted demo: find widgets, tap, run a script.
 
 A script is a generator run on the Kivy clock (see `drive`); it yields seconds to wait, or a
-callable that returns True when the script may go on (checked every frame).
+callable that returns True when the script may go on (checked every frame). Example:
+
+    def visit(app):
+        app.post(view)
+        yield lambda: settled(app)
+        tap(find_offer_button(app, "water"))
+        yield 0.5
+        done = []
+        take_screenshot("/tmp/catalog.png", done.append)
+        yield lambda: bool(done)
+        app.stop()
+
+    drive(visit(app))
+    app.run()
 """
 
 from __future__ import annotations
@@ -34,6 +47,18 @@ def find_offer_button(app: App, sku: str) -> OfferButton:
     if button is None:
         raise LookupError(f"the catalog shows no item {sku!r}")
     return button
+
+
+def settled(app: App) -> bool:
+    """True when the app shows its latest posted view and no screen change is under way.
+
+    The ScreenManager ignores touches during a screen change (even NoTransition's frame or
+    two), so a script waits for this before tapping: `yield lambda: settled(app)`.
+    """
+    root = app.root
+    if root is None or getattr(app, "_pending", None) is not None:
+        return False
+    return not root.transition.is_active
 
 
 def tap(widget: Widget) -> None:

@@ -1,0 +1,76 @@
+"""A real rig for core tests: the ledger over loopback HTTP and the lock board on a pty."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard.profile import BoardProfile
+from kiosk.core.inventory import Inventory
+from kiosk.core.journal import LockerStock, VendJournal
+from kiosk.core.settlement import Settler
+from kiosk.core.vend import VendTimings, VendTransaction
+from kiosk.ledger_client import LedgerClient
+from sim.site import SimulatedSite
+
+FAST = VendTimings(door_open_timeout=1.5, door_close_timeout=3.0, poll_interval=0.05)
+
+
+@dataclass
+class Rig:
+    site: SimulatedSite
+    ledger: LedgerClient
+    board: KerongLockBoard
+    journal: VendJournal
+    settler: Settler
+    vends: VendTransaction
+    inventory: Inventory
+
+    def open_session(self, who: str):
+        return self.ledger.open_session(self.site.phone_code(who))
+
+    def visitor(self, locker: str, take: bool = True, close: bool = True) -> threading.Thread:
+        """A visitor who waits for the door to spring open, takes an item, closes the door."""
+        board, lock = (int(x) for x in locker.split(":"))
+        cabinet = self.site.cabinet
+
+        def act() -> None:
+            for _ in range(200):
+                if cabinet.locker(board, lock).door_open:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                return
+            threading.Event().wait(0.15)  # the kiosk sees the door open first
+            if take:
+                cabinet.take_item(board, lock)
+            if close:
+                cabinet.close_door(board, lock)
+
+        t = threading.Thread(target=act, daemon=True)
+        t.start()
+        return t
+
+
+@pytest.fixture
+def rig(tmp_path):
+    site = SimulatedSite(tmp_path / "site").start()
+    ledger = LedgerClient(site.ledger.url, site.demo["kiosk_key"], timeout=3.0)
+    board = KerongLockBoard(site.board.url, BoardProfile(command_timeout=0.2, read_retries=1))
+    journal = VendJournal(tmp_path / "journal.db")
+    journal.seed_lockers(
+        [
+            LockerStock(f"{lk.board}:{lk.lock}", lk.sku, lk.items, None, None)
+            for lk in site.cabinet.lockers()
+        ]
+    )
+    settler = Settler(journal, ledger)
+    vends = VendTransaction(journal, ledger, board, settler, FAST)
+    yield Rig(site, ledger, board, journal, settler, vends, Inventory(journal))
+    board.close()
+    ledger.close()
+    journal.close()
+    site.stop()

@@ -1,0 +1,135 @@
+"""The vend transaction against the real ledger and a simulated board on a pty."""
+
+from kiosk.core.interfaces import LockerAddress
+from kiosk.core.recovery import recover
+from kiosk.core.view import VendStep
+
+WATER = LockerAddress(0, 2)  # two bottles in the demo cabinet
+RICE = LockerAddress(0, 3)  # one bag
+
+
+def vend(rig, who, sku, price, locker, **visitor):
+    session = rig.open_session(who)
+    steps = []
+    rig.visitor(str(locker), **visitor)
+    outcome = rig.vends.run(
+        session.session,
+        session.member.id,
+        sku,
+        price,
+        locker,
+        steps.append,
+        items_in_locker=rig.site.cabinet.locker(locker.board, locker.lock).items,
+    )
+    return session, outcome, steps
+
+
+def test_a_taken_item_is_captured_once_and_the_balance_goes_down_by_its_price(rig):
+    member = rig.site.member("王阿姨")
+    session, outcome, steps = vend(rig, "王阿姨", "water", 20, WATER)
+    assert outcome.handed_out and outcome.message == "result.taken"
+    assert outcome.record.state is VendStep.CAPTURED
+    assert rig.journal.steps(outcome.record.id) == [
+        "intent",
+        "held",
+        "unlocking",
+        "unlocked",
+        "door_opened",
+        "door_closed",
+        "captured",
+    ]
+    assert steps[-1] is VendStep.DOOR_CLOSED
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+    assert outcome.balance == member["balance"] - 20
+    assert rig.site.cabinet.pulses(0, 2) == 1
+    assert [s.count for s in rig.journal.lockers() if s.locker == "0:2"] == [1]
+
+
+def test_a_jammed_lock_takes_no_coins_and_flags_the_locker(rig):
+    member = rig.site.member("王阿姨")
+    rig.site.cabinet.jam(0, 2)
+    _, outcome, _ = vend(rig, "王阿姨", "water", 20, WATER)
+    assert not outcome.handed_out and outcome.message == "result.no_coins_taken"
+    assert outcome.record.state is VendStep.VOIDED
+    assert rig.site.balance(member["member"]) == member["balance"]
+    assert rig.site.cabinet.pulses(0, 2) == 1
+    assert [s.inspect for s in rig.journal.lockers() if s.locker == "0:2"] == [
+        "door did not open after unlock"
+    ]
+    assert "0:2" not in [s.locker for s in rig.inventory.sellable()]
+
+
+def test_a_door_closed_on_the_only_item_takes_no_coins(rig):
+    member = rig.site.member("王阿姨")
+    _, outcome, _ = vend(rig, "王阿姨", "rice", 50, RICE, take=False)
+    assert not outcome.handed_out and outcome.message == "result.not_taken"
+    assert outcome.record.reason == "item_not_taken"
+    assert outcome.record.state is VendStep.VOIDED
+    assert rig.site.balance(member["member"]) == member["balance"]
+
+
+def test_too_few_coins_never_opens_the_locker(rig):
+    member = rig.site.member("李伯伯")
+    _, outcome, _ = vend(rig, "李伯伯", "water", 20, WATER)
+    assert outcome.message == "error.insufficient_funds"
+    assert outcome.record.state is VendStep.VOIDED
+    assert rig.site.cabinet.pulses(0, 2) == 0
+    assert rig.site.balance(member["member"]) == member["balance"]
+
+
+def test_a_board_silent_during_unlock_is_never_pulsed_again_and_recovery_captures(rig):
+    member = rig.site.member("王阿姨")
+    rig.site.board.silent = True  # the lock moves, the answer is lost
+    _, outcome, _ = vend(rig, "王阿姨", "water", 20, WATER, take=True, close=False)
+    assert not outcome.handed_out
+    assert outcome.record.state is VendStep.UNLOCKING  # undecided: nobody could read the lock
+    assert rig.site.balance(member["member"]) == member["balance"] - 20  # still held
+
+    rig.site.board.silent = False
+    report = recover(rig.journal, rig.board, rig.settler)
+    assert report.decided == 1 and report.undecided == ()
+    [v] = rig.journal.all_vends()
+    assert v.state is VendStep.CAPTURED and v.reason == "recovered_unlocking_open"
+    assert rig.site.cabinet.pulses(0, 2) == 1
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+
+
+def test_recovery_voids_a_vend_that_never_reached_the_lock(rig):
+    member = rig.site.member("王阿姨")
+    session = rig.open_session("王阿姨")
+    rec = rig.journal.begin(session.session, session.member.id, "water", 20, "0:2")
+    hold = rig.ledger.hold(session.session, "water", "0:2", 20, key=rec.key)
+    rig.journal.advance(rec.id, VendStep.HELD, hold=hold.hold)
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+
+    report = recover(rig.journal, rig.board, rig.settler)
+    assert report.decided == 1
+    assert rig.journal.get(rec.id).state is VendStep.VOIDED
+    assert rig.site.balance(member["member"]) == member["balance"]
+    assert rig.site.cabinet.pulses(0, 2) == 0
+
+
+def test_recovery_finds_a_hold_whose_answer_was_lost_by_its_key_and_voids_it(rig):
+    member = rig.site.member("王阿姨")
+    session = rig.open_session("王阿姨")
+    rec = rig.journal.begin(session.session, session.member.id, "water", 20, "0:2")
+    rig.ledger.hold(session.session, "water", "0:2", 20, key=rec.key)  # answer "lost"
+    report = recover(rig.journal, rig.board, rig.settler)
+    assert report.decided == 1
+    assert rig.journal.get(rec.id).state is VendStep.VOIDED
+    assert rig.site.balance(member["member"]) == member["balance"]
+
+
+def test_recovery_captures_a_vend_that_was_unlocked(rig):
+    member = rig.site.member("王阿姨")
+    session = rig.open_session("王阿姨")
+    rec = rig.journal.begin(session.session, session.member.id, "water", 20, "0:2")
+    hold = rig.ledger.hold(session.session, "water", "0:2", 20, key=rec.key)
+    for step in (VendStep.HELD, VendStep.UNLOCKING, VendStep.UNLOCKED):
+        rig.journal.advance(rec.id, step, hold=hold.hold)
+    recover(rig.journal, rig.board, rig.settler)
+    assert rig.journal.get(rec.id).state is VendStep.CAPTURED
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+    # Settling again (a restart) charges nothing more: the capture key is the same.
+    rig.settler.settle(rig.journal.get(rec.id))
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
