@@ -1,0 +1,53 @@
+"""Kiosk sessions: a member signed in at one kiosk, for a short time, by an opaque id."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from ledger.db import KioskSession, utcnow
+from ledger.errors import Forbidden, InvalidSession
+
+SESSION_TTL = timedelta(minutes=10)
+
+
+def open_session(
+    s: Session, kiosk_id: str, member_id: str, now: datetime | None = None
+) -> KioskSession:
+    now = now or utcnow()
+    session = KioskSession(
+        id=secrets.token_urlsafe(24),
+        kiosk_id=kiosk_id,
+        member_id=member_id,
+        created_at=now,
+        expires_at=now + SESSION_TTL,
+    )
+    s.add(session)
+    s.flush()
+    return session
+
+
+def live_session(
+    s: Session, session_id: str, kiosk_id: str, now: datetime | None = None
+) -> KioskSession:
+    """The session if it is open and belongs to this kiosk."""
+    now = now or utcnow()
+    session = s.get(KioskSession, session_id)
+    if session is None or session.ended_at is not None or session.expires_at <= now:
+        raise InvalidSession("the session is unknown, ended or expired; scan the code again")
+    if session.kiosk_id != kiosk_id:
+        raise Forbidden("this session was opened at another kiosk")
+    return session
+
+
+def end_session(s: Session, session_id: str, kiosk_id: str, now: datetime | None = None) -> None:
+    """End the session; ending an unknown or already ended session is harmless."""
+    session = s.get(KioskSession, session_id)
+    if session is None or session.ended_at is not None:
+        return
+    if session.kiosk_id != kiosk_id:
+        raise Forbidden("this session was opened at another kiosk")
+    session.ended_at = now or utcnow()
+    s.flush()

@@ -1,0 +1,89 @@
+"""Phone codes `tb1:<member_id>:<otp>`: RFC 6238 TOTP (HMAC-SHA256, 8 digits, 30 s step).
+
+A code is accepted within one step either side of now, and each (member, step) only once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+
+import pyotp
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ledger.db import Member, UsedTotpStep
+from ledger.errors import CodeUsed, InvalidCode
+
+DIGITS = 8
+STEP_SECONDS = 30
+WINDOW_STEPS = 1  # phone and kiosk clocks may differ by up to one step
+PHONE_PREFIX = "tb1"
+CARD_PREFIX = "tbc1"
+MEMBER_ID_PATTERN = re.compile(r"m\d{6}")
+OTP_PATTERN = re.compile(rf"\d{{{DIGITS}}}")
+
+
+def totp_for(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=DIGITS, digest=hashlib.sha256, interval=STEP_SECONDS)
+
+
+def phone_code(member_id: str, secret: str, at: float | None = None) -> str:
+    """The code a member's phone shows at time `at` (what the QR code holds)."""
+    otp = totp_for(secret).at(int(time.time() if at is None else at))
+    return f"{PHONE_PREFIX}:{member_id}:{otp}"
+
+
+def parse_phone_code(code: str) -> tuple[str, str]:
+    """(member_id, otp) of a phone code, or InvalidCode saying what is wrong with it."""
+    code = code.strip()
+    prefix = code.split(":", 1)[0]
+    if prefix == CARD_PREFIX:
+        raise InvalidCode("cards are not supported yet")
+    if prefix != PHONE_PREFIX:
+        raise InvalidCode(f"not a member code: expected '{PHONE_PREFIX}:<member>:<code>'")
+    parts = code.split(":")
+    if len(parts) != 3:
+        raise InvalidCode(f"a phone code has 3 parts separated by ':', this one has {len(parts)}")
+    _, member_id, otp = parts
+    if not MEMBER_ID_PATTERN.fullmatch(member_id):
+        raise InvalidCode(f"member id {member_id!r} is malformed: expected 'm' and 6 digits")
+    if not OTP_PATTERN.fullmatch(otp):
+        raise InvalidCode(f"the one-time code must be {DIGITS} digits")
+    return member_id, otp
+
+
+def matching_step(secret: str, otp: str, now: float) -> int | None:
+    """The time step within the window whose code equals `otp`, if any."""
+    totp = totp_for(secret)
+    current = int(now) // STEP_SECONDS
+    for step in range(max(0, current - WINDOW_STEPS), current + WINDOW_STEPS + 1):
+        if hmac.compare_digest(totp.at(step * STEP_SECONDS), otp):
+            return step
+    return None
+
+
+def accept_phone_code(s: Session, code: str, now: float | None = None) -> Member:
+    """The member whose valid, unused phone code this is; marks its step used in `s`."""
+    member_id, otp = parse_phone_code(code)
+    member = s.get(Member, member_id)
+    if member is None:
+        raise InvalidCode(f"no member {member_id}")
+    step = matching_step(member.totp_secret, otp, time.time() if now is None else now)
+    if step is None:
+        raise InvalidCode("the code is wrong or too old; scan the code your phone shows now")
+    used = s.scalar(
+        select(UsedTotpStep).where(UsedTotpStep.member_id == member_id, UsedTotpStep.step == step)
+    )
+    if used is not None:
+        raise CodeUsed("this code was already used; wait for the next code on the phone")
+    try:
+        # A savepoint: on PostgreSQL a concurrent twin may insert first; the key catches it.
+        with s.begin_nested():
+            s.add(UsedTotpStep(member_id=member_id, step=step))
+    except IntegrityError:
+        raise CodeUsed("this code was already used; wait for the next code on the phone") from None
+    return member

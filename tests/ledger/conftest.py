@@ -1,0 +1,116 @@
+"""Fixtures: a real ledger on a loopback port over a temporary SQLite file, and a kiosk for it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pyotp
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from ledger import catalog, kiosks, members
+from ledger.cli import with_book
+from ledger.db import Role
+from ledger.server import EmbeddedLedger
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def phone_code(member_id: str, secret: str) -> str:
+    """What the member's phone shows now, computed by pyotp itself (not by the ledger's code)."""
+    otp = pyotp.TOTP(secret, digits=8, digest=hashlib.sha256, interval=30).now()
+    return f"tb1:{member_id}:{otp}"
+
+
+class Bank:
+    """Test-side staff and kiosk: sets up data in the ledger's database, calls its HTTP API."""
+
+    def __init__(self, db_url: str, url: str) -> None:
+        self.db_url = db_url
+        self.url = url
+        self.key = self.add_kiosk("Test kiosk")
+
+    def add_kiosk(self, name: str) -> str:
+        return with_book(self.db_url, lambda s: kiosks.add_kiosk(s, name)[1])
+
+    def add_member(self, coins: int, role: Role = Role.MEMBER) -> tuple[str, str]:
+        def work(s: Any) -> tuple[str, str]:
+            m = members.add_member(s, "测试 Test", role, coins)
+            return m.id, m.totp_secret
+
+        return with_book(self.db_url, work)
+
+    def set_item(self, sku: str, price: int) -> None:
+        with_book(self.db_url, lambda s: catalog.set_item(s, sku, price, sku + "中", sku))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        key: str | None = None,
+        idem: str | None = None,
+        **kw: Any,
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {key or self.key}"}
+        if idem is not None:
+            headers["Idempotency-Key"] = idem
+        return requests.request(
+            method, self.url + path, json=json, headers=headers, timeout=30, **kw
+        )
+
+    def login(self, member_id: str, secret: str, key: str | None = None) -> str:
+        r = self.call("POST", "/v1/sessions", {"code": phone_code(member_id, secret)}, key=key)
+        assert r.status_code == 201, r.text
+        return r.json()["session"]
+
+    def hold(self, session: str, sku: str, price: int, idem: str | None = None) -> Any:
+        body = {"session": session, "sku": sku, "locker": "0:1", "price": price}
+        return self.call("POST", "/v1/holds", body, idem=idem or uuid.uuid4().hex)
+
+    def balance(self, member_id: str) -> int:
+        return with_book(self.db_url, lambda s: members.member_summary(s, member_id))["balance"]
+
+
+@pytest.fixture
+def db_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+def start_bank(db_url: str, **kw: Any) -> Iterator[Bank]:
+    with EmbeddedLedger(db_url, **kw) as ledger:
+        yield Bank(db_url, ledger.url)
+
+
+@pytest.fixture
+def bank(db_url: str) -> Iterator[Bank]:
+    yield from start_bank(db_url)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL; skipped when there is none (fails under CI)."""
+    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        admin.dispose()
+        reason = f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI is set, so this is a failure)")
+        pytest.skip(reason)
+    schema = "tb_test_" + uuid.uuid4().hex[:12]
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
