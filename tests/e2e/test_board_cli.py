@@ -1,0 +1,53 @@
+"""`kiosk board status|open` against the simulated board, as a technician would run them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sim.lockboard import SimKerongBoard
+from sim.world import Cabinet
+
+
+@pytest.fixture
+def board():
+    sim = SimKerongBoard(Cabinet.demo()).start()
+    yield sim
+    sim.stop()
+
+
+def kiosk(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_board_status_lists_every_lock(board):
+    run = kiosk("board", "status", "--port", board.url, "--json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert len(doc["locks"]) == 16
+    assert doc["locks"][1] == {"locker": "0:2", "hook_open": False, "item_present": True}
+    assert doc["locks"][6]["item_present"] is False
+
+
+def test_board_open_pulses_the_lock_once_and_reports_what_it_sees(board):
+    run = kiosk("board", "open", "0:3", "--port", board.url, "--json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["accepted"] is True and doc["after"]["hook_open"] is True
+    assert board.cabinet.pulses(0, 3) == 1
+
+
+def test_a_silent_board_is_a_failure_with_a_message(board):
+    board.silent = True
+    run = kiosk("board", "status", "--port", board.url)
+    assert run.returncode == 1
+    assert "board 0" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_locker_name_that_is_not_board_colon_lock_is_refused(board):
+    run = kiosk("board", "open", "three", "--port", board.url)
+    assert run.returncode == 2
+    assert "BOARD:LOCK" in run.stderr
