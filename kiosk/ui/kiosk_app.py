@@ -61,6 +61,7 @@ class KioskApp(App):
         # Runs fc-match once, at construction, before the event loop starts.
         self.font_path = register_cjk_font(font_path)
         self._view = KioskView()
+        self.screens: ScreenManager | None = None  # set by build(); may sit inside a bigger root
         self._pending: KioskView | None = None
         self._pending_lock = threading.Lock()
 
@@ -68,16 +69,18 @@ class KioskApp(App):
 
     def build(self) -> ScreenManager:
         Window.clearcolor = theme.BACKGROUND
-        Window.bind(size=self._rescale)
-        self._rescale()
         manager = ScreenManager(transition=NoTransition())
+        # Sizes follow the screens' own area, which a subclass may place in a bigger window.
+        manager.bind(size=self._rescale)
+        self.screens = manager
+        self._rescale(manager, Window.size)
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name, intents=self.intents))
         self._render(self._view)
         return manager
 
-    def _rescale(self, *_args: object) -> None:
-        width, height = Window.size
+    def _rescale(self, _manager: object, size: tuple[float, float]) -> None:
+        width, height = size
         scale = min(width / theme.BASE_WIDTH, height / theme.BASE_HEIGHT)
         scale = max(1.0, min(theme.MAX_SCALE, scale))
         text = scale * (theme.LARGE_TEXT_FACTOR if self.large_text else 1.0)
@@ -101,7 +104,7 @@ class KioskApp(App):
     @property
     def current_screen(self) -> KioskScreen | None:
         """The screen showing now (None before `build()`)."""
-        return self.root.current_screen if self.root is not None else None
+        return self.screens.current_screen if self.screens is not None else None
 
     def show(self, view: KioskView) -> None:
         """Switch to the screen for `view.state` and render `view`. Kivy main thread only."""
@@ -131,13 +134,13 @@ class KioskApp(App):
             self.show(view)
 
     def _render(self, view: KioskView) -> None:
-        if self.root is None:
+        if self.screens is None:
             return  # build() renders the latest view
         name = screen_for(view.state)
-        screen = self.root.get_screen(name)
+        screen = self.screens.get_screen(name)
         screen.render(view, self.translator)  # before switching, so no stale frame shows
-        if self.root.current != name:
-            self.root.current = name
+        if self.screens.current != name:
+            self.screens.current = name
 
     # -- language -----------------------------------------------------------------------------
 

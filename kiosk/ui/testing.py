@@ -25,6 +25,7 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.tests.common import UnitTestTouch
+from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.ui.screens.catalog import OfferButton
@@ -40,13 +41,33 @@ def find_widget(root: Widget, predicate: Callable[[Widget], bool]) -> Widget | N
     return None
 
 
+def screen(app: App, name: str) -> Screen:
+    """One of the app's screens by its registry name ("attract", "catalog", ...)."""
+    return app.screens.get_screen(name)
+
+
 def find_offer_button(app: App, sku: str) -> OfferButton:
     """The catalog's button for `sku`. Raises LookupError when the catalog does not show it."""
-    catalog = app.root.get_screen("catalog")
+    catalog = screen(app, "catalog")
     button = find_widget(catalog, lambda w: isinstance(w, OfferButton) and w.sku == sku)
     if button is None:
-        raise LookupError(f"the catalog shows no item {sku!r}")
+        raise LookupError(f"the catalog shows no item {sku!r} (on this page)")
     return button
+
+
+def find_done_button(app: App) -> Widget:
+    """The result screen's big Finish button."""
+    return screen(app, "result").ids.done
+
+
+def find_cancel_button(app: App) -> Widget:
+    """The catalog's Exit button."""
+    return screen(app, "catalog").ids.cancel
+
+
+def find_language_button(app: App) -> Widget:
+    """The attract screen's language switch."""
+    return screen(app, "attract").ids.language
 
 
 def settled(app: App) -> bool:
@@ -55,10 +76,10 @@ def settled(app: App) -> bool:
     The ScreenManager ignores touches during a screen change (even NoTransition's frame or
     two), so a script waits for this before tapping: `yield lambda: settled(app)`.
     """
-    root = app.root
-    if root is None or getattr(app, "_pending", None) is not None:
+    manager = getattr(app, "screens", None)
+    if manager is None or getattr(app, "_pending", None) is not None:
         return False
-    return not root.transition.is_active
+    return not manager.transition.is_active
 
 
 def tap(widget: Widget) -> None:

@@ -51,6 +51,8 @@ class CatalogScreen(KioskScreen):
         balance = view.balance if view.balance is not None else "-"
         ids.balance.text = t("member.balance", balance=balance)
         ids.cancel.text = t("catalog.cancel")
+        ids.previous.text = t("catalog.previous")
+        ids.next.text = t("catalog.next")
         if view.notice:
             ids.status.show(t(view.notice), "error")
         elif view.busy:
