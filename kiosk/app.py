@@ -76,7 +76,7 @@ def build(config: KioskConfig) -> KioskRuntime:
     board = KerongLockBoard(lb.port, profile)
     settler = Settler(journal, ledger)
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
-    controller = SessionController(ledger, Inventory(journal), vends)
+    controller = SessionController(ledger, Inventory(journal), vends, config.idle_timeout)
     return KioskRuntime(
         config=config,
         ledger=ledger,

@@ -51,6 +51,7 @@ class KioskConfig:
     lockers: tuple[LockerStock, ...] = field(default_factory=tuple)
     font_path: str | None = None
     large_text: bool = False
+    idle_timeout: float = 45.0
 
     @property
     def journal_path(self) -> Path:
@@ -114,13 +115,17 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         if key not in known:
             raise ConfigError(f"{source}: unknown section [{key}]")
     k = _Section(
-        source, "kiosk", doc.get("kiosk", {}), "name data_dir language font_path large_text"
+        source,
+        "kiosk",
+        doc.get("kiosk", {}),
+        "name data_dir language font_path large_text idle_timeout",
     )
     name = k.get("name", str, "kiosk")
     data_dir = base / k.get("data_dir", str, "data")
     language = k.choice("language", ("zh", "en"), "zh")
     font_path = k.get("font_path", str, None)
     large_text = k.get("large_text", bool, False)
+    idle_timeout = k.positive("idle_timeout", float, 45.0)
 
     lg = _Section(source, "ledger", doc.get("ledger", {}), "url key key_file timeout verify_tls")
     url = lg.get("url", str)
@@ -182,19 +187,21 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         except ValueError as e:
             raise ConfigError(f"{source}: locker[{i}].address: {e}") from None
         best_before = s.get("best_before", str, None)
-        lockers.append(
-            LockerStock(address, s.get("sku", str), s.get("count", int, 1), best_before, None)
-        )
+        count = s.get("count", int, 1)
+        if count < 0:
+            raise ConfigError(f"{source}: locker[{i}].count must be 0 or more, not {count}")
+        lockers.append(LockerStock(address, s.get("sku", str), count, best_before, None))
     return KioskConfig(
-        source,
-        name,
-        data_dir,
-        language,
-        ledger,
-        lockboard,
-        scanner,
-        timings,
-        tuple(lockers),
-        font_path,
-        large_text,
+        source=source,
+        name=name,
+        data_dir=data_dir,
+        language=language,
+        ledger=ledger,
+        lockboard=lockboard,
+        scanner=scanner,
+        vend=timings,
+        lockers=tuple(lockers),
+        font_path=font_path,
+        large_text=large_text,
+        idle_timeout=idle_timeout,
     )

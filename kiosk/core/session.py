@@ -26,10 +26,19 @@ Listener = Callable[[KioskView], None]
 class SessionController:
     """One member session at a time, driven by the screens' intents."""
 
-    def __init__(self, ledger: Ledger, inventory: Inventory, vends: VendTransaction) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        inventory: Inventory,
+        vends: VendTransaction,
+        idle_timeout: float = 45.0,
+    ) -> None:
         self.ledger = ledger
         self.inventory = inventory
         self.vends = vends
+        self.idle_timeout = idle_timeout
+        self._idle_timer: threading.Timer | None = None
+        self._activity = 0  # bumped by every intent and view; a stale timer sees it moved on
         self._view = KioskView()
         self._session: MemberSession | None = None
         self._catalog: list[CatalogItem] = []
@@ -51,6 +60,7 @@ class SessionController:
     def _publish(self, view: KioskView) -> None:
         with self._lock:
             self._view = view
+            self._arm_idle_timer(view)
         log.info("view: %s%s", view.state.value, f" ({view.notice})" if view.notice else "")
         for listener in self._listeners:
             listener(view)
@@ -66,7 +76,33 @@ class SessionController:
         return self._worker.submit(guarded)
 
     def close(self) -> None:
+        with self._lock:
+            self._activity += 1
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
         self._worker.shutdown(wait=True, cancel_futures=True)
+
+    # --- inactivity: a member who walks away must not leave their coins open to the next ----
+
+    def _arm_idle_timer(self, view: KioskView) -> None:
+        """(Re)start the inactivity timer while a member's screen waits for a touch."""
+        self._activity += 1
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if view.state in (SessionState.BROWSING, SessionState.RESULT) and not view.busy:
+            activity = self._activity
+            timer = threading.Timer(
+                self.idle_timeout, lambda: self._submit(lambda: self._idle(activity))
+            )
+            timer.daemon = True
+            timer.start()
+            self._idle_timer = timer
+
+    def _idle(self, activity: int) -> None:
+        if activity == self._activity:
+            log.info("no touch for %.0f s: the visit ends", self.idle_timeout)
+            self._end()
 
     # --- intents (any thread; return at once) ------------------------------------------------
 
@@ -74,13 +110,20 @@ class SessionController:
         self._submit(lambda: self._identify(text))
 
     def choose(self, sku: str) -> None:
+        self._touched()
         self._submit(lambda: self._vend(sku))
 
     def cancel(self) -> None:
+        self._touched()
         self._submit(self._end)
 
     def finish(self) -> None:
+        self._touched()
         self._submit(self._end)
+
+    def _touched(self) -> None:
+        with self._lock:
+            self._arm_idle_timer(self._view)
 
     # --- the work (worker thread) ------------------------------------------------------------
 

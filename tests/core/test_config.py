@@ -1,5 +1,7 @@
 """A bad config file is refused with an error that names the file and the key."""
 
+from pathlib import Path
+
 import pytest
 
 from kiosk.core.config import load_config
@@ -70,3 +72,14 @@ def test_the_key_may_come_from_a_file_beside_the_config(tmp_path):
     (tmp_path / "kiosk.key").write_text("from-a-file\n")
     c = load_config(write(tmp_path, GOOD.replace('key = "secret-key"', 'key_file = "kiosk.key"')))
     assert c.ledger.key == "from-a-file"
+
+
+def test_the_shipped_example_config_is_valid(tmp_path):
+    example = Path(__file__).parents[2] / "deploy" / "kiosk.example.toml"
+    copy = tmp_path / "kiosk.toml"
+    copy.write_text(example.read_text())
+    (tmp_path / "kiosk.key").write_text("the-kiosk-key\n")
+    c = load_config(copy)
+    assert c.ledger.key == "the-kiosk-key" and c.ledger.url.startswith("https://")
+    assert c.idle_timeout == 45.0
+    assert [s.locker for s in c.lockers] == ["0:1", "0:2"]

@@ -1,0 +1,106 @@
+"""The session controller: one member at a time, from code to result to idle, never blocking."""
+
+import threading
+
+import pytest
+
+from kiosk.core.errors import LedgerError
+from kiosk.core.session import SessionController
+from kiosk.core.view import SessionState
+
+
+class Views:
+    """Records published views so a test can wait for one."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.seen = []
+
+    def __call__(self, view):
+        with self.cond:
+            self.seen.append(view)
+            self.cond.notify_all()
+
+    def wait(self, state, timeout=10.0):
+        with self.cond:
+            assert self.cond.wait_for(lambda: self.seen[-1].state is state, timeout), (
+                f"never reached {state}; last {self.seen[-1]}"
+            )
+            return self.seen[-1]
+
+
+@pytest.fixture
+def kiosk(rig):
+    controller = SessionController(rig.ledger, rig.inventory, rig.vends, idle_timeout=0.5)
+    views = Views()
+    controller.subscribe(views)
+    yield controller, views
+    controller.close()
+
+
+def test_a_phone_code_opens_the_catalog_with_balance_and_affordability(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(rig.site.phone_code("李伯伯"))
+    v = views.wait(SessionState.BROWSING)
+    assert v.member_name == "李伯伯" and v.balance == 10
+    assert {o.sku: o.affordable for o in v.offers}["water"] is False
+    assert [s.state for s in views.seen[:3]] == [
+        SessionState.IDLE,
+        SessionState.IDENTIFYING,
+        SessionState.BROWSING,
+    ]
+
+
+def test_a_bad_code_stays_on_the_attract_screen_with_a_notice(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code("tb1:m000000:12345678")
+    views.wait(SessionState.IDENTIFYING)
+    v = views.wait(SessionState.IDLE)
+    assert v.notice == "error.invalid_code"
+
+
+def test_choosing_twice_vends_once(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(rig.site.phone_code("王阿姨"))
+    views.wait(SessionState.BROWSING)
+    rig.visitor("0:1")
+    controller.choose("tissues")
+    controller.choose("tissues")
+    v = views.wait(SessionState.RESULT)
+    assert v.result.ok and v.balance == 120 - 15
+    assert rig.site.cabinet.pulses(0, 1) == 1
+    assert len(rig.journal.all_vends()) == 1
+
+
+def test_a_scan_during_a_visit_is_ignored(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(rig.site.phone_code("王阿姨"))
+    views.wait(SessionState.BROWSING)
+    controller.present_code(rig.site.phone_code("李伯伯"))
+    controller.cancel()
+    views.wait(SessionState.IDLE)
+    assert all(v.member_name != "李伯伯" for v in views.seen)
+
+
+def test_a_member_who_walks_away_is_signed_out_after_the_idle_timeout(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(rig.site.phone_code("王阿姨"))
+    views.wait(SessionState.BROWSING)
+    session = controller._session.session
+    v = views.wait(SessionState.IDLE, timeout=5.0)
+    assert v.member_name is None and v.balance is None
+    # The ledger session is ended too: a hold on it is refused (the DELETE follows the view).
+    controller.close()
+    with pytest.raises(LedgerError) as refused:
+        rig.ledger.hold(session, "water", "0:2", 20, key="after-timeout")
+    assert refused.value.code == "invalid_session"
+
+
+def test_the_ledger_being_unreachable_is_said_plainly(rig, kiosk):
+    controller, views = kiosk
+    code = rig.site.phone_code("王阿姨")
+    rig.site.ledger.stop()
+    controller.present_code(code)
+    views.wait(SessionState.IDENTIFYING)
+    v = views.wait(SessionState.IDLE)
+    assert v.notice == "error.ledger_unreachable"
