@@ -5,6 +5,7 @@ a visitor opening doors and taking items — and injects faults. Shown beside th
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -28,6 +29,13 @@ class HardwarePanel(BoxLayout):
     def __init__(self, site: SimulatedSite, **kw: object) -> None:
         super().__init__(orientation="vertical", spacing=4, padding=6, **kw)
         self.site = site
+        with self.canvas.before:  # dark, so it reads as "not part of the kiosk" and labels show
+            Color(0.13, 0.15, 0.18, 1)
+            backdrop = Rectangle(pos=self.pos, size=self.size)
+        self.bind(
+            pos=lambda _w, p: setattr(backdrop, "pos", p),
+            size=lambda _w, sz: setattr(backdrop, "size", sz),
+        )
         self.add_widget(
             Label(
                 text="[b]Hardware panel[/b] (simulator)", markup=True, size_hint_y=None, height=30

@@ -1,0 +1,82 @@
+"""A visit made only with taps, as a developer does it in `kiosk sim`: the hardware panel
+presents the member's code and plays the visitor; the kiosk screen is tapped to choose.
+
+Run as `python -m tests.e2e.sim_panel_visit DATA_DIR`; prints `RESULT <json>`.
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ["KIVY_LOG_MODE"] = "PYTHON"
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+
+from kivy.uix.button import Button  # noqa: E402
+from kivy.uix.label import Label  # noqa: E402
+
+from kiosk.app import build  # noqa: E402
+from kiosk.core.config import load_config  # noqa: E402
+from kiosk.core.view import SessionState, VendStep  # noqa: E402
+from kiosk.simulate import PANEL_WIDTH, SCREEN_SIZE, _configure_window, _sim_app  # noqa: E402
+from kiosk.ui.testing import find_offer_button, find_widget, settled, tap  # noqa: E402
+from sim.site import SimulatedSite  # noqa: E402
+
+
+def panel_button(app, text_start, after_label=None):
+    """A panel button by its text; with after_label, the first such button after that label."""
+    buttons = []
+    seen_label = after_label is None
+
+    def collect(w):
+        nonlocal seen_label
+        if isinstance(w, Label) and not isinstance(w, Button) and after_label:
+            seen_label = seen_label or w.text.startswith(after_label)
+        if seen_label and isinstance(w, Button) and w.text.startswith(text_start):
+            buttons.append(w)
+        return False
+
+    find_widget(app.root.children[0], collect)  # the panel is the root's last-added child
+    if not buttons:
+        raise LookupError(f"no panel button {text_start!r} after {after_label!r}")
+    return buttons[0]
+
+
+def main(data_dir: str) -> None:
+    _configure_window(SCREEN_SIZE[0] + PANEL_WIDTH, SCREEN_SIZE[1])
+    from kiosk.ui.testing import drive
+
+    result = {}
+    with SimulatedSite(data_dir) as site:
+        runtime = build(load_config(site.config_path))
+        runtime.start()
+        app = _sim_app(runtime, site, "zh")
+        view = lambda: runtime.controller.view  # noqa: E731
+
+        def visit():
+            yield 0.5
+            tap(panel_button(app, "王阿姨"))
+            yield lambda: view().state is SessionState.BROWSING and settled(app)
+            result["balance_before"] = view().balance
+            tap(find_offer_button(app, "water"))
+            yield lambda: view().vend is not None and view().vend.step is VendStep.DOOR_OPENED
+            tap(panel_button(app, "take", after_label="0:2 "))
+            tap(panel_button(app, "close", after_label="0:2 "))
+            yield lambda: view().state is SessionState.RESULT
+            result["ok"] = view().result.ok
+            result["balance_after"] = site.balance(site.member("王阿姨")["member"])
+            result["pulses"] = site.cabinet.pulses(0, 2)
+            app.stop()
+
+        drive(visit())
+        try:
+            app.run()
+        finally:
+            runtime.close()
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
