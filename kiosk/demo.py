@@ -8,7 +8,6 @@ the item and shuts the door; the debit is captured. Every screen passed is saved
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.view import KioskView, SessionState, VendStep
+from kiosk.ui.headless import use_offscreen_window
 
 MEMBER = "王阿姨"
 SKU = "water"
@@ -50,10 +50,7 @@ class ViewWatcher:
 
 
 def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
-    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-"))
+    use_offscreen_window()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     say: Callable[[str], None] = (lambda _m: None) if as_json else (lambda m: print(m, flush=True))

@@ -5,14 +5,11 @@ Run as `python -m tests.e2e.sim_panel_visit DATA_DIR`; prints `RESULT <json>`.
 """
 
 import json
-import os
 import sys
-import tempfile
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ["KIVY_NO_ARGS"] = "1"
-os.environ["KIVY_LOG_MODE"] = "PYTHON"
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+from kiosk.ui.headless import use_offscreen_window
+
+use_offscreen_window()
 
 from kivy.uix.button import Button  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402

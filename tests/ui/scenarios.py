@@ -9,19 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator
 from typing import Any
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ.setdefault("KIVY_WINDOW", "sdl2")
-os.environ["KIVY_NO_ARGS"] = "1"
-os.environ["KIVY_NO_CONSOLELOG"] = "1"
-os.environ["KIVY_NO_FILELOG"] = "1"
-os.environ["KIVY_LOG_MODE"] = "PYTHON"
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+from kiosk.ui.headless import use_offscreen_window  # noqa: E402
+
+use_offscreen_window()
 os.environ.setdefault("KIOSK_STRICT_I18N", "1")
 
 from kiosk.core.view import (  # noqa: E402
