@@ -53,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     quiet = args.command in ("demo", "board")
+    if quiet and not args.verbose:
+        # The demo's own step lines are its output; Kivy's start-up chatter is not.
+        os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "error")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -61,11 +61,7 @@ def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
     from sim.site import SimulatedSite
 
     _configure_window(*SCREEN_SIZE)
-    import logging
-
     from kivy.clock import Clock
-
-    logging.getLogger("kivy").setLevel(logging.WARNING)  # the visit's own lines are the output
 
     from kiosk.ui import testing
     from kiosk.ui.kiosk_app import KioskApp
