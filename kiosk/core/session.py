@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from kiosk.core.errors import LedgerError, LedgerUnreachable
-from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession
+from kiosk.core.interfaces import Ledger, MemberSession
 from kiosk.core.inventory import Inventory
 from kiosk.core.vend import VendTransaction
 from kiosk.core.view import KioskView, ResultView, SessionState, VendStep, VendView, error_key
@@ -41,7 +41,6 @@ class SessionController:
         self._activity = 0  # bumped by every intent and view; a stale timer sees it moved on
         self._view = KioskView()
         self._session: MemberSession | None = None
-        self._catalog: list[CatalogItem] = []
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
@@ -142,17 +141,13 @@ class SessionController:
             self._publish(KioskView(notice=error_key(e.code)))
             return
         self._session = session
-        self._publish(self._browsing(session.balance, catalog_items=catalog))
-
-    def _browsing(self, balance: int, catalog_items: list[CatalogItem] | None = None) -> KioskView:
-        assert self._session is not None
-        if catalog_items is not None:
-            self._catalog = catalog_items
-        return KioskView(
-            state=SessionState.BROWSING,
-            member_name=self._session.member.name,
-            balance=balance,
-            offers=self.inventory.offers(self._catalog, balance),
+        self._publish(
+            KioskView(
+                state=SessionState.BROWSING,
+                member_name=session.member.name,
+                balance=session.balance,
+                offers=self.inventory.offers(catalog, session.balance),
+            )
         )
 
     def _vend(self, sku: str) -> None:
@@ -163,12 +158,12 @@ class SessionController:
             return
         offer = next((o for o in view.offers if o.sku == sku), None)
         found = self.inventory.locker_for(sku)
-        if offer is None or found is None or not offer.affordable:
-            self._publish(
-                replace(
-                    view, notice="error.unknown" if offer is None else "error.insufficient_funds"
-                )
-            )
+        if offer is not None and not offer.affordable:
+            self._publish(replace(view, notice="error.insufficient_funds"))
+            return
+        if offer is None or found is None:
+            # Not offered, or its locker went out of sale since the catalog was drawn.
+            self._publish(replace(view, notice="error.unknown"))
             return
         locker, count = found
         vend_view = VendView(

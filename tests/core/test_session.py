@@ -104,3 +104,16 @@ def test_the_ledger_being_unreachable_is_said_plainly(rig, kiosk):
     views.wait(SessionState.IDENTIFYING)
     v = views.wait(SessionState.IDLE)
     assert v.notice == "error.ledger_unreachable"
+
+
+def test_an_item_whose_locker_left_sale_after_the_catalog_was_drawn_is_not_vended(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(rig.site.phone_code("王阿姨"))
+    views.wait(SessionState.BROWSING)
+    rig.journal.flag_for_inspection("0:2", "technician took it out")
+    controller.choose("water")
+    controller.cancel()
+    views.wait(SessionState.IDLE)
+    notices = [v.notice for v in views.seen if v.state is SessionState.BROWSING]
+    assert "error.unknown" in notices and "error.insufficient_funds" not in notices
+    assert rig.site.cabinet.pulses(0, 2) == 0 and rig.journal.all_vends() == []
