@@ -12,12 +12,18 @@ from typing import Protocol
 
 class SessionState(enum.Enum):
     IDLE = "idle"
-    IDENTIFYING = "identifying"
-    BROWSING = "browsing"
-    CONFIRMING = "confirming"
+    IDENTIFYING = "identifying"  # a code is being checked with the ledger
+    PIN_ENTRY = "pin_entry"  # a printed card was scanned: the PIN pad is shown
+    PAIRING = "pairing"  # the kiosk shows its own QR code and waits for the member's phone
+    BROWSING = "browsing"  # catalog and cart
+    CONFIRMING = "confirming"  # the cart's total and the balance after it, before any hold
     VENDING = "vending"
     RESULT = "result"
+    TECHNICIAN = "technician"  # a staff or technician badge opened the service screens
     OUT_OF_SERVICE = "out_of_service"
+
+
+MAX_CART = 5  # items in one visit; each is its own hold, locker and journal record
 
 
 # The ledger error codes the screens have words for; any other code is shown as "error.unknown".
@@ -31,6 +37,11 @@ KNOWN_ERRORS = frozenset(
         "price_changed",
         "ledger_unreachable",
         "unlock_failed",
+        "wrong_pin",
+        "card_revoked",
+        "pairing_expired",
+        "cart_full",
+        "sold_out",
     }
 )
 
@@ -66,9 +77,22 @@ class Offer:
     name_zh: str
     name_en: str
     price: int
-    stock: int
+    stock: int  # items left for sale, less those already in this visit's cart
     locker: str
-    affordable: bool
+    affordable: bool  # the price fits in the balance left after the cart
+    best_before: str | None = None  # ISO date of the first item to be handed out
+    best_before_soon: bool = False  # within the configured warning days: marked on screen
+    in_cart: int = 0
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """One item in the visit's cart (each line is one item; two waters are two lines)."""
+
+    sku: str
+    name_zh: str
+    name_en: str
+    price: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,21 @@ class VendView:
     price: int
     locker: str
     step: VendStep
+    index: int = 1  # which item of the cart this is, from 1
+    of: int = 1  # how many items the cart has
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """How one item of the cart ended: handed out and paid, or not taken and not paid."""
+
+    sku: str
+    name_zh: str
+    name_en: str
+    price: int
+    locker: str
+    handed_out: bool
+    message: str  # translation key, e.g. "result.taken", "result.no_coins_taken"
 
 
 @dataclass(frozen=True)
@@ -88,14 +127,27 @@ class ResultView:
     ok: bool
     message: str
     balance: int | None
+    items: tuple[ItemResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairingView:
+    """The kiosk-shown code: the URL the member's phone opens, drawn as a QR code."""
+
+    pairing: str
+    url: str
+    expires_in: float  # seconds left when the pairing was created
 
 
 @dataclass(frozen=True)
 class KioskView:
     state: SessionState = SessionState.IDLE
     member_name: str | None = None
+    member_role: str | None = None  # member / technician / staff
     balance: int | None = None
     offers: tuple[Offer, ...] = field(default_factory=tuple)
+    cart: tuple[CartLine, ...] = field(default_factory=tuple)
+    pairing: PairingView | None = None
     vend: VendView | None = None
     result: ResultView | None = None
     busy: bool = False
@@ -104,16 +156,56 @@ class KioskView:
     )
     out_of_service: str | None = None  # a translation key naming why, e.g. "oos.ledger"
 
+    @property
+    def cart_total(self) -> int:
+        return sum(line.price for line in self.cart)
+
+    @property
+    def balance_after(self) -> int | None:
+        return None if self.balance is None else self.balance - self.cart_total
+
+    @property
+    def cart_full(self) -> bool:
+        return len(self.cart) >= MAX_CART
+
 
 class KioskIntents(Protocol):
-    """What a screen may ask of the kiosk. Each returns at once; work runs on a worker thread."""
+    """What a screen may ask of the kiosk. Each returns at once; work runs on a worker thread.
+
+    Every intent is safe to repeat: one sent twice by a double tap acts once, because each
+    is checked against the state it was meant for.
+    """
 
     def present_code(self, text: str) -> None:
         """A code was scanned (serial scanner, keyboard wedge, or the sim panel)."""
         ...
 
-    def choose(self, sku: str) -> None:
-        """The member tapped an item: hold its price and open its locker."""
+    def enter_pin(self, pin: str) -> None:
+        """The PIN typed on the pad for the printed card just scanned."""
+        ...
+
+    def pair(self) -> None:
+        """The member has no code with them: show the kiosk's QR code for their phone."""
+        ...
+
+    def add(self, sku: str) -> None:
+        """Put one of this item in the cart (up to MAX_CART items)."""
+        ...
+
+    def remove(self, sku: str) -> None:
+        """Take one of this item out of the cart."""
+        ...
+
+    def checkout(self) -> None:
+        """Browsing -> confirming: show the total and the balance after it."""
+        ...
+
+    def back(self) -> None:
+        """One step back: confirming -> browsing; PIN pad or pairing -> attract."""
+        ...
+
+    def confirm(self) -> None:
+        """Vend the cart: hold, open and settle each item in turn."""
         ...
 
     def cancel(self) -> None:
@@ -122,4 +214,8 @@ class KioskIntents(Protocol):
 
     def finish(self) -> None:
         """The member has read the result: back to idle."""
+        ...
+
+    def touched(self) -> None:
+        """Any touch (paging, language): the member is still there, restart the idle timer."""
         ...
