@@ -16,8 +16,16 @@ class CorruptReply(LinkError):
 
 
 class PortUnavailable(LinkError):
-    """The port could not be opened or failed mid-command (adapter unplugged); it is reopened
-    on the next command."""
+    """The port could not be opened or failed mid-command (adapter unplugged); it is being
+    reopened in the background."""
+
+
+class UnknownLocker(LockBoardError, ValueError):
+    """The locker is not on this bus: no such board address, or no such lock on that board."""
+
+
+class AlreadyUnlocked(LockBoardError):
+    """This vend's unlock was already sent once; it is never sent a second time."""
 
 
 class ScannerUnavailable(KioskError, OSError):

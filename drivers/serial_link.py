@@ -1,4 +1,5 @@
-"""One serial port to a bus of lock boards: command out, one decoded frame back.
+"""One serial port to a bus of lock boards: command out, one decoded frame back, and the port
+reopened in the background when the adapter is unplugged and comes back.
 
 The port is a pyserial URL (`/dev/serial/by-id/...`, a pty path, `socket://127.0.0.1:PORT`).
 Transport only: framing is the caller's decoder, meaning is the device's business.
@@ -7,121 +8,259 @@ Transport only: framing is the caller's decoder, meaning is the device's busines
 from __future__ import annotations
 
 import contextlib
+import enum
+import logging
+import termios
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import serial
+from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential
 
-from drivers.errors import CorruptReply, NoAnswer, PortUnavailable
+from drivers.errors import CorruptReply, LinkError, NoAnswer, PortUnavailable
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F")
-Decoder = Callable[[bytes], tuple[F | None, int]]
+# decode(buf, gap) -> (frame or None, bytes used; 0 = need more). `gap` is True when the line
+# has been quiet for the reply gap since buf's last byte (protocols that frame by silence).
+Decoder = Callable[[bytes, bool], tuple[F | None, int]]
 
 # How long one blocking read may wait before we look at the deadline again.
 _READ_SLICE = 0.02
+# What a vanished adapter raises: ENOENT/EIO/ENXIO/ENODEV arrive as OSError or
+# SerialException; tcflush on a dead tty raises termios.error, which is neither.
+_PORT_FAILURES = (OSError, serial.SerialException, termios.error)
+
+
+class LinkState(enum.Enum):
+    """Where the link is."""
+
+    CLOSED = "closed"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits between reopen attempts: `first`, doubling, never above `cap` (seconds)."""
+
+    first: float = 0.2
+    cap: float = 5.0
+
+
+class _StillGone(Exception):
+    """One reopen attempt failed; the reconnector tries again later."""
 
 
 class SerialLink:
     """A half-duplex request/reply link. Thread-safe: one command on the wire at a time."""
 
-    def __init__(self, url: str, baud: int, timeout: float, quiet_gap: float) -> None:
+    def __init__(
+        self,
+        url: str,
+        baud: int,
+        timeout: float,
+        quiet_gap: float,
+        reply_gap: float | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
         self.url = url
         self.baud = baud
         self.timeout = timeout
         self.quiet_gap = quiet_gap
+        self.reply_gap = quiet_gap if reply_gap is None else reply_gap
+        self.backoff = backoff or Backoff()
         self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._reconnector: threading.Thread | None = None
         self._port: Any = None
-        self._state = "closed"
+        self._state = LinkState.CLOSED
+        self._since = _now()
+        self._last_error = ""
+        self._reconnects = 0
         self._last_traffic = 0.0
 
     @property
-    def state(self) -> str:
-        """One of `open`, `closed` or `error: <what went wrong>`."""
+    def state(self) -> LinkState:
         return self._state
 
-    def transact(self, frame: bytes, decode: Decoder[F]) -> F:
+    def transact(self, frame: bytes, decode: Decoder[F], timeout: float | None = None) -> F:
         """Write `frame` once and return the first frame `decode` finds in the answer.
 
         Raises NoAnswer (nothing came back), CorruptReply (only junk came back) or
-        PortUnavailable (the port is gone; it is reopened on the next call). Never re-sends.
+        PortUnavailable (the port is gone; it is being reopened in the background).
+        Never re-sends.
         """
         with self._lock:
-            port = self._ensure_open()
+            port = self._usable_port()
             try:
                 # A late answer to an earlier command must not pass for this one's answer.
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
                 port.write(frame)
                 port.flush()
-                return self._read_frame(port, decode)
-            except (OSError, serial.SerialException) as exc:
-                if isinstance(exc, NoAnswer | CorruptReply):
-                    raise
-                self._drop(exc)
+                return self._read_frame(port, decode, self.timeout if timeout is None else timeout)
+            except LinkError:
+                raise
+            except _PORT_FAILURES as exc:
+                self._lost(exc)
                 raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
             finally:
                 self._last_traffic = time.monotonic()
 
+    def wait_connected(self, timeout: float) -> bool:
+        """Block until the port is open again (or `timeout` passes); True when it is."""
+        deadline = time.monotonic() + timeout
+        while self._state is not LinkState.CONNECTED:
+            if time.monotonic() >= deadline or self._closing.is_set():
+                return False
+            time.sleep(0.02)
+        return True
+
     def close(self) -> None:
+        self._closing.set()
+        thread = self._reconnector
+        if thread is not None:
+            thread.join(2)
         with self._lock:
-            if self._port is not None:
-                self._port.close()
-                self._port = None
-            self._state = "closed"
+            self._close_port()
+            self._set_state(LinkState.CLOSED)
+            self._closing.clear()
+            self._reconnector = None
 
-    def status_report(self) -> dict[str, Any]:
-        return {"port": self.url, "state": self._state}
+    def status(self) -> dict[str, Any]:
+        """For diagnostics: state, since when, the last error and how often it came back."""
+        return {
+            "port": self.url,
+            "state": self._state.value,
+            "since": self._since,
+            "last_error": self._last_error,
+            "reconnects": self._reconnects,
+        }
 
-    # -- internals ---------------------------------------------------------------------------
+    # -- the port's life ---------------------------------------------------------------------
 
-    def _ensure_open(self) -> Any:
-        # The one place a port is (re)opened; reconnect back-off belongs here.
-        if self._port is not None:
+    def _usable_port(self) -> Any:
+        if self._state is LinkState.CONNECTED:
             return self._port
+        if self._state is LinkState.RECONNECTING:
+            raise PortUnavailable(
+                f"{self.url}: cannot open port: gone since {self._since}, reconnecting "
+                f"(last error: {self._last_error})"
+            )
         try:
-            port = serial.serial_for_url(self.url, baudrate=self.baud, timeout=_READ_SLICE)
-        except (OSError, serial.SerialException, ValueError) as exc:
-            self._state = f"error: {exc}"
+            self._port = self._open()
+        except _StillGone as exc:
+            self._lost(exc.__cause__ or exc)
             raise PortUnavailable(f"{self.url}: cannot open port: {exc}") from exc
-        self._port = port
-        self._state = "open"
-        return port
+        self._set_state(LinkState.CONNECTED)
+        return self._port
 
-    def _drop(self, exc: BaseException) -> None:
+    def _open(self) -> Any:
+        try:
+            return serial.serial_for_url(self.url, baudrate=self.baud, timeout=_READ_SLICE)
+        except (*_PORT_FAILURES, ValueError) as exc:
+            raise _StillGone(str(exc)) from exc
+
+    def _lost(self, exc: BaseException) -> None:
+        """The port failed: drop it and reopen in the background, for as long as it takes."""
+        self._close_port()
+        self._last_error = str(exc)
+        self._set_state(LinkState.RECONNECTING)
+        log.warning("%s: port lost (%s); reconnecting", self.url, exc)
+        if self._reconnector is None or not self._reconnector.is_alive():
+            self._reconnector = threading.Thread(
+                target=self._reconnect, name=f"reconnect {self.url}", daemon=True
+            )
+            self._reconnector.start()
+
+    def _reconnect(self) -> None:
+        retrying = Retrying(
+            wait=wait_exponential(multiplier=self.backoff.first, max=self.backoff.cap),
+            retry=retry_if_exception_type(_StillGone),
+            stop=lambda _: self._closing.is_set(),
+            sleep=self._pause,
+        )
+        with contextlib.suppress(RetryError):
+            for attempt in retrying:
+                with attempt:
+                    self._reopen_once()
+
+    def _pause(self, seconds: float) -> None:
+        self._closing.wait(seconds)  # close() cuts the wait short
+
+    def _reopen_once(self) -> None:
+        if self._closing.is_set():
+            return
+        try:
+            port = self._open()
+        except _StillGone as exc:
+            self._last_error = str(exc)
+            raise
+        with self._lock:
+            if self._closing.is_set():
+                port.close()
+                return
+            self._port = port
+            self._reconnects += 1
+            self._set_state(LinkState.CONNECTED)
+        log.info("%s: port is back", self.url)
+
+    def _close_port(self) -> None:
         port, self._port = self._port, None
-        self._state = f"error: {exc}"
         if port is not None:
-            with contextlib.suppress(OSError, serial.SerialException):
-                port.close()  # already gone; closing is best effort
+            with contextlib.suppress(*_PORT_FAILURES):
+                port.close()  # may already be gone; closing is best effort
+
+    def _set_state(self, state: LinkState) -> None:
+        if state is not self._state:
+            self._state = state
+            self._since = _now()
+
+    # -- one exchange ------------------------------------------------------------------------
 
     def _keep_quiet_gap(self) -> None:
         wait = self._last_traffic + self.quiet_gap - time.monotonic()
         if wait > 0:
             time.sleep(wait)
 
-    def _read_frame(self, port: Any, decode: Decoder[F]) -> F:
-        deadline = time.monotonic() + self.timeout
-        buf = b""
+    def _read_frame(self, port: Any, decode: Decoder[F], timeout: float) -> F:
+        deadline = time.monotonic() + timeout
+        buf = seen = b""
         received = 0
+        last_byte = 0.0
         while True:
             chunk = port.read(max(1, port.in_waiting))
+            now = time.monotonic()
             if chunk:
                 received += len(chunk)
                 buf += chunk
+                seen = (seen + chunk)[:32]
+                last_byte = now
+            # At the deadline the line is as quiet as it will get for this command.
+            gap = bool(buf) and (now - last_byte >= self.reply_gap or now >= deadline)
+            if chunk or gap:
                 while buf:
-                    found, used = decode(buf)
+                    found, used = decode(buf, gap)
                     if used == 0:
                         break
                     buf = buf[used:]
                     if found is not None:
                         return found
-            if time.monotonic() >= deadline:
+            if now >= deadline:
                 break
         if received == 0:
-            raise NoAnswer(f"{self.url}: no answer within {self.timeout:g} s")
+            raise NoAnswer(f"{self.url}: no answer within {timeout:g} s")
         raise CorruptReply(
-            f"{self.url}: {received} bytes came back within {self.timeout:g} s "
-            f"but no valid frame was among them ({buf[:32].hex(' ')})"
+            f"{self.url}: {received} bytes came back within {timeout:g} s "
+            f"but no valid frame was among them ({seen.hex(' ')})"
         )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -6,20 +6,31 @@ Nothing else in the kiosk knows which concrete driver or ledger it talks to.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard import open_board
+from drivers.lockboard.base import BusLockBoard
 from drivers.lockboard.profile import BoardProfile
+from drivers.scanner.camera import CameraScanner
 from drivers.scanner.serial_scanner import SerialScanner
+from drivers.scanner.wedge import WedgeScanner
+from kiosk import eventlog
 from kiosk.core.config import KioskConfig
 from kiosk.core.errors import ConfigError
+from kiosk.core.health import HealthMonitor
+from kiosk.core.interfaces import LockBoard, LockerAddress
 from kiosk.core.inventory import Inventory
 from kiosk.core.journal import VendJournal
+from kiosk.core.outbox import EventOutbox
 from kiosk.core.recovery import RecoveryReport, recover
+from kiosk.core.service import ServiceSwitch
 from kiosk.core.session import SessionController
 from kiosk.core.settlement import SettlementWorker, Settler
 from kiosk.core.vend import VendTransaction
+from kiosk.gpio_wiring import GpioRuntime, build_gpio, build_relay_bank
 from kiosk.ledger_client import LedgerClient
+from kiosk.scanners import build_scanner
 
 log = logging.getLogger(__name__)
 
@@ -30,60 +41,135 @@ class KioskRuntime:
 
     config: KioskConfig
     ledger: LedgerClient
-    board: KerongLockBoard
-    scanner: SerialScanner
+    board: BusLockBoard | LockBoard
+    scanner: SerialScanner | WedgeScanner | CameraScanner
     journal: VendJournal
     settler: Settler
     settlement: SettlementWorker
     controller: SessionController
+    inventory: Inventory
+    events: EventOutbox
+    health: HealthMonitor
+    service: ServiceSwitch
+    log_handler: RotatingFileHandler | None = field(default=None)
+    gpio: GpioRuntime | None = None  # status light, buzzer, switches: only with [gpio]
 
     def start(self) -> RecoveryReport:
         """Settle what a previous run left unfinished, then start listening for codes."""
         report = recover(self.journal, self.board, self.settler)
         log.info("recovery: %s", report)
         self.settlement.start()
+        self.events.start()
+        self.events.post("inventory", self.inventory.snapshot())
+        # The first health check runs before the first code is heard: no vend on a dead ledger.
+        self.health.check()
+        self.health.start()
+        if self.gpio is not None:
+            self.gpio.start(self.controller.subscribe, self.events.post)
         self.scanner.start(self.controller.present_code)
         return report
 
+    def status(self) -> dict[str, object]:
+        """Every part's status, for diagnostics."""
+        return {
+            "session": self.controller.status(),
+            "health": self.health.status(),
+            "settlement": self.settlement.status(),
+            "events": self.events.status(),
+            "inventory": self.inventory.status(),
+            "service": self.service.status(),
+            "gpio": None if self.gpio is None else self.gpio.status(),
+        }
+
     def close(self) -> None:
         self.scanner.close()
+        self.health.stop()
         self.controller.close()
         self.settlement.stop()
+        self.events.stop()
         self.board.close()
+        if self.gpio is not None:
+            self.gpio.close()
         self.ledger.close()
+        self.service.close()
         self.journal.close()
+        if self.log_handler is not None:
+            logging.getLogger().removeHandler(self.log_handler)
+            self.log_handler.close()
 
 
-def build(config: KioskConfig) -> KioskRuntime:
+def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
+    """`pin_factory`: gpiozero's factory for the GPIO parts (MockFactory in `kiosk sim`)."""
     lb = config.lockboard
     try:
-        profile = BoardProfile(
-            protocol=lb.protocol,
-            baud=lb.baud,
-            locks=lb.locks,
-            hook_open_bit=lb.hook_open_bit,
-            item_present_bit=lb.item_present_bit,
-            command_timeout=lb.timeout,
+        # Relay cabinets have no board profile: their settings are in [gpio].
+        profile = (
+            None
+            if lb.protocol == "gpio"
+            else BoardProfile.for_protocol(
+                lb.protocol,
+                baud=lb.baud,
+                locks=lb.locks,
+                hook_open_bit=lb.hook_open_bit,
+                item_present_bit=lb.item_present_bit,
+                command_timeout=lb.timeout,
+            )
         )
     except ValueError as e:
         raise ConfigError(f"{config.source}: lockboard.{e}") from None
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    core = config.core
+    log_handler = eventlog.install(
+        core.eventlog.path or config.data_dir / "events.jsonl",
+        core.eventlog.max_bytes,
+        core.eventlog.backups,
+        secrets=[config.ledger.key],
+    )
     journal = VendJournal(config.journal_path)
     journal.seed_lockers(list(config.lockers))
     ledger = LedgerClient(
         config.ledger.url, config.ledger.key, config.ledger.timeout, config.ledger.verify_tls
     )
-    board = KerongLockBoard(lb.port, profile)
+    board: BusLockBoard | LockBoard
+    if lb.protocol == "gpio" and config.gpio is not None:
+        board = build_relay_bank(config.gpio, pin_factory)
+    else:
+        assert profile is not None
+        board = open_board(lb.port, profile)
     settler = Settler(journal, ledger)
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
-    controller = SessionController(ledger, Inventory(journal), vends, config.idle_timeout)
+    inventory = Inventory(journal, warning_days=core.best_before_warning_days)
+    events = EventOutbox(ledger)
+    controller = SessionController(
+        ledger,
+        inventory,
+        vends,
+        core.timeouts,
+        on_capture=lambda: events.post("inventory", inventory.snapshot()),
+    )
+    service = ServiceSwitch(config.journal_path)
+    probe = LockerAddress.parse(config.lockers[0].locker) if config.lockers else LockerAddress(0, 1)
+    health = HealthMonitor(
+        ledger,
+        board,
+        probe,
+        controller.set_out_of_service,
+        interval=core.health_interval,
+        in_service=lambda: service.state().in_service,
+    )
     return KioskRuntime(
         config=config,
         ledger=ledger,
         board=board,
-        scanner=SerialScanner(config.scanner.port, config.scanner.baud),
+        scanner=build_scanner(config.scanner),
         journal=journal,
         settler=settler,
         settlement=SettlementWorker(settler),
         controller=controller,
+        inventory=inventory,
+        events=events,
+        health=health,
+        service=service,
+        log_handler=log_handler,
+        gpio=build_gpio(config.gpio, pin_factory),
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
-from kiosk.core.errors import ConfigError, KioskError, LockBoardError
-from kiosk.core.interfaces import LockerAddress, LockState
+from kiosk.board_cli import add_parser as add_board_parser
+from kiosk.core.errors import ConfigError, KioskError
+from kiosk.diag.cli import add_parser as add_diag_parser
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,18 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="the real kiosk")
     r.add_argument("--config", default="/etc/timebank-kiosk/kiosk.toml")
 
-    b = sub.add_parser("board", help="talk to a lock board directly (technicians)")
-    bsub = b.add_subparsers(dest="board_command", required=True)
-    for name, text in (("status", "each lock's hook and item bits"), ("open", "pulse one lock")):
-        c = bsub.add_parser(name, help=text)
-        if name == "open":
-            c.add_argument("locker", help="BOARD:LOCK, e.g. 0:3 (lock numbers start at 1)")
-        else:
-            c.add_argument("--board", type=int, default=0, help="bus address (default 0)")
-        c.add_argument("--port", required=True, help="serial port URL, pty path or socket://")
-        c.add_argument("--protocol", choices=("kerong",), default="kerong")
-        c.add_argument("--baud", type=int, default=19200)
-        c.add_argument("--json", action="store_true")
+    add_board_parser(sub)
+    add_diag_parser(sub)
     return p
 
 
@@ -52,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Kivy must leave logging to us and must not read our command line (set before it loads).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    quiet = args.command in ("demo", "board")
+    quiet = args.command in ("demo", "board", "diag")
     if quiet and not args.verbose:
         # The demo's own step lines are its output; Kivy's start-up chatter is not.
         os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "error")
@@ -65,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "board":
             return _board(args)
+        if args.command == "diag":
+            from kiosk.diag.cli import run as run_diag
+
+            return run_diag(args)
         if args.command == "demo":
             from kiosk.demo import run_demo
 
@@ -85,60 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _board(args: argparse.Namespace) -> int:
-    from drivers.lockboard.device import KerongLockBoard
-    from drivers.lockboard.profile import BoardProfile
+    from kiosk.board_cli import run
 
-    try:
-        profile = BoardProfile(protocol=args.protocol, baud=args.baud)
-    except ValueError as e:
-        print(f"kiosk board: {e}", file=sys.stderr)
-        return 2
-    board = KerongLockBoard(args.port, profile)
-    try:
-        if args.board_command == "open":
-            try:
-                locker = LockerAddress.parse(args.locker)
-            except ValueError as e:
-                print(f"kiosk board open: {e}", file=sys.stderr)
-                return 2
-            echoed = board.unlock(locker)
-            after = board.read(locker)
-            result = {
-                "locker": str(locker),
-                "accepted": True,
-                "echoed": None if echoed is None else _bits(echoed),
-                "after": _bits(after),
-            }
-            if args.json:
-                print(json.dumps(result))
-            else:
-                print(f"locker {locker}: unlock accepted")
-                print(
-                    f"  now: hook {'open' if after.hook_open else 'closed'}, "
-                    f"item {'present' if after.item_present else 'absent'}"
-                )
-            return 0
-        states = board.status(args.board)
-        rows = [{"locker": f"{args.board}:{n}", **_bits(s)} for n, s in sorted(states.items())]
-        if args.json:
-            print(json.dumps({"board": args.board, "locks": rows}))
-        else:
-            print(f"{'locker':<8}{'hook':<8}item")
-            for row in rows:
-                print(
-                    f"{row['locker']:<8}{'open' if row['hook_open'] else 'closed':<8}"
-                    f"{'present' if row['item_present'] else 'absent'}"
-                )
-        return 0
-    except LockBoardError as e:
-        print(f"kiosk board: {e}", file=sys.stderr)
-        return 1
-    finally:
-        board.close()
-
-
-def _bits(state: LockState) -> dict[str, bool]:
-    return {"hook_open": state.hook_open, "item_present": state.item_present}
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """`kiosk demo`: one scripted visit on the simulated site, headless, through the real kiosk.
 
-A demo member's phone code goes into the simulated scanner's pty; the item is chosen by a tap
-on the catalog screen; the lock board simulator opens the locker; the simulated visitor takes
+A demo member's phone code goes into the simulated scanner's pty; the item is put in the cart
+with a tap on the catalog, checked out and confirmed with taps; the lock board simulator opens
+the locker; the simulated visitor takes
 the item and shuts the door; the debit is captured. Every screen passed is saved as a PNG.
 """
 
@@ -119,7 +120,16 @@ def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
                 say(f"   signed in: balance {balance_before} coins, {len(v.offers)} items offered")
                 shot("catalog")
                 on_main(lambda: testing.tap(testing.find_offer_button(app, SKU)))
-                say(f"3. taps {offer.name_en} ({offer.price} coins) in locker {offer.locker}")
+                say(f"3. taps {offer.name_en} ({offer.price} coins): it goes into the cart")
+                watcher.wait_for("the item in the cart", lambda v: len(v.cart) == 1)
+                on_main(lambda: testing.tap(testing.button(app, "catalog", "checkout")))
+                v = watcher.wait_for(
+                    "the confirm screen", lambda v: v.state is SessionState.CONFIRMING
+                )
+                say(f"   confirm screen: total {v.cart_total}, balance after {v.balance_after}")
+                shot("confirm")
+                on_main(lambda: testing.tap(testing.button(app, "confirm", "confirm")))
+                say(f"   confirms; locker {offer.locker} is to open")
                 watcher.wait_for(
                     "the locker door to open",
                     lambda v: v.vend is not None and v.vend.step is VendStep.DOOR_OPENED,

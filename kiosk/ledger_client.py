@@ -8,14 +8,17 @@ code is accepted once, so a blind retry would be refused as already used).
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from kiosk.core.errors import LedgerError, LedgerProtocolError, LedgerUnreachable
-from kiosk.core.interfaces import CatalogItem, Hold, Member, MemberSession
+from kiosk.core.errors import LedgerError, LedgerProtocolError, LedgerUnreachable, ledger_error
+from kiosk.core.interfaces import CatalogItem, Hold, MemberSession, Pairing, PairingPoll
+from kiosk.ledger_answers import hold_answer, member_session, seconds, whole_coins
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ class LedgerClient:
     ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
         status_retry = (502, 503, 504)
         # Same key, same body: the ledger answers a repeat with its stored first answer.
         self._idempotent = _session(
@@ -84,7 +89,7 @@ class LedgerClient:
         body: dict[str, Any] = {"code": code}
         if pin is not None:
             body["pin"] = pin
-        return _member_session(self._call(self._once, "POST", "/v1/sessions", body))
+        return member_session(self._call(self._once, "POST", "/v1/sessions", body))
 
     def end_session(self, session: str) -> None:
         self._call(self._idempotent, "DELETE", f"/v1/sessions/{session}")
@@ -97,7 +102,7 @@ class LedgerClient:
                     str(i["sku"]),
                     str(i["name"]["zh"]),
                     str(i["name"]["en"]),
-                    _int(i["price"], "price"),
+                    whole_coins(i["price"], "price"),
                 )
                 for i in doc["items"]
             ]
@@ -106,29 +111,64 @@ class LedgerClient:
 
     def hold(self, session: str, sku: str, locker: str, price: int, key: str) -> Hold:
         body = {"session": session, "sku": sku, "locker": locker, "price": price}
-        return _hold(self._call(self._idempotent, "POST", "/v1/holds", body, key=key))
+        return hold_answer(self._call(self._idempotent, "POST", "/v1/holds", body, key=key))
 
     def capture(self, hold: str, key: str) -> Hold:
-        return _hold(self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", {}, key=key))
+        return hold_answer(
+            self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", {}, key=key)
+        )
 
     def void(self, hold: str, reason: str, key: str) -> Hold:
         body = {"reason": reason}
-        return _hold(self._call(self._idempotent, "POST", f"/v1/holds/{hold}/void", body, key=key))
+        return hold_answer(
+            self._call(self._idempotent, "POST", f"/v1/holds/{hold}/void", body, key=key)
+        )
 
     def get_hold(self, hold: str) -> Hold:
-        return _hold(self._call(self._idempotent, "GET", f"/v1/holds/{hold}"))
+        return hold_answer(self._call(self._idempotent, "GET", f"/v1/holds/{hold}"))
 
-    def health(self) -> bool:
+    def create_pairing(self) -> Pairing:
+        # Not retried blindly: a repeat would only make a second pairing nobody looks at.
+        doc = self._call(self._once, "POST", "/v1/pairings", {})
         try:
-            self._call(self._once, "GET", "/v1/health")
-        except LedgerError:
-            return False
-        return True
+            url = str(doc["url"])
+            if not url.startswith(("http://", "https://")):
+                raise LedgerProtocolError(f"pairing url {url!r} is not an absolute http(s) URL")
+            return Pairing(
+                str(doc["pairing"]), url, seconds(doc["expires_in"]), seconds(doc["interval"])
+            )
+        except (KeyError, TypeError) as e:
+            raise LedgerProtocolError(f"pairing answer lacks {e}") from None
 
-    def send_event(self, kind: str, detail: dict[str, Any]) -> None:
-        self._call(
-            self._idempotent, "POST", "/v1/kiosks/me/events", {"kind": kind, "detail": detail}
-        )
+    def poll_pairing(self, pairing: str) -> PairingPoll:
+        # A confirmed pairing hands its session out once: a lost answer cannot be fetched again,
+        # so this is never retried after the request left.
+        doc = self._call(self._once, "GET", f"/v1/pairings/{pairing}")
+        state = doc.get("state")
+        if state == "pending":
+            return PairingPoll("pending")
+        if state == "confirmed":
+            return PairingPoll("confirmed", member_session(doc))
+        raise LedgerProtocolError(f"pairing state {state!r} is neither pending nor confirmed")
+
+    def send_events(self, events: list[dict[str, Any]]) -> int:
+        """Send kiosk events (fault, alarm, self_test, inventory, ...); returns how many stored."""
+        doc = self._call(self._once, "POST", "/v1/kiosks/me/events", {"events": events})
+        stored = doc.get("stored", len(events))
+        return stored if isinstance(stored, int) else len(events)
+
+    def health(self) -> datetime:
+        """The ledger's clock time. Raises LedgerUnreachable when it is down or unhealthy."""
+        doc = self._call(self._once, "GET", "/v1/health")
+        if doc.get("status") != "ok":
+            raise LedgerUnreachable(f"ledger health is {doc.get('status')!r}")
+        try:
+            at = datetime.fromisoformat(str(doc["time"]))
+        except (KeyError, ValueError):
+            raise LedgerProtocolError("health answer lacks an ISO time") from None
+        if at.tzinfo is None:
+            raise LedgerProtocolError(f"health time {doc['time']!r} has no UTC offset")
+        return at
 
     # --- transport ---------------------------------------------------------------------------
 
@@ -139,6 +179,24 @@ class LedgerClient:
         path: str,
         body: dict[str, Any] | None = None,
         key: str | None = None,
+    ) -> dict[str, Any]:
+        for attempt in range(self.retries + 1):
+            try:
+                return self._call_once(http, method, path, body, key)
+            except LedgerError as e:
+                # The first request with this key is still running on the ledger: wait for it.
+                if e.code != "request_in_progress" or attempt == self.retries:
+                    raise
+                time.sleep(self.backoff * 2**attempt)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _call_once(
+        self,
+        http: requests.Session,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        key: str | None,
     ) -> dict[str, Any]:
         headers = {"Idempotency-Key": key} if key else {}
         try:
@@ -160,41 +218,12 @@ class LedgerClient:
                 raise LedgerProtocolError(
                     f"{method} {path} answered {r.status_code} without an error code"
                 )
-            raise LedgerError(doc["error"], str(doc.get("message", "")), r.status_code)
+            extra = {k: v for k, v in doc.items() if k not in ("error", "message")}
+            if "retry_after" not in extra and r.headers.get("Retry-After", "").isdigit():
+                extra["retry_after"] = int(r.headers["Retry-After"])
+            raise ledger_error(doc["error"], str(doc.get("message", "")), r.status_code, extra)
         if not isinstance(doc, dict):
             raise LedgerProtocolError(
                 f"{method} {path} answered a JSON {type(doc).__name__}, not an object"
             )
         return doc
-
-
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LedgerProtocolError(f"{name} must be a whole number of coins, not {value!r}")
-    return value
-
-
-def _member_session(doc: dict[str, Any]) -> MemberSession:
-    try:
-        m = doc["member"]
-        return MemberSession(
-            session=str(doc["session"]),
-            member=Member(str(m["id"]), str(m["name"]), str(m["role"])),
-            balance=_int(doc["balance"], "balance"),
-            expires_at=str(doc["expires_at"]),
-        )
-    except (KeyError, TypeError) as e:
-        raise LedgerProtocolError(f"session answer lacks {e}") from None
-
-
-def _hold(doc: dict[str, Any]) -> Hold:
-    try:
-        balance = doc.get("balance")
-        return Hold(
-            hold=str(doc["hold"]),
-            state=str(doc["state"]),
-            balance=None if balance is None else _int(balance, "balance"),
-            expires_at=doc.get("expires_at"),
-        )
-    except (KeyError, TypeError) as e:
-        raise LedgerProtocolError(f"hold answer lacks {e}") from None

@@ -41,6 +41,9 @@ def run_kiosk(config_path: str) -> int:
             large_text=config.large_text,
         )
         runtime.controller.subscribe(app.post)
+        from kiosk.systemd import watch_app
+
+        watch_app(app)  # READY=1 and watchdog pings when started by systemd (Type=notify)
         app.run()
     finally:
         runtime.close()

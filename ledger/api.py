@@ -5,6 +5,8 @@ database transaction.
 """
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -17,13 +19,23 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ledger import book, catalog, idempotency, kiosks, sessions, totp
+from ledger import (
+    book,
+    catalog,
+    events,
+    expiry,
+    idempotency,
+    kiosks,
+    observability,
+    pairing_api,
+    pairing_web,
+    sessions,
+    signin,
+)
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
 from ledger.errors import ApiError, BadRequest, IdempotencyKeyRequired
 
 log = logging.getLogger(__name__)
-
-MAX_EVENTS_PER_CALL = 1000
 
 
 class SessionRequest(BaseModel):
@@ -69,8 +81,9 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.status)
+    def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        request.state.error_code = exc.code  # for the access log and metrics
+        return JSONResponse(exc.to_json(), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     def _bad_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -94,23 +107,48 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
 
 
-def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
-    """The ledger app on the database at `db_url` (schema created if missing)."""
+def create_app(
+    db_url: str,
+    hold_ttl_seconds: int = expiry.DEFAULT_HOLD_TTL_S,
+    clock: Callable[[], datetime] = utcnow,
+    sweep_interval: float = expiry.DEFAULT_SWEEP_INTERVAL_S,
+    public_url: str | None = None,
+) -> FastAPI:
+    """The ledger app on the database at `db_url` (schema created if missing).
+
+    `clock` is the ledger's idea of now (tests move it instead of sleeping); stale holds are
+    swept every `sweep_interval` seconds while the app runs (its lifespan).
+    """
     engine = make_engine(db_url)
     create_schema(engine)
     db = session_factory(engine)
+    # Reads that must not wait behind a writer on SQLite (kiosk look-up; see ledger.db).
+    read_db = session_factory(engine.execution_options(ledger_read_only=True))
     with db() as s, s.begin():
         book.ensure_system_accounts(s)
     hold_ttl = timedelta(seconds=hold_ttl_seconds)
 
-    app = FastAPI(title="timebank ledger", version="1")
+    sweeper = expiry.HoldSweeper(db, sweep_interval, clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper.start()
+        try:
+            yield
+        finally:
+            sweeper.stop()
+
+    app = FastAPI(title="timebank ledger", version="1", lifespan=lifespan)
     app.state.engine = engine
+    app.state.sweeper = sweeper
     _install_error_handlers(app)
 
     def current_kiosk(request: Request) -> Kiosk:
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        with db() as s, s.begin():
-            return kiosks.kiosk_by_key(s, key.strip() if scheme.lower() == "bearer" else None)
+        with read_db() as s, s.begin():
+            kiosk = kiosks.kiosk_by_key(s, key.strip() if scheme.lower() == "bearer" else None)
+        request.state.kiosk_id = kiosk.id  # for the access log (ledger.observability)
+        return kiosk
 
     def idempotency_key(request: Request) -> str:
         key = request.headers.get("idempotency-key", "").strip()
@@ -125,8 +163,9 @@ def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
 
     def once(kiosk: Kiosk, key: str, request: Request, body: Any, effect: Any) -> JSONResponse:
         req_hash = idempotency.request_hash(request.method, request.url.path, body)
-        status, payload = idempotency.run_once(db, kiosk.id, key, req_hash, effect)
-        return JSONResponse(payload, status_code=status)
+        outcome = idempotency.run_once(db, kiosk.id, key, req_hash, effect)
+        headers = {idempotency.REPLAYED_HEADER: "true"} if outcome.replayed else None
+        return JSONResponse(outcome.payload, status_code=outcome.status, headers=headers)
 
     @app.get("/v1/health")
     def health() -> JSONResponse:
@@ -136,15 +175,7 @@ def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
 
     @app.post("/v1/sessions", status_code=201)
     def open_session(body: SessionRequest, kiosk: KioskDep) -> JSONResponse:
-        with db() as s, s.begin():
-            member = totp.accept_phone_code(s, body.code)
-            session = sessions.open_session(s, kiosk.id, member.id)
-            payload = {
-                "session": session.id,
-                "member": {"id": member.id, "name": member.name, "role": member.role.value},
-                "balance": book.spendable_balance(s, member.id),
-                "expires_at": iso(session.expires_at),
-            }
+        payload = signin.sign_in(db, kiosk.id, body.code, body.pin, clock())
         return JSONResponse(payload, status_code=201)
 
     @app.delete("/v1/sessions/{session_id}", status_code=204)
@@ -161,7 +192,8 @@ def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
     @app.post("/v1/holds", status_code=201)
     def place_hold(body: HoldRequest, kiosk: KioskDep, key: KeyDep, request: Request) -> Any:
         def effect(s: Session) -> idempotency.Answer:
-            session = sessions.live_session(s, body.session, kiosk.id)
+            now = clock()
+            session = sessions.live_session(s, body.session, kiosk.id, now)
             hold = book.place_hold(
                 s,
                 member_id=session.member_id,
@@ -170,24 +202,25 @@ def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
                 locker=body.locker,
                 price=body.price,
                 ttl=hold_ttl,
+                now=now,
             )
             return 201, {
                 "hold": hold.id,
                 "state": hold.state.value,
-                "balance": book.spendable_balance(s, session.member_id),
+                "balance": book.spendable_balance(s, session.member_id, now),
                 "expires_at": iso(hold.expires_at),
             }
 
         return once(kiosk, key, request, body.model_dump(mode="json"), effect)
 
     def settled(s: Session, hold: Hold) -> idempotency.Answer:
-        balance = book.spendable_balance(s, hold.member_id)
+        balance = book.spendable_balance(s, hold.member_id, clock())
         return 200, {"hold": hold.id, "state": hold.state.value, "balance": balance}
 
     @app.post("/v1/holds/{hold_id}/capture")
     def capture(hold_id: str, kiosk: KioskDep, key: KeyDep, request: Request) -> Any:
         def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.capture_hold(s, hold_id, kiosk.id))
+            return settled(s, book.capture_hold(s, hold_id, kiosk.id, clock()))
 
         return once(kiosk, key, request, {}, effect)
 
@@ -202,24 +235,19 @@ def create_app(db_url: str, hold_ttl_seconds: int = 86400) -> FastAPI:
         reason = body.reason if body else None
 
         def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.void_hold(s, hold_id, kiosk.id, reason))
+            return settled(s, book.void_hold(s, hold_id, kiosk.id, reason, clock()))
 
         return once(kiosk, key, request, {"reason": reason}, effect)
 
     @app.get("/v1/holds/{hold_id}")
     def get_hold(hold_id: str, kiosk: KioskDep) -> JSONResponse:
         with db() as s, s.begin():
-            return JSONResponse(hold_json(book.get_hold(s, hold_id, kiosk.id)))
+            return JSONResponse(hold_json(book.get_hold(s, hold_id, kiosk.id, clock())))
 
-    @app.post("/v1/kiosks/me/events", status_code=201)
-    def post_events(
-        kiosk: KioskDep, body: Annotated[dict[str, Any] | list[dict[str, Any]], Body()]
-    ) -> JSONResponse:
-        events = body if isinstance(body, list) else [body]
-        if len(events) > MAX_EVENTS_PER_CALL:
-            raise BadRequest(f"at most {MAX_EVENTS_PER_CALL} events per call")
-        with db() as s, s.begin():
-            stored = kiosks.record_events(s, kiosk.id, events)
-        return JSONResponse({"stored": stored}, status_code=201)
+    app.include_router(events.router(db, current_kiosk))
+    # public_url: how members' phones reach this ledger (pairing page links); else as called.
+    app.include_router(pairing_api.router(db, clock, current_kiosk, public_url))
+    app.include_router(pairing_web.router(db, clock))
+    observability.install(app, engine)
 
     return app

@@ -27,6 +27,7 @@ from ledger.db import (
 )
 from ledger.errors import (
     Forbidden,
+    HoldExpired,
     HoldNotOpen,
     InsufficientFunds,
     PriceChanged,
@@ -73,6 +74,7 @@ def post(
     memo: str = "",
     hold_id: str | None = None,
     reverses_id: int | None = None,
+    actor: str = "",
 ) -> LedgerTransaction:
     """Record one transaction; its postings must be non-zero whole coins that sum to zero."""
     lines = list(postings)
@@ -80,7 +82,9 @@ def post(
         raise UnbalancedTransaction(f"postings of a {kind} transaction do not balance: {lines}")
     if any(not isinstance(amount, int) or amount == 0 for _, amount in lines):
         raise UnbalancedTransaction(f"postings must be non-zero whole coins: {lines}")
-    tx = LedgerTransaction(kind=kind, memo=memo, hold_id=hold_id, reverses_id=reverses_id)
+    tx = LedgerTransaction(
+        kind=kind, memo=memo, hold_id=hold_id, reverses_id=reverses_id, actor=actor
+    )
     s.add(tx)
     s.flush()
     s.add_all(Posting(transaction_id=tx.id, account_id=acc, amount=amt) for acc, amt in lines)
@@ -122,7 +126,7 @@ def spendable_balance(s: Session, member_id: str, now: datetime | None = None) -
     return posted_balance(s, member_account_id(member_id)) - open_holds_total(s, member_id, now)
 
 
-def _lock_member_account(s: Session, member_id: str) -> Account:
+def lock_member_account(s: Session, member_id: str) -> Account:
     # FOR UPDATE serialises holds of one member on PostgreSQL; SQLite ignores it and relies on
     # BEGIN IMMEDIATE (see ledger.db), which already serialises every write transaction.
     account = s.scalar(select(Account).where(Account.member_id == member_id).with_for_update())
@@ -144,7 +148,7 @@ def place_hold(
 ) -> Hold:
     """Reserve `price` coins of the member for one item: check and insert in one transaction."""
     now = now or utcnow()
-    _lock_member_account(s, member_id)
+    lock_member_account(s, member_id)
     item = s.get(CatalogItem, sku)
     if item is None:
         raise UnknownSku(f"no item {sku!r} in the catalog")
@@ -189,6 +193,10 @@ def capture_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None =
     hold = get_hold(s, hold_id, kiosk_id, now)
     if hold.state == HoldState.CAPTURED:
         return hold
+    if hold.state == HoldState.EXPIRED:
+        raise HoldExpired(
+            f"hold {hold_id} expired at {hold.expires_at.isoformat()}; its coins were released"
+        )
     if hold.state != HoldState.HELD:
         raise HoldNotOpen(f"hold {hold_id} is {hold.state.value}, it cannot be captured")
     if hold.price:
@@ -209,10 +217,10 @@ def capture_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None =
 def void_hold(
     s: Session, hold_id: str, kiosk_id: str, reason: str | None, now: datetime | None = None
 ) -> Hold:
-    """Release the held coins; voiding twice is harmless."""
+    """Release the held coins; voiding twice, or voiding an expired hold, is harmless."""
     now = now or utcnow()
     hold = get_hold(s, hold_id, kiosk_id, now)
-    if hold.state == HoldState.VOIDED:
+    if hold.state in (HoldState.VOIDED, HoldState.EXPIRED):
         return hold
     if hold.state != HoldState.HELD:
         raise HoldNotOpen(f"hold {hold_id} is {hold.state.value}, it cannot be voided")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Engine,
     Enum,
@@ -67,6 +68,7 @@ class HoldState(enum.Enum):
     CAPTURED = "captured"
     VOIDED = "voided"
     EXPIRED = "expired"
+    REFUNDED = "refunded"
 
 
 def _enum(cls: type[enum.Enum]) -> Any:
@@ -84,7 +86,23 @@ class Member(Base):
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(_enum(Role))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # None: phone codes revoked
+    # Receives the monthly grant (`grant-month`): registered low-income residents.
+    grant_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Card(Base):
+    """A printed card `tbc1:<id>:<secret>`; only hashes of the secret and the PIN are kept."""
+
+    __tablename__ = "cards"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex: the secret is random
+    pin_hash: Mapped[str] = mapped_column(String(200))  # scrypt, see ledger.cards
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -102,8 +120,19 @@ class LedgerTransaction(Base):
     kind: Mapped[str] = mapped_column(String(40))
     memo: Mapped[str] = mapped_column(Text, default="")
     hold_id: Mapped[str | None] = mapped_column(ForeignKey("holds.id"))
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
+    # Unique: a transaction is reversed (or a hold refunded) at most once, even under races.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"), unique=True)
+    actor: Mapped[str] = mapped_column(String(100), default="")  # who made a staff correction
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MonthlyGrant(Base):
+    """One row per member and month granted: the primary key makes `grant-month` idempotent."""
+
+    __tablename__ = "monthly_grants"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("transactions.id"))
 
 
 class Posting(Base):
@@ -121,6 +150,7 @@ class Kiosk(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CatalogItem(Base):
@@ -171,17 +201,59 @@ class IdempotencyRecord(Base):
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
-    response: Mapped[Any] = mapped_column(JSON)
+    # status and response stay NULL while the first request is still being processed; `claim`
+    # is that request's token, so only it can finish or release the record (ledger.idempotency).
+    status: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    claim: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class EventKind(enum.Enum):
+    FAULT = "fault"
+    ALARM = "alarm"
+    SELF_TEST = "self_test"
+    INVENTORY = "inventory"
+    TECHNICIAN = "technician"
+    SERVICE = "service"
+
+
 class KioskEvent(Base):
+    """Something a kiosk reported (fault, alarm, self-test, inventory, technician/service)."""
+
     __tablename__ = "kiosk_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it happened, by the kiosk's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    payload: Mapped[Any] = mapped_column(JSON)
+    data: Mapped[Any] = mapped_column(JSON)
+
+
+class PairingState(enum.Enum):
+    PENDING = "pending"  # shown as a QR code, waiting for the member's phone
+    CONFIRMED = "confirmed"  # the member confirmed; the kiosk has not collected the session
+    HANDED_OUT = "handed_out"  # the kiosk collected the session (it is handed out once)
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class Pairing(Base):
+    """A kiosk-shown code (RFC 8628 style): the member's phone confirms, the kiosk polls."""
+
+    __tablename__ = "pairings"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    state: Mapped[PairingState] = mapped_column(_enum(PairingState))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    interval: Mapped[int] = mapped_column(Integer)  # seconds the kiosk waits between polls
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_token: Mapped[str] = mapped_column(String(64))  # CSRF token of the sign-in form
+    confirm_token_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the token
+    signin_failures: Mapped[int] = mapped_column(Integer, default=0)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id"))
 
 
 class Meta(Base):
@@ -218,11 +290,17 @@ def _make_sqlite_serializable(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only look (execution option `ledger_read_only`) must not queue behind a
+        # writer: a plain BEGIN reads the last committed state under WAL without the lock.
+        read_only = conn.get_execution_options().get("ledger_read_only")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Create or upgrade the tables with the Alembic migrations (ledger/migrations/)."""
+    from ledger.migrate import upgrade  # late: ledger.migrate imports this module
+
+    upgrade(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -20,12 +20,19 @@ class ApiError(LedgerError):
     status: ClassVar[int] = 500
     default_message: ClassVar[str] = "internal error"
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.message = message or self.default_message
+        self.extra = extra or {}  # contract fields beside error and message, e.g. attempts_left
+        self.headers = headers or {}
         super().__init__(self.message)
 
     def to_json(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message}
+        return {"error": self.code, "message": self.message, **self.extra}
 
 
 class BadRequest(ApiError, ValueError):
@@ -63,7 +70,7 @@ class InvalidCode(ApiError, ValueError):
 class InvalidSession(ApiError, LookupError):
     """The session is unknown, ended or expired."""
 
-    code, status, default_message = "invalid_session", 401, "session unknown or expired"
+    code, status, default_message = "session_expired", 401, "session unknown or expired"
 
 
 class InsufficientFunds(ApiError, ValueError):
@@ -120,5 +127,124 @@ class HoldNotOpen(ApiError, ValueError):
     code, status, default_message = "hold_not_open", 409, "the hold is no longer open"
 
 
+class HoldExpired(ApiError, ValueError):
+    """The hold lapsed before it was captured; its coins went back to the member."""
+
+    code, status, default_message = "hold_expired", 410, "the hold has expired"
+
+
+class PinRequired(ApiError, ValueError):
+    """A card code came without the member's PIN."""
+
+    code, status, default_message = "pin_required", 423, "this card needs its PIN"
+
+
+class WrongPin(ApiError, ValueError):
+    """The PIN does not match the card."""
+
+    code, status, default_message = "wrong_pin", 401, "wrong PIN"
+
+
+class LockedOut(ApiError, PermissionError):
+    """Too many wrong PINs: the card is locked for a while."""
+
+    code, status, default_message = "locked_out", 429, "too many wrong PINs; card locked"
+
+
+class CardRevoked(ApiError, PermissionError):
+    """The card was revoked by staff."""
+
+    code, status, default_message = "card_revoked", 403, "this card was revoked"
+
+
+class UnknownCard(NotFound):
+    """No card with this id."""
+
+    code, default_message = "unknown_card", "no such card"
+
+
+class UnknownKiosk(NotFound):
+    """No kiosk with this id."""
+
+    code, default_message = "unknown_kiosk", "no such kiosk"
+
+
+class UnknownTransaction(NotFound):
+    """No transaction with this id."""
+
+    code, default_message = "unknown_transaction", "no such transaction"
+
+
+class AlreadyReversed(ApiError, ValueError):
+    """The transaction (or refunded hold) was already reversed; a reversal happens once."""
+
+    code, status, default_message = "already_reversed", 409, "already reversed"
+
+
+class NotRefundable(ApiError, ValueError):
+    """Only a captured hold can be refunded."""
+
+    code, status, default_message = "not_refundable", 409, "this hold cannot be refunded"
+
+
+class NotStaff(ApiError, PermissionError):
+    """A correction was attributed to someone who is not staff."""
+
+    code, status, default_message = "not_staff", 403, "only staff may do this"
+
+
+class LegacySchema(LedgerError, RuntimeError):
+    """The database has ledger tables that Alembic does not know about (made before migrations)."""
+
+
 class UnbalancedTransaction(LedgerError, ValueError):
     """A transaction's postings do not sum to zero (a bug, never a user error)."""
+
+
+class RequestInProgress(ApiError, RuntimeError):
+    """A request with this Idempotency-Key is still being processed; retry after it finishes."""
+
+    code, status = "request_in_progress", 409
+    default_message = "a request with this Idempotency-Key is still being processed; retry soon"
+
+
+class UnknownPairing(NotFound):
+    """No pairing with this id for this kiosk."""
+
+    code, default_message = "unknown_pairing", "no such pairing"
+
+
+class PairingGone(ApiError, LookupError):
+    """The pairing can no longer give a session (base of expired, used and declined)."""
+
+    code, status, default_message = "pairing_gone", 410, "this pairing is over; start a new one"
+
+
+class PairingExpired(PairingGone):
+    """The member did not confirm the pairing in time."""
+
+    code, default_message = "pairing_expired", "the pairing expired; start a new one"
+
+
+class PairingUsed(PairingGone):
+    """The pairing's session was already handed to the kiosk."""
+
+    code, default_message = "pairing_used", "this pairing's session was already handed out"
+
+
+class PairingDeclined(PairingGone):
+    """The member declined the pairing on their phone."""
+
+    code, default_message = "pairing_declined", "the member declined on their phone"
+
+
+class SlowDown(ApiError, RuntimeError):
+    """The kiosk polls a pairing faster than the interval it was given."""
+
+    code, status, default_message = "slow_down", 429, "polling too fast; wait the interval"
+
+
+class TooManyAttempts(PairingGone):
+    """Too many failed sign-ins on one pairing's page."""
+
+    code, default_message = "too_many_attempts", "too many failed sign-ins; start again"

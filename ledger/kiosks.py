@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.db import Kiosk, KioskEvent
-from ledger.errors import BadRequest, Unauthorized
+from ledger.db import Kiosk, utcnow
+from ledger.errors import BadRequest, Unauthorized, UnknownKiosk
 
 
 def hash_key(key: str) -> str:
@@ -49,10 +49,37 @@ def kiosk_by_key(s: Session, key: str | None) -> Kiosk:
     kiosk = s.scalar(select(Kiosk).where(Kiosk.key_hash == hash_key(key)))
     if kiosk is None:
         raise Unauthorized("unknown kiosk key")
+    if kiosk.revoked_at is not None:
+        raise Unauthorized(f"the key of kiosk {kiosk.id} was revoked")
     return kiosk
 
 
-def record_events(s: Session, kiosk_id: str, events: list[dict[str, Any]]) -> int:
-    s.add_all(KioskEvent(kiosk_id=kiosk_id, payload=event) for event in events)
-    s.flush()
-    return len(events)
+def get_kiosk(s: Session, kiosk_id: str) -> Kiosk:
+    kiosk = s.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        raise UnknownKiosk(f"no kiosk {kiosk_id!r}")
+    return kiosk
+
+
+def revoke_kiosk(s: Session, kiosk_id: str) -> Kiosk:
+    """Revoke a kiosk's key (stolen or retired kiosk): every call with it then gets 401."""
+    kiosk = get_kiosk(s, kiosk_id)
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = utcnow()
+        s.flush()
+    return kiosk
+
+
+def kiosk_json(kiosk: Kiosk) -> dict[str, Any]:
+    return {
+        "kiosk": kiosk.id,
+        "name": kiosk.name,
+        "location": kiosk.location,
+        "state": "revoked" if kiosk.revoked_at else "active",
+        "created_at": kiosk.created_at.isoformat(),
+        "revoked_at": kiosk.revoked_at.isoformat() if kiosk.revoked_at else None,
+    }
+
+
+def list_kiosks(s: Session) -> list[dict[str, Any]]:
+    return [kiosk_json(k) for k in s.scalars(select(Kiosk).order_by(Kiosk.id))]

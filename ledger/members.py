@@ -6,10 +6,11 @@ import secrets
 from typing import Any
 
 import pyotp
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import book
-from ledger.db import Member, Role, utcnow
+from ledger import book, cards, history
+from ledger.db import Card, Member, Role, utcnow
 from ledger.errors import BadRequest, UnknownMember
 
 MEMBER_ID_DIGITS = 6  # "m" + 6 digits: short enough to type, never contains ':'
@@ -22,7 +23,9 @@ def new_member_id(s: Session) -> str:
             return candidate
 
 
-def add_member(s: Session, name: str, role: Role = Role.MEMBER, coins: int = 0) -> Member:
+def add_member(
+    s: Session, name: str, role: Role = Role.MEMBER, coins: int = 0, grant_eligible: bool = False
+) -> Member:
     """Enrol a member; starting coins come from the grant pool as a real transaction."""
     if not name.strip():
         raise BadRequest("a member needs a name")
@@ -30,7 +33,11 @@ def add_member(s: Session, name: str, role: Role = Role.MEMBER, coins: int = 0) 
         raise BadRequest(f"starting coins must not be negative, got {coins}")
     book.ensure_system_accounts(s)
     member = Member(
-        id=new_member_id(s), name=name.strip(), role=role, totp_secret=pyotp.random_base32()
+        id=new_member_id(s),
+        name=name.strip(),
+        role=role,
+        totp_secret=pyotp.random_base32(),
+        grant_eligible=grant_eligible,
     )
     s.add(member)
     s.flush()
@@ -47,6 +54,41 @@ def get_member(s: Session, member_id: str) -> Member:
     return member
 
 
+def update_member(
+    s: Session,
+    member_id: str,
+    name: str | None = None,
+    role: Role | None = None,
+    grant_eligible: bool | None = None,
+) -> Member:
+    """Change a member's name, role or monthly-grant eligibility (what is None stays)."""
+    member = get_member(s, member_id)
+    if name is not None:
+        if not name.strip():
+            raise BadRequest("a member needs a name")
+        member.name = name.strip()
+    if role is not None:
+        member.role = role
+    if grant_eligible is not None:
+        member.grant_eligible = grant_eligible
+    s.flush()
+    return member
+
+
+def rotate_secret(s: Session, member_id: str) -> str:
+    """A new phone-code secret (new phone, or the old one leaked); old codes stop working."""
+    member = get_member(s, member_id)
+    member.totp_secret = pyotp.random_base32()
+    s.flush()
+    return member.totp_secret
+
+
+def revoke_secret(s: Session, member_id: str) -> None:
+    """No phone codes for this member any more (lost phone); cards still work."""
+    get_member(s, member_id).totp_secret = None
+    s.flush()
+
+
 def member_summary(s: Session, member_id: str) -> dict[str, Any]:
     """What `member show` prints: identity plus posted, held and spendable coins."""
     member = get_member(s, member_id)
@@ -59,4 +101,24 @@ def member_summary(s: Session, member_id: str) -> dict[str, Any]:
         "balance": posted - held,
         "posted_balance": posted,
         "held": held,
+        "grant": member.grant_eligible,
+        "phone_code": member.totp_secret is not None,
     }
+
+
+def member_details(s: Session, member_id: str) -> dict[str, Any]:
+    """The summary plus the member's cards and history (every posting, oldest first)."""
+    now = utcnow()
+    member_cards = s.scalars(select(Card).where(Card.member_id == member_id).order_by(Card.id))
+    return {
+        **member_summary(s, member_id),
+        "cards": [{"card": c.id, "state": cards.card_state(c, now)} for c in member_cards],
+        "history": history.postings(s, member_id),
+    }
+
+
+def list_members(s: Session, role: Role | None = None) -> list[dict[str, Any]]:
+    query = select(Member.id).order_by(Member.id)
+    if role is not None:
+        query = query.where(Member.role == role)
+    return [member_summary(s, member_id) for member_id in s.scalars(query)]

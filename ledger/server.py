@@ -8,13 +8,17 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 
 import uvicorn
 from fastapi import FastAPI
 
 from ledger.api import create_app
+from ledger.db import utcnow
 from ledger.errors import LedgerError
+from ledger.expiry import DEFAULT_HOLD_TTL_S, DEFAULT_SWEEP_INTERVAL_S
 
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
@@ -32,12 +36,16 @@ class EmbeddedLedger:
         db_url: str,
         host: str = "127.0.0.1",
         port: int = 0,
-        hold_ttl_seconds: int = 86400,
+        hold_ttl_seconds: int = DEFAULT_HOLD_TTL_S,
+        clock: Callable[[], datetime] = utcnow,
+        sweep_interval: float = DEFAULT_SWEEP_INTERVAL_S,
     ) -> None:
         self.db_url = db_url
         self.host = host
         self.port = port
         self.hold_ttl_seconds = hold_ttl_seconds
+        self.clock = clock
+        self.sweep_interval = sweep_interval
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._app: FastAPI | None = None
@@ -52,9 +60,15 @@ class EmbeddedLedger:
         """Start serving; returns once the socket accepts connections."""
         if self._server is not None:
             return self
-        app = create_app(self.db_url, hold_ttl_seconds=self.hold_ttl_seconds)
+        app = create_app(
+            self.db_url,
+            hold_ttl_seconds=self.hold_ttl_seconds,
+            clock=self.clock,
+            sweep_interval=self.sweep_interval,
+        )
+        # lifespan "on": the app's start-up and shut-down run the hold sweeper.
         config = uvicorn.Config(
-            app, host=self.host, port=self.port, log_level="warning", lifespan="off"
+            app, host=self.host, port=self.port, log_level="warning", lifespan="on"
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="embedded-ledger", daemon=True)
@@ -83,7 +97,8 @@ class EmbeddedLedger:
 
     def status(self) -> dict[str, object]:
         running = self._server is not None
-        return {"running": running, "url": self.url if running else None}
+        sweeper = self._app.state.sweeper.status() if self._app is not None else None
+        return {"running": running, "url": self.url if running else None, "sweeper": sweeper}
 
     def __enter__(self) -> EmbeddedLedger:
         return self.start()

@@ -41,10 +41,11 @@ def parse_phone_code(code: str) -> tuple[str, str]:
     """(member_id, otp) of a phone code, or InvalidCode saying what is wrong with it."""
     code = code.strip()
     prefix = code.split(":", 1)[0]
-    if prefix == CARD_PREFIX:
-        raise InvalidCode("cards are not supported yet")
     if prefix != PHONE_PREFIX:
-        raise InvalidCode(f"not a member code: expected '{PHONE_PREFIX}:<member>:<code>'")
+        raise InvalidCode(
+            f"not a member code: expected '{PHONE_PREFIX}:<member>:<code>' or "
+            f"'{CARD_PREFIX}:<card>:<secret>'"
+        )
     parts = code.split(":")
     if len(parts) != 3:
         raise InvalidCode(f"a phone code has 3 parts separated by ':', this one has {len(parts)}")
@@ -72,6 +73,8 @@ def accept_phone_code(s: Session, code: str, now: float | None = None) -> Member
     member = s.get(Member, member_id)
     if member is None:
         raise InvalidCode(f"no member {member_id}")
+    if member.totp_secret is None:
+        raise InvalidCode("phone codes of this member were revoked; ask the staff for a new one")
     step = matching_step(member.totp_secret, otp, time.time() if now is None else now)
     if step is None:
         raise InvalidCode("the code is wrong or too old; scan the code your phone shows now")

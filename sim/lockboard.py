@@ -1,206 +1,95 @@
-"""A simulated Kerong lock board bus on a pty or a TCP socket, answering like the real boards.
+"""Simulated lock board buses on a pty or a TCP socket, answering like the real boards.
 
-The real driver opens `.url` (the pty slave path, or socket://127.0.0.1:PORT) unchanged, so
-the code under test is the code that runs in the cabinet. Faults: `silent`, `delay`.
+The real driver opens `.url` (a stable symlink to the pty, or socket://127.0.0.1:PORT)
+unchanged, so the code under test is the code that runs in the cabinet. Kerong boards live in
+sim/lockboard_kerong.py, XOR boards in sim/lockboard_xor.py, the faults in sim/lockboard_base.py.
 
-    python -m sim.lockboard --protocol kerong [--pty | --tcp PORT] [--pace]
+    python -m sim.lockboard --protocol kerong|xor [--pty [LINK] | --tcp PORT] [--pace]
+                            [--control PORT] [--scanner]
+
+prints where it listens, one `name: where` line each (lockboard, scanner, control), then
+serves until interrupted. With --control, faults are injected from another shell with
+`python -m sim.fault --control PORT jam 0:3` (see sim/fault.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import pty
-import select
 import signal
-import socket
 import sys
 import threading
-import time
-import tty
-from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-from drivers.lockboard import kerong
+from sim.lockboard_base import SimBoard
+from sim.lockboard_kerong import SimKerongBoard
+from sim.lockboard_xor import SimXorBoard
 from sim.world import Cabinet
 
-_POLL = 0.05
+__all__ = ["SimBoard", "SimKerongBoard", "SimXorBoard", "make_board"]
+
+FIRST_BOARD = {"kerong": 0, "xor": 1}
 
 
-class SimKerongBoard:
-    """Kerong boards at `board_addresses`, wired to `cabinet`.
-
-    Faults, settable at any time: `silent` - commands are heard and carried out (the lock
-    really moves) but no answer comes back, as when the reply is lost on the bus;
-    `delay` - seconds to wait before answering.
-    """
-
-    def __init__(
-        self,
-        cabinet: Cabinet,
-        board_addresses: Iterable[int] = (0,),
-        pace: bool = False,
-        *,
-        baud: int = 19200,
-        tcp_port: int | None = None,
-    ) -> None:
-        self.cabinet = cabinet
-        self.board_addresses = frozenset(board_addresses)
-        self.pace = pace
-        self.baud = baud
-        self.silent = False
-        self.delay = 0.0
-        self.heard: list[kerong.Command] = []  # every valid command frame, in order
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._client: socket.socket | None = None
-        self._listener: socket.socket | None = None
-        self._master = self._slave = -1
-        if tcp_port is None:
-            self._master, self._slave = pty.openpty()
-            tty.setraw(self._master)
-            tty.setraw(self._slave)
-            self.path = os.ttyname(self._slave)
-            self.url = self.path
-        else:
-            self._listener = socket.create_server(("127.0.0.1", tcp_port))
-            self.port = self._listener.getsockname()[1]
-            self.path = ""
-            self.url = f"socket://127.0.0.1:{self.port}"
-
-    # -- the board -------------------------------------------------------------------------
-
-    def answer(self, command: kerong.Command) -> bytes | None:
-        """What the addressed board does with one command, and the bytes it sends back."""
-        if command.board not in self.board_addresses:
-            return None  # nobody at that address: silence on the bus
-        if command.cmd is kerong.Cmd.UNLOCK:
-            self._release(command.board, command.lock)
-        elif command.cmd is kerong.Cmd.UNLOCK_ALL:
-            for lock in range(1, kerong.LOCKS_PER_BOARD + 1):
-                self._release(command.board, lock)
-        hooks, items = self.cabinet.board_bits(command.board, kerong.LOCKS_PER_BOARD)
-        return kerong.status_reply(command.board, command.cmd, hooks, items, command.lock)
-
-    def _release(self, board: int, lock: int) -> None:
-        with contextlib.suppress(KeyError):  # an unfitted lock position: nothing moves
-            self.cabinet.release(board, lock)
-
-    # -- running -----------------------------------------------------------------------------
-
-    def start(self) -> SimKerongBoard:
-        self._thread = threading.Thread(target=self._serve, name="sim-kerong", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(2)
-            self._thread = None
-        for sock in (self._client, self._listener):
-            if sock is not None:
-                sock.close()
-        self._client = self._listener = None
-        for fd in (self._master, self._slave):
-            if fd >= 0:
-                os.close(fd)
-        self._master = self._slave = -1
-
-    def __enter__(self) -> SimKerongBoard:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _serve(self) -> None:
-        buf = b""
-        while not self._stop.is_set():
-            data = self._receive()
-            if data is None:
-                buf = b""  # a new connection starts a new byte stream
-                continue
-            buf += data
-            while buf:
-                command, used = kerong.decode_command(buf)
-                if used == 0:
-                    break
-                buf = buf[used:]
-                if command is not None:
-                    self._handle(command)
-
-    def _handle(self, command: kerong.Command) -> None:
-        self.heard.append(command)
-        reply = self.answer(command)
-        if reply is None or self.silent:
-            return
-        if self.delay:
-            time.sleep(self.delay)
-        self._send(reply)
-
-    def _receive(self) -> bytes | None:
-        """Bytes from the host (maybe none yet); None when the TCP client changed."""
-        if self._listener is None:
-            readable, _, _ = select.select([self._master], [], [], _POLL)
-            return os.read(self._master, 1024) if readable else b""
-        return self._receive_tcp(self._listener)
-
-    def _receive_tcp(self, listener: socket.socket) -> bytes | None:
-        watched = [listener] if self._client is None else [listener, self._client]
-        ready, _, _ = select.select(watched, [], [], _POLL)
-        if listener in ready:
-            # One host at a time, like one serial cable: a new connection replaces the old.
-            if self._client is not None:
-                self._client.close()
-            self._client, _ = listener.accept()
-            return None
-        if self._client is not None and self._client in ready:
-            try:
-                data = self._client.recv(1024)
-            except OSError:
-                data = b""
-            if not data:
-                self._client.close()
-                self._client = None
-                return None
-            return data
-        return b""
-
-    def _send(self, reply: bytes) -> None:
-        chunks = [reply[i : i + 1] for i in range(len(reply))] if self.pace else [reply]
-        for chunk in chunks:
-            try:
-                if self._listener is None:
-                    os.write(self._master, chunk)
-                elif self._client is not None:
-                    self._client.sendall(chunk)
-            except OSError:
-                return  # the host went away mid-answer
-            if self.pace:
-                time.sleep(10 / self.baud)  # start + 8 data + stop bits
+def make_board(
+    protocol: str,
+    cabinet: Cabinet | None = None,
+    pace: bool = False,
+    *,
+    tcp_port: int | None = None,
+    link: str | Path | None = None,
+) -> SimBoard[Any]:
+    """A simulated bus of `protocol` boards; without a cabinet, the demo cabinet on the
+    protocol's first bus address."""
+    if protocol not in FIRST_BOARD:
+        raise ValueError(f"protocol {protocol!r} is not one of {', '.join(FIRST_BOARD)}")
+    cabinet = cabinet or Cabinet.demo(FIRST_BOARD[protocol])
+    boards = cabinet.boards() or [FIRST_BOARD[protocol]]
+    kind = SimKerongBoard if protocol == "kerong" else SimXorBoard
+    return kind(cabinet, boards, pace, tcp_port=tcp_port, link=link)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sim.lockboard", description="Serve a simulated lock board bus."
     )
-    parser.add_argument("--protocol", choices=("kerong", "xor"), default="kerong")
+    parser.add_argument("--protocol", choices=sorted(FIRST_BOARD), default="kerong")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--pty", action="store_true", help="serve on a pseudo-terminal (default)")
+    where.add_argument(
+        "--pty",
+        nargs="?",
+        const="",
+        metavar="LINK",
+        help="serve on a pseudo-terminal behind the symlink LINK (default: a temporary one)",
+    )
     where.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT")
     parser.add_argument("--pace", action="store_true", help="send answers at the baud rate")
+    parser.add_argument("--control", type=int, metavar="PORT", help="fault control port (0: any)")
+    parser.add_argument("--scanner", action="store_true", help="also simulate a QR scanner")
     args = parser.parse_args(argv)
-    if args.protocol != "kerong":
-        print(f"protocol {args.protocol} is not yet supported", file=sys.stderr)
-        return 2
 
-    board = SimKerongBoard(Cabinet.demo(), pace=args.pace, tcp_port=args.tcp)
+    from sim.fault import FaultControl
+    from sim.scanner import SimScanner
+
+    board = make_board(args.protocol, pace=args.pace, tcp_port=args.tcp, link=args.pty or None)
+    scanner = SimScanner() if args.scanner else None
+    control = None
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with board:
-        print(f"listening on {board.url}", flush=True)
+        print(f"lockboard: {board.url}", flush=True)
+        if scanner is not None:
+            print(f"scanner: {scanner.path}", flush=True)
+        if args.control is not None:
+            control = FaultControl(board, scanner, port=args.control).start()
+            print(f"control: 127.0.0.1:{control.port}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stopped.wait()
+        if control is not None:
+            control.stop()
+        if scanner is not None:
+            scanner.stop()
     return 0
 
 

@@ -82,6 +82,30 @@ class SimulatedSite:
         finally:
             engine.dispose()
 
+    def holds(self) -> list[dict[str, Any]]:
+        """Every hold the ledger's book holds, oldest first (for tests that audit the kiosk)."""
+        from sqlalchemy import select
+
+        from ledger.db import Hold
+
+        engine = make_engine(self.ledger.db_url)
+        try:
+            with session_factory(engine)() as s:
+                rows = s.scalars(select(Hold).order_by(Hold.created_at)).all()
+                return [
+                    {
+                        "hold": h.id,
+                        "member": h.member_id,
+                        "sku": h.sku,
+                        "locker": h.locker,
+                        "price": h.price,
+                        "state": h.state.value,
+                    }
+                    for h in rows
+                ]
+        finally:
+            engine.dispose()
+
     # --- the kiosk's config ------------------------------------------------------------------
 
     def _config(self) -> str:

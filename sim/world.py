@@ -45,10 +45,12 @@ class Cabinet:
             self._lockers[key] = replace(locker)
 
     @classmethod
-    def demo(cls) -> Cabinet:
-        """Board 0, locks 1..6 stocked with the demo catalog's goods."""
+    def demo(cls, board: int = 0) -> Cabinet:
+        """One board (default address 0), locks 1..6 stocked with the demo catalog's goods."""
         stock = [("tissues", 3), ("water", 2), ("rice", 1), ("soap", 2), ("noodles", 2), ("oil", 1)]
-        return cls([SimLocker(0, n, sku, items) for n, (sku, items) in enumerate(stock, start=1)])
+        return cls(
+            [SimLocker(board, n, sku, items) for n, (sku, items) in enumerate(stock, start=1)]
+        )
 
     # -- what the lock board does ------------------------------------------------------------
 

@@ -6,7 +6,8 @@ not code; the device applies it when it turns raw bits into a LockState.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from kiosk.core.interfaces import LockState
 
@@ -27,6 +28,26 @@ class BoardProfile:
     command_timeout: float = 0.3
     quiet_gap: float = 0.02
     read_retries: int = 2
+    unlock_settle: float = 0.3  # seconds a lock takes to move before its sensors mean anything
+    # XOR boards only report the door; with no item sensor an item never reads as gone.
+    item_sensors: bool = True
+
+    @classmethod
+    def for_protocol(cls, protocol: str, **settings: Any) -> BoardProfile:
+        """A profile with the usual factory settings of that board family, then `settings`."""
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol: {protocol!r} is not one of {', '.join(PROTOCOLS)}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(settings) - known)
+        if unknown:
+            raise ValueError(f"{unknown[0]}: not a board profile setting")
+        values = {**FACTORY_SETTINGS[protocol], **settings}
+        return cls(protocol=protocol, **values)
+
+    @property
+    def reply_gap(self) -> float:
+        """Line silence that ends a reply: the quiet gap, never under 3.5 character times."""
+        return max(self.quiet_gap, 3.5 * 10 / self.baud)
 
     def __post_init__(self) -> None:
         if self.protocol not in PROTOCOLS:
@@ -45,10 +66,27 @@ class BoardProfile:
             raise ValueError(f"quiet_gap: {self.quiet_gap} s is outside [0, 1]")
         if not isinstance(self.read_retries, int) or not 0 <= self.read_retries <= 10:
             raise ValueError(f"read_retries: {self.read_retries} is outside 0..10")
+        if not 0 <= self.unlock_settle <= 10:
+            raise ValueError(f"unlock_settle: {self.unlock_settle} s is outside [0, 10]")
+        if self.item_sensors and self.protocol == "xor":
+            raise ValueError("item_sensors: xor boards report no item sensor")
 
-    def lock_state(self, hook_bit: bool, item_bit: bool) -> LockState:
-        """Turn raw sensor bits into what they mean for this batch of boards."""
+    def lock_state(self, hook_bit: bool, item_bit: bool | None = None) -> LockState:
+        """Turn raw sensor bits into what they mean for this batch of boards.
+
+        Without item sensors (`item_bit` None) item_present is True and item_sensed False:
+        the kiosk must never conclude from a missing sensor that an item was taken.
+        """
         return LockState(
             hook_open=int(hook_bit) == self.hook_open_bit,
-            item_present=int(item_bit) == self.item_present_bit,
+            item_present=item_bit is None or int(item_bit) == self.item_present_bit,
+            item_sensed=item_bit is not None,
         )
+
+
+# What a board of each family does out of the box (DESIGN.md, "Hardware model").
+FACTORY_SETTINGS: dict[str, dict[str, Any]] = {
+    "kerong": {"baud": 19200, "locks": 16, "hook_open_bit": 1, "item_sensors": True},
+    # On the usual wiring an active feedback input (bit 1) means the lock is closed.
+    "xor": {"baud": 9600, "locks": 24, "hook_open_bit": 0, "item_sensors": False},
+}

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.gpio_config import GpioConfig, check_relay_cabinet, parse_gpio
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.journal import LockerStock
+from kiosk.core.settings import SECTIONS, CoreSettings, parse_core_settings
 from kiosk.core.vend import VendTimings
 
 
@@ -36,6 +38,8 @@ class LockBoardConfig:
 class ScannerConfig:
     port: str
     baud: int = 9600
+    kind: str = "serial"  # serial | wedge (USB keyboard scanner) | camera (zxing-cpp extra)
+    camera: str = "0"  # camera: a V4L2 device index ("0") or path/URL
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class KioskConfig:
     font_path: str | None = None
     large_text: bool = False
     idle_timeout: float = 45.0
+    core: CoreSettings = field(default_factory=CoreSettings)  # [session] [health] [eventlog] ...
+    screen_diagonal: float = 7.0  # inches; the UI sizes 15 mm touch targets from it
+    gpio: GpioConfig | None = None  # [gpio]: absent means no GPIO parts are built
 
     @property
     def journal_path(self) -> Path:
@@ -110,7 +117,7 @@ def load_config(path: str | Path) -> KioskConfig:
 
 
 def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
-    known = {"kiosk", "ledger", "lockboard", "scanner", "vend", "locker"}
+    known = {*SECTIONS, "kiosk", "ledger", "lockboard", "scanner", "vend", "locker", "gpio"}
     for key in doc:
         if key not in known:
             raise ConfigError(f"{source}: unknown section [{key}]")
@@ -118,7 +125,7 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         source,
         "kiosk",
         doc.get("kiosk", {}),
-        "name data_dir language font_path large_text idle_timeout",
+        "name data_dir language font_path large_text idle_timeout screen_diagonal",
     )
     name = k.get("name", str, "kiosk")
     data_dir = base / k.get("data_dir", str, "data")
@@ -126,6 +133,7 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     font_path = k.get("font_path", str, None)
     large_text = k.get("large_text", bool, False)
     idle_timeout = k.positive("idle_timeout", float, 45.0)
+    screen_diagonal = k.positive("screen_diagonal", float, 7.0)
 
     lg = _Section(source, "ledger", doc.get("ledger", {}), "url key key_file timeout verify_tls")
     url = lg.get("url", str)
@@ -153,18 +161,26 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         doc.get("lockboard", {}),
         "port protocol baud locks hook_open_bit item_present_bit timeout",
     )
+    protocol = lb.choice("protocol", ("kerong", "xor", "gpio"), "kerong")
+    xor = protocol == "xor"  # "8A/80" boards ship at 9600, 24 locks, bit 1 = closed
     lockboard = LockBoardConfig(
-        port=lb.get("port", str),
-        protocol=lb.choice("protocol", ("kerong",), "kerong"),
-        baud=lb.positive("baud", int, 19200),
-        locks=lb.positive("locks", int, 16),
-        hook_open_bit=lb.choice("hook_open_bit", (1, 0), 1),
+        port=lb.get("port", str, "" if protocol == "gpio" else ...),  # relay locks: no port
+        protocol=protocol,
+        baud=lb.positive("baud", int, 9600 if xor else 19200),
+        locks=lb.positive("locks", int, 24 if xor else 16),
+        hook_open_bit=lb.choice("hook_open_bit", (1, 0), 0 if xor else 1),
         item_present_bit=lb.choice("item_present_bit", (1, 0), 1),
         timeout=lb.positive("timeout", float, 0.3),
     )
 
-    sc = _Section(source, "scanner", doc.get("scanner", {}), "port baud")
-    scanner = ScannerConfig(sc.get("port", str), sc.positive("baud", int, 9600))
+    sc = _Section(source, "scanner", doc.get("scanner", {}), "port baud kind camera")
+    scanner_kind = sc.choice("kind", ("serial", "wedge", "camera"), "serial")
+    scanner = ScannerConfig(
+        sc.get("port", str, ... if scanner_kind == "serial" else ""),
+        sc.positive("baud", int, 9600),
+        scanner_kind,
+        sc.get("camera", str, "0"),
+    )
 
     v = _Section(
         source, "vend", doc.get("vend", {}), "door_open_timeout door_close_timeout poll_interval"
@@ -191,6 +207,8 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         if count < 0:
             raise ConfigError(f"{source}: locker[{i}].count must be 0 or more, not {count}")
         lockers.append(LockerStock(address, s.get("sku", str), count, best_before, None))
+    gpio = parse_gpio(doc, source, _Section)
+    check_relay_cabinet(gpio, lockboard.protocol, [lk.locker for lk in lockers], source)
     return KioskConfig(
         source=source,
         name=name,
@@ -204,4 +222,7 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         font_path=font_path,
         large_text=large_text,
         idle_timeout=idle_timeout,
+        core=parse_core_settings(doc, source, base, _Section, idle_timeout),
+        screen_diagonal=screen_diagonal,
+        gpio=gpio,
     )

@@ -1,5 +1,7 @@
 """The kiosk core's error hierarchy."""
 
+from typing import Any
+
 
 class KioskError(Exception):
     """Base of every error raised by the kiosk core and the parts it talks to."""
@@ -12,11 +14,75 @@ class LockBoardError(KioskError, OSError):
 class LedgerError(KioskError):
     """The ledger refused a request; `code` is the contract's stable error code."""
 
-    def __init__(self, code: str, message: str = "", status: int = 0) -> None:
+    def __init__(
+        self, code: str, message: str = "", status: int = 0, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
         self.message = message
         self.status = status
+        self.extra = dict(extra or {})
+
+    @property
+    def final(self) -> bool:
+        """True when repeating the same request can never succeed: a 4xx, except "still in
+        flight" and "poll slower", which a later repeat may get past."""
+        return 400 <= self.status < 500 and self.code not in ("request_in_progress", "slow_down")
+
+
+class WrongPin(LedgerError, PermissionError):
+    """The PIN typed for a printed card was wrong; `attempts_left` before the card locks."""
+
+    @property
+    def attempts_left(self) -> int | None:
+        n = self.extra.get("attempts_left")
+        return n if isinstance(n, int) else None
+
+
+class LockedOut(LedgerError, PermissionError):
+    """Too many wrong PINs: the card is locked for `retry_after` seconds."""
+
+    @property
+    def retry_after(self) -> int | None:
+        n = self.extra.get("retry_after")
+        return n if isinstance(n, int) else None
+
+
+class PriceChanged(LedgerError, ValueError):
+    """The price on the screen is no longer the ledger's; `price` is the current one."""
+
+    @property
+    def price(self) -> int | None:
+        n = self.extra.get("price")
+        return n if isinstance(n, int) else None
+
+
+class SessionExpired(LedgerError, PermissionError):
+    """The member's ledger session ended or expired before the request."""
+
+
+class PairingGone(LedgerError, LookupError):
+    """The pairing expired, was already handed out, or is unknown: start a new one."""
+
+
+# Contract codes that have their own class; any other code is a plain LedgerError.
+_BY_CODE: dict[str, type[LedgerError]] = {
+    "wrong_pin": WrongPin,
+    "locked_out": LockedOut,
+    "price_changed": PriceChanged,
+    "session_expired": SessionExpired,
+    "invalid_session": SessionExpired,
+    "pairing_expired": PairingGone,
+    "pairing_used": PairingGone,
+    "unknown_pairing": PairingGone,
+}
+
+
+def ledger_error(
+    code: str, message: str = "", status: int = 0, extra: dict[str, Any] | None = None
+) -> LedgerError:
+    """The LedgerError subclass for a contract error code."""
+    return _BY_CODE.get(code, LedgerError)(code, message, status, extra)
 
 
 class LedgerUnreachable(LedgerError, ConnectionError):
@@ -39,3 +105,7 @@ class ConfigError(KioskError, ValueError):
 
 class JournalError(KioskError):
     """The vend journal holds a record that cannot be acted on."""
+
+
+class ServiceSwitchError(KioskError, ValueError):
+    """A service-switch change was refused: no reason, a reason too long, or no technician."""

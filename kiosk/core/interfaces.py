@@ -5,9 +5,11 @@ Drivers implement LockBoard and CodeReader; kiosk/ledger_client.py implements Le
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, order=True)
@@ -41,6 +43,9 @@ class LockState:
 
     hook_open: bool
     item_present: bool
+    # False when the lock has no item sensor (GPIO relay cabinets without IR): item_present is
+    # then the driver's presumption, not a reading (see drivers/gpio/relay_locks.py).
+    item_sensed: bool = True
 
 
 class LockBoard(Protocol):
@@ -58,6 +63,33 @@ class LockBoard(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class Light(enum.Enum):
+    """What the kiosk's status light says to someone walking up to it."""
+
+    READY = "ready"
+    BUSY = "busy"
+    OUT_OF_SERVICE = "out_of_service"
+    FAULT = "fault"
+    OFF = "off"
+
+
+class Sound(enum.Enum):
+    """The buzzer's short patterns."""
+
+    KEY_PRESS = "key_press"
+    ACCEPTED = "accepted"
+    ERROR = "error"
+    DOOR_REMINDER = "door_reminder"
+
+
+class Signals(Protocol):
+    """Status light and buzzer, as the annunciator drives them. Both return at once."""
+
+    def show(self, light: Light) -> None: ...
+
+    def sound(self, sound: Sound) -> None: ...
 
 
 class CodeReader(Protocol):
@@ -101,6 +133,24 @@ class Hold:
     expires_at: str | None = None
 
 
+@dataclass(frozen=True)
+class Pairing:
+    """A kiosk-shown code the member's phone confirms (RFC 8628 style)."""
+
+    pairing: str
+    url: str
+    expires_in: float  # seconds
+    interval: float  # seconds between polls the ledger allows
+
+
+@dataclass(frozen=True)
+class PairingPoll:
+    """One poll of a pairing: still pending, or confirmed with the member's session."""
+
+    state: str  # "pending" | "confirmed"
+    session: MemberSession | None = None
+
+
 class Ledger(Protocol):
     """The ledger's v1 HTTP contract as the core uses it. Errors raise LedgerError subclasses."""
 
@@ -118,4 +168,12 @@ class Ledger(Protocol):
 
     def get_hold(self, hold: str) -> Hold: ...
 
-    def health(self) -> bool: ...
+    def create_pairing(self) -> Pairing: ...
+
+    def poll_pairing(self, pairing: str) -> PairingPoll: ...
+
+    def send_events(self, events: list[dict[str, Any]]) -> int: ...
+
+    def health(self) -> datetime:
+        """The ledger's clock time; raises LedgerError when it is not healthy."""
+        ...

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.core.errors import JournalError
+from kiosk.core.stock import LockerStock as LockerStock  # re-exported: the old home
+from kiosk.core.stock import LockerStockStore
 from kiosk.core.view import VendStep
 
 _SCHEMA = """
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS vends (
     reason      TEXT,
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
+    refused     TEXT,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
@@ -75,6 +78,9 @@ class VendRecord:
     reason: str | None
     attempts: int
     last_error: str | None
+    refused: str | None = None  # the ledger refused the settlement for good: staff must look
+    created_at: str = ""
+    updated_at: str = ""
 
     @property
     def capture_key(self) -> str:
@@ -85,16 +91,7 @@ class VendRecord:
         return f"{self.key}:void"
 
 
-@dataclass(frozen=True)
-class LockerStock:
-    locker: str
-    sku: str
-    count: int
-    best_before: str | None
-    inspect: str | None
-
-
-class VendJournal:
+class VendJournal(LockerStockStore):
     """Durable record of vends and locker stock. Safe to use from several threads."""
 
     def __init__(self, path: str | Path) -> None:
@@ -106,6 +103,9 @@ class VendJournal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(vends)")}
+        if "refused" not in columns:  # a journal written before refusals were kept apart
+            self._db.execute("ALTER TABLE vends ADD COLUMN refused TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -189,6 +189,15 @@ class VendJournal:
                 (error, _now(), vend_id),
             )
 
+    def refuse(self, vend_id: int, code: str) -> None:
+        """The ledger refused this settlement for good: keep it, out of the retry queue."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE vends SET attempts = attempts + 1, last_error = ?, refused = ?,"
+                " updated_at = ? WHERE id = ?",
+                (f"refused: {code}", code, _now(), vend_id),
+            )
+
     def get(self, vend_id: int) -> VendRecord:
         with self._lock:
             row = self._db.execute("SELECT * FROM vends WHERE id = ?", (vend_id,)).fetchone()
@@ -202,7 +211,13 @@ class VendJournal:
 
     def pending_settlements(self) -> list[VendRecord]:
         """Decided captures and voids the ledger has not acknowledged yet: the settlement queue."""
-        return self._select("settlement IS NOT NULL AND state NOT IN (?, ?)", _FINAL)
+        return self._select(
+            "settlement IS NOT NULL AND refused IS NULL AND state NOT IN (?, ?)", _FINAL
+        )
+
+    def refused_settlements(self) -> list[VendRecord]:
+        """Captures and voids the ledger refused for good (e.g. the hold expired)."""
+        return self._select("refused IS NOT NULL AND state NOT IN (?, ?)", _FINAL)
 
     def all_vends(self) -> list[VendRecord]:
         return self._select("1 = 1", ())
@@ -218,31 +233,6 @@ class VendJournal:
         with self._lock:
             rows = self._db.execute(f"SELECT * FROM vends WHERE {where} ORDER BY id", args)
             return [_record(r) for r in rows.fetchall()]
-
-    # --- locker stock ------------------------------------------------------------------------
-
-    def seed_lockers(self, stock: list[LockerStock]) -> None:
-        """Load the configured stock the first time a locker is seen; later starts keep counts."""
-        with self._tx() as db:
-            for s in stock:
-                db.execute(
-                    "INSERT OR IGNORE INTO lockers (locker, sku, count, best_before)"
-                    " VALUES (?, ?, ?, ?)",
-                    (s.locker, s.sku, s.count, s.best_before),
-                )
-
-    def lockers(self) -> list[LockerStock]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM lockers ORDER BY locker").fetchall()
-        return [
-            LockerStock(r["locker"], r["sku"], r["count"], r["best_before"], r["inspect"])
-            for r in rows
-        ]
-
-    def flag_for_inspection(self, locker: str, why: str) -> None:
-        """Take a locker out of sale until a technician has looked at it."""
-        with self._tx() as db:
-            db.execute("UPDATE lockers SET inspect = ? WHERE locker = ?", (why, locker))
 
 
 def _record(row: sqlite3.Row) -> VendRecord:
@@ -260,4 +250,7 @@ def _record(row: sqlite3.Row) -> VendRecord:
         reason=row["reason"],
         attempts=row["attempts"],
         last_error=row["last_error"],
+        refused=row["refused"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )

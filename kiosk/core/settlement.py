@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
+from typing import Any
 
 from kiosk.core.errors import LedgerError, LedgerUnreachable
 from kiosk.core.interfaces import Ledger
@@ -19,7 +21,14 @@ log = logging.getLogger(__name__)
 
 # Ledger answers that mean "there is nothing left to void": the hold never came to be.
 _NO_HOLD_CODES = frozenset(
-    {"insufficient_funds", "price_changed", "unknown_sku", "invalid_session", "forbidden"}
+    {
+        "insufficient_funds",
+        "price_changed",
+        "unknown_sku",
+        "invalid_session",
+        "session_expired",
+        "forbidden",
+    }
 )
 
 
@@ -45,6 +54,33 @@ class Settler:
                 self.journal.note_attempt(current.id, str(e))
                 return self.journal.get(current.id)
 
+    def status(self) -> dict[str, Any]:
+        """The queue as diagnostics show it: what waits, for how long, and why."""
+        now = datetime.now(UTC)
+
+        def row(v: VendRecord) -> dict[str, Any]:
+            age = now - datetime.fromisoformat(v.created_at) if v.created_at else None
+            return {
+                "vend": v.id,
+                "settlement": v.settlement,
+                "hold": v.hold,
+                "sku": v.sku,
+                "price": v.price,
+                "locker": v.locker,
+                "age_s": None if age is None else round(age.total_seconds(), 1),
+                "attempts": v.attempts,
+                "last_error": v.last_error,
+            }
+
+        pending = self.journal.pending_settlements()
+        return {
+            "pending_captures": [row(v) for v in pending if v.settlement == "capture"],
+            "pending_voids": [row(v) for v in pending if v.settlement == "void"],
+            "refused": [
+                row(v) | {"refused": v.refused} for v in self.journal.refused_settlements()
+            ],
+        }
+
     def settle_all(self) -> int:
         """One pass over the queue. Returns how many vends are still unacknowledged."""
         for vend in self.journal.pending_settlements():
@@ -60,11 +96,18 @@ class Settler:
         except LedgerUnreachable:
             raise
         except LedgerError as e:
-            # The ledger refuses for good (e.g. the hold expired): keep it visible, never drop it.
-            log.error("ledger refused capture of vend %s: %s", vend.id, e)
-            self.journal.note_attempt(vend.id, f"refused: {e.code}")
-            return self.journal.get(vend.id)
+            return self._refused(vend, "capture", e)
         return self.journal.advance(vend.id, VendStep.CAPTURED)
+
+    def _refused(self, vend: VendRecord, what: str, e: LedgerError) -> VendRecord:
+        if not e.final:
+            # The first request is still in flight on the ledger: the queue tries again.
+            self.journal.note_attempt(vend.id, f"{e.code}: {e.message}")
+            return self.journal.get(vend.id)
+        # Refused for good (e.g. the hold expired): flagged for staff, never retried forever.
+        log.error("ledger refused %s of vend %s for good: %s", what, vend.id, e)
+        self.journal.refuse(vend.id, e.code)
+        return self.journal.get(vend.id)
 
     def _void(self, vend: VendRecord) -> VendRecord:
         hold = vend.hold
@@ -82,16 +125,14 @@ class Settler:
                     return self.journal.advance(
                         vend.id, VendStep.VOIDED, detail=f"no hold: {e.code}"
                     )
-                raise
+                return self._refused(vend, "void", e)
         try:
             self.ledger.void(hold, vend.reason or "not_handed_out", key=vend.void_key)
         except LedgerUnreachable:
             raise
         except LedgerError as e:
-            if e.code not in ("hold_not_open", "unknown_hold"):
-                log.error("ledger refused void of vend %s: %s", vend.id, e)
-                self.journal.note_attempt(vend.id, f"refused: {e.code}")
-                return self.journal.get(vend.id)
+            if e.code not in ("hold_not_open", "unknown_hold", "hold_expired"):
+                return self._refused(vend, "void", e)
         return self.journal.advance(vend.id, VendStep.VOIDED, hold=hold)
 
 
@@ -117,6 +158,9 @@ class SettlementWorker:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=5)
+
+    def status(self) -> dict[str, Any]:
+        return {"running": self._thread.is_alive(), **self.settler.status()}
 
     def _run(self) -> None:
         delay = self.first_delay

@@ -155,6 +155,7 @@ class KioskView:
         None  # a translation key shown on the current screen, e.g. "error.invalid_code"
     )
     out_of_service: str | None = None  # a translation key naming why, e.g. "oos.ledger"
+    attempts_left: int | None = None  # PIN tries left after a wrong PIN, when the ledger says
 
     @property
     def cart_total(self) -> int:

@@ -36,6 +36,11 @@ CORE_KEYS = (
     "error.ledger_unreachable",
     "error.unlock_failed",
     "error.unknown",
+    "error.wrong_pin",
+    "error.card_revoked",
+    "error.pairing_expired",
+    "error.cart_full",
+    "error.sold_out",
     "oos.ledger",
     "oos.lockboard",
 )

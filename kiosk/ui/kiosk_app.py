@@ -7,6 +7,7 @@ Threads: the core publishes views from worker threads with `post()`; everything 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -23,6 +24,9 @@ from kiosk.ui.screens import SCREENS, KioskScreen, screen_for
 
 # States in which a visit is under way; returning to IDLE from one resets the language.
 _VISIT_STATES = {
+    SessionState.PIN_ENTRY,
+    SessionState.PAIRING,
+    SessionState.TECHNICIAN,
     SessionState.BROWSING,
     SessionState.CONFIRMING,
     SessionState.VENDING,
@@ -40,6 +44,7 @@ class KioskApp(App):
     font_body = NumericProperty(theme.FONT_BODY)
     font_small = NumericProperty(theme.FONT_SMALL)
     touch_target = NumericProperty(theme.TOUCH_TARGET_DP)
+    touch_min = NumericProperty(theme.TOUCH_TARGET_DP)  # 15 mm in pixels on this screen
     pad = NumericProperty(theme.PADDING_DP)
     spacing = NumericProperty(theme.SPACING_DP)
     radius = NumericProperty(theme.RADIUS_DP)
@@ -50,6 +55,8 @@ class KioskApp(App):
         language: str = DEFAULT_LANGUAGE,
         font_path: str | None = None,
         large_text: bool = False,
+        screen_diagonal: float = theme.DEFAULT_DIAGONAL_IN,
+        on_click: Callable[[], None] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
@@ -58,6 +65,9 @@ class KioskApp(App):
         self.default_language = language
         self.translator = Translator(language)
         self.large_text = large_text
+        self.screen_diagonal = screen_diagonal
+        # Called on every button press (Kivy thread): a click sound; must return at once.
+        self.on_click = on_click
         # Runs fc-match once, at construction, before the event loop starts.
         self.font_path = register_cjk_font(font_path)
         self._view = KioskView()
@@ -89,7 +99,9 @@ class KioskApp(App):
         self.font_large = sp(theme.FONT_LARGE) * text
         self.font_body = sp(theme.FONT_BODY) * text
         self.font_small = sp(theme.FONT_SMALL) * text
-        self.touch_target = dp(theme.TOUCH_TARGET_DP) * scale
+        # The screens' area is the physical screen (in `kiosk sim`, the simulated one).
+        self.touch_min = theme.TOUCH_MIN_MM * theme.px_per_mm(width, height, self.screen_diagonal)
+        self.touch_target = max(dp(theme.TOUCH_TARGET_DP) * scale, self.touch_min)
         self.pad = dp(theme.PADDING_DP) * scale
         self.spacing = dp(theme.SPACING_DP) * scale
         self.radius = dp(theme.RADIUS_DP) * scale

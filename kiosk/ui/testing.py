@@ -24,7 +24,10 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.tests.common import UnitTestTouch
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
@@ -63,6 +66,58 @@ def find_done_button(app: App) -> Widget:
 def find_cancel_button(app: App) -> Widget:
     """The catalog's Exit button."""
     return screen(app, "catalog").ids.cancel
+
+
+def button(app: App, screen_name: str, widget_id: str) -> Widget:
+    """A screen's widget by its kv id, e.g. button(app, "confirm", "confirm")."""
+    return screen(app, screen_name).ids[widget_id]
+
+
+def pin_key(app: App, digit: str) -> Widget:
+    """The PIN pad's key for one digit."""
+    pad = screen(app, "pin_pad").ids.keypad
+    key = find_widget(pad, lambda w: isinstance(w, ButtonBehavior) and w.text == digit)
+    if key is None:
+        raise LookupError(f"the PIN pad has no key {digit!r}")
+    return key
+
+
+def touch_targets(root: Widget) -> list[tuple[str, float, float]]:
+    """(description, width, height) of every button a member can tap now under `root`."""
+    found = []
+    for w in root.walk(restrict=True):
+        if isinstance(w, ButtonBehavior) and not w.disabled and w.opacity > 0 and w.width > 0:
+            name = getattr(w, "text", "") or getattr(w, "sku", "") or type(w).__name__
+            found.append((f"{type(w).__name__} {name!r}", float(w.width), float(w.height)))
+    return found
+
+
+def overflowing_labels(root: Widget) -> list[str]:
+    """Labels under `root` whose text needs more room than the label has: it would be cut off."""
+    problems = []
+    for w in root.walk(restrict=True):
+        if not isinstance(w, Label) or not w.text or w.opacity == 0 or w.width <= 1:
+            continue
+        left, top, right, bottom = w.padding
+        room_w, room_h = w.width - left - right, w.height - top - bottom
+        core = CoreLabel(
+            text=w.text,
+            font_size=w.font_size,
+            font_name=w.font_name,
+            bold=w.bold,
+            outline_width=w.outline_width,
+            text_size=(room_w, None),
+            halign=w.halign,
+        )
+        core.refresh()
+        need_w, need_h = core.texture.size
+        # A line box is taller than its glyphs: a part of a line past the edge shows nothing.
+        line_h = need_h / max(1, len(core._cached_lines))
+        if need_h > room_h + 0.4 * line_h or need_w > room_w + 1:
+            problems.append(
+                f"{w.text!r} needs {need_w:.0f}x{need_h:.0f} px, has {room_w:.0f}x{room_h:.0f}"
+            )
+    return problems
 
 
 def find_language_button(app: App) -> Widget:

@@ -32,6 +32,11 @@ CABINET_BODY = (0.30, 0.33, 0.38, 1)
 LOCKER_CLOSED = (0.92, 0.92, 0.90, 1)
 LOCKER_OPEN = (1.0, 0.76, 0.0, 1)  # amber: the open locker
 LOCKER_TEXT = TEXT
+CONFIRM = SUCCESS_BG  # the button that spends coins: dark green, white text
+CONFIRM_PRESSED = (0.15, 0.55, 0.25, 1)
+KEY = CARD  # PIN pad keys: black digits on white, a dark blue rim
+KEY_PRESSED = CARD_PRESSED
+BADGE = LOCKER_OPEN  # "in your cart" and "best before soon" marks: black text on amber
 
 # Text sizes in sp at 800x480.
 FONT_HUGE = 56
@@ -41,8 +46,16 @@ FONT_BODY = 24
 FONT_SMALL = 20
 LARGE_TEXT_FACTOR = 1.25
 
-# Touch targets: at least 15 mm; ~90 px on a 7-inch 800x480 screen.
+# Touch targets: at least 15 mm on the physical screen (KioskApp computes the pixels from the
+# configured diagonal); the design size is larger where the layout has room.
+TOUCH_MIN_MM = 15.0
+DEFAULT_DIAGONAL_IN = 7.0
 TOUCH_TARGET_DP = 96
 PADDING_DP = 12
 SPACING_DP = 10
 RADIUS_DP = 12
+
+
+def px_per_mm(width_px: float, height_px: float, diagonal_in: float) -> float:
+    """Pixels per millimetre of a screen of this resolution and diagonal."""
+    return float((width_px**2 + height_px**2) ** 0.5 / (diagonal_in * 25.4))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle
 from kivy.lang import Builder
@@ -16,26 +20,68 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.lockers import grid_shape
 
+log = logging.getLogger(__name__)
+
+SPIN_DEGREES_PER_S = 300
+
+
+def click() -> None:
+    """Play the app's click sound hook, if it has one; a failing hook never breaks a tap."""
+    app = App.get_running_app()
+    hook = getattr(app, "on_click", None)
+    if hook is None:
+        return
+    try:
+        hook()
+    except Exception:
+        log.exception("the click sound hook failed")
+
+
+class ClickSound:
+    """Mixin for ButtonBehavior widgets: each press plays the click hook."""
+
+    def on_press(self) -> None:
+        click()
+
 
 class KioskLabel(Label):
     """Text that wraps inside its box, centred, in the theme's text colour."""
 
 
-class KioskButton(ButtonBehavior, Label):
+class KioskButton(ClickSound, ButtonBehavior, Label):
     """A big rounded button: at least one touch target in each direction."""
 
     bg_color = ListProperty(theme.PRIMARY)
     pressed_color = ListProperty(theme.PRIMARY_PRESSED)
 
 
+class Badge(Label):
+    """A short amber mark on an item: "in your cart", "best before soon"."""
+
+
 class NoticeLine(Label):
     """One line of status: an error notice, a 'please wait', an instruction, or nothing."""
 
     kind = OptionProperty("none", options=["none", "plain", "error", "busy", "action", "ok"])
+    angle = NumericProperty(0)  # of the busy spinner, turning while kind is "busy"
+
+    def __init__(self, **kwargs: object) -> None:
+        self._spin = Clock.create_trigger(self._turn, 1 / 30, interval=True)
+        super().__init__(**kwargs)
 
     def show(self, text: str | None, kind: str = "plain") -> None:
         self.text = text or ""
         self.kind = kind if text else "none"
+
+    def on_kind(self, _w: object, kind: str) -> None:
+        # A turning spinner says "still working", so a slow ledger never looks like a frozen screen.
+        if kind == "busy":
+            self._spin()
+        else:
+            self._spin.cancel()
+
+    def _turn(self, dt: float) -> None:
+        self.angle = (self.angle + SPIN_DEGREES_PER_S * dt) % 360
 
 
 class CabinetView(Widget):

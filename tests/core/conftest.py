@@ -33,26 +33,32 @@ class Rig:
         return self.ledger.open_session(self.site.phone_code(who))
 
     def visitor(self, locker: str, take: bool = True, close: bool = True) -> threading.Thread:
-        """A visitor who waits for the door to spring open, takes an item, closes the door."""
-        board, lock = (int(x) for x in locker.split(":"))
-        cabinet = self.site.cabinet
+        return visitor(self.site, locker, take, close)
 
-        def act() -> None:
-            for _ in range(200):
-                if cabinet.locker(board, lock).door_open:
-                    break
-                threading.Event().wait(0.01)
-            else:
-                return
-            threading.Event().wait(0.15)  # the kiosk sees the door open first
-            if take:
-                cabinet.take_item(board, lock)
-            if close:
-                cabinet.close_door(board, lock)
 
-        t = threading.Thread(target=act, daemon=True)
-        t.start()
-        return t
+def visitor(
+    site: SimulatedSite, locker: str, take: bool = True, close: bool = True, patience: float = 2.0
+) -> threading.Thread:
+    """A visitor who waits for the door to spring open, takes an item, closes the door."""
+    board, lock = (int(x) for x in locker.split(":"))
+    cabinet = site.cabinet
+
+    def act() -> None:
+        for _ in range(int(patience / 0.01)):
+            if cabinet.locker(board, lock).door_open:
+                break
+            threading.Event().wait(0.01)
+        else:
+            return
+        threading.Event().wait(0.15)  # the kiosk sees the door open first
+        if take:
+            cabinet.take_item(board, lock)
+        if close:
+            cabinet.close_door(board, lock)
+
+    t = threading.Thread(target=act, daemon=True)
+    t.start()
+    return t
 
 
 @pytest.fixture

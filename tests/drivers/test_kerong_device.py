@@ -145,9 +145,10 @@ def test_inverted_polarity_reads_inverted_states(sim: SimKerongBoard) -> None:
 def test_status_report_names_the_port_and_its_state(
     board: KerongLockBoard, sim: SimKerongBoard
 ) -> None:
-    assert board.status_report() == {"protocol": "kerong", "port": sim.url, "state": "closed"}
+    report = board.status_report()
+    assert (report["protocol"], report["port"], report["state"]) == ("kerong", sim.url, "closed")
     board.read(L1)
-    assert board.status_report()["state"] == "open"
+    assert board.status_report()["state"] == "connected"
     board.close()
     assert board.status_report()["state"] == "closed"
 
@@ -184,10 +185,12 @@ def test_an_unplugged_port_is_reported_then_reopened_when_it_is_back(cabinet: Ca
         first.stop()  # the adapter is pulled
         with pytest.raises(PortUnavailable):
             device.read(L1)
-        assert device.status_report()["state"].startswith("error: ")
+        report = device.status_report()
+        assert report["state"] == "reconnecting" and report["last_error"]
         with SimKerongBoard(cabinet, tcp_port=port):  # and plugged back in
+            assert device.wait_connected(10)
             assert device.read(L1) == CLOSED_FULL
-            assert device.status_report()["state"] == "open"
+            assert device.status_report()["state"] == "connected"
     finally:
         device.close()
         first.stop()

@@ -24,7 +24,13 @@ def test_the_demo_visit_takes_the_price_from_the_balance_and_captures_the_vend(t
     assert summary["balance_after"] == summary["balance_before"] - summary["price"]
     assert summary["journal_state"] == "captured"
     names = [os.path.basename(p) for p in summary["screenshots"]]
-    assert names == ["01-attract.png", "02-catalog.png", "03-vending.png", "04-result.png"]
+    assert names == [
+        "01-attract.png",
+        "02-catalog.png",
+        "03-confirm.png",
+        "04-vending.png",
+        "05-result.png",
+    ]
     for path in summary["screenshots"]:
         with Image.open(path) as img:
             assert img.size == (800, 480)

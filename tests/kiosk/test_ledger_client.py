@@ -4,6 +4,7 @@ import hashlib
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyotp
@@ -53,7 +54,8 @@ def test_nothing_listening_is_unreachable():
     client = LedgerClient("http://127.0.0.1:9", "k", timeout=0.5, retries=1, backoff=0)
     with pytest.raises(LedgerUnreachable):
         client.catalog()
-    assert client.health() is False
+    with pytest.raises(LedgerUnreachable):
+        client.health()
 
 
 class Nonsense(BaseHTTPRequestHandler):
@@ -103,4 +105,20 @@ def test_a_balance_that_is_not_whole_coins_is_a_protocol_error(nonsense):
 
 
 def test_a_5xx_means_the_ledger_is_not_there_for_us(nonsense):
-    assert nonsense.health() is False
+    with pytest.raises(LedgerUnreachable):
+        nonsense.health()
+
+
+def test_health_gives_the_ledgers_clock_time_with_its_utc_offset(ledger):
+    server, demo = ledger
+    before = datetime.now(UTC)
+    at = LedgerClient(server.url, demo["kiosk_key"]).health()
+    assert at.tzinfo is not None
+    assert abs((at - before).total_seconds()) < 3600  # same machine: the clocks agree
+
+
+def test_the_kiosk_key_and_tls_verification_are_on_every_request(ledger):
+    server, demo = ledger
+    client = LedgerClient(server.url, demo["kiosk_key"])
+    assert client._once.verify is True and client._idempotent.verify is True
+    assert client._once.headers["Authorization"] == f"Bearer {demo['kiosk_key']}"

@@ -1,4 +1,8 @@
-"""Fixtures: a real ledger on a loopback port over a temporary SQLite file, and a kiosk for it."""
+"""Fixtures: a real ledger on a loopback port, over SQLite and over PostgreSQL, and a kiosk for it.
+
+Every test that takes `db_url` (or `bank`) runs twice: on a temporary SQLite file and on a fresh
+PostgreSQL schema.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -13,7 +18,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from ledger import catalog, kiosks, members
+from ledger import cards, catalog, kiosks, members
 from ledger.cli import with_book
 from ledger.db import Role
 from ledger.server import EmbeddedLedger
@@ -38,12 +43,21 @@ class Bank:
     def add_kiosk(self, name: str) -> str:
         return with_book(self.db_url, lambda s: kiosks.add_kiosk(s, name)[1])
 
-    def add_member(self, coins: int, role: Role = Role.MEMBER) -> tuple[str, str]:
+    def add_member(
+        self, coins: int, role: Role = Role.MEMBER, grant: bool = False
+    ) -> tuple[str, str]:
         def work(s: Any) -> tuple[str, str]:
-            m = members.add_member(s, "测试 Test", role, coins)
+            m = members.add_member(s, "测试 Test", role, coins, grant)
+            assert m.totp_secret is not None
             return m.id, m.totp_secret
 
         return with_book(self.db_url, work)
+
+    def issue_card(self, member_id: str, pin: str) -> str:
+        """The printed card's code, as `card issue` makes it."""
+        return with_book(
+            self.db_url, lambda s: cards.issue_card(s, members.get_member(s, member_id), pin)[1]
+        )
 
     def set_item(self, sku: str, price: int) -> None:
         with_book(self.db_url, lambda s: catalog.set_item(s, sku, price, sku + "中", sku))
@@ -69,16 +83,51 @@ class Bank:
         assert r.status_code == 201, r.text
         return r.json()["session"]
 
+    def card_login(self, card_code: str, pin: str, key: str | None = None) -> str:
+        r = self.call("POST", "/v1/sessions", {"code": card_code, "pin": pin}, key=key)
+        assert r.status_code == 201, r.text
+        return r.json()["session"]
+
     def hold(self, session: str, sku: str, price: int, idem: str | None = None) -> Any:
         body = {"session": session, "sku": sku, "locker": "0:1", "price": price}
         return self.call("POST", "/v1/holds", body, idem=idem or uuid.uuid4().hex)
 
+    def summary(self, member_id: str) -> dict[str, Any]:
+        """What `member show` says (by the real clock)."""
+        return with_book(self.db_url, lambda s: members.member_summary(s, member_id))
+
     def balance(self, member_id: str) -> int:
-        return with_book(self.db_url, lambda s: members.member_summary(s, member_id))["balance"]
+        return int(self.summary(member_id)["balance"])
+
+
+class ManualClock:
+    """The ledger's clock in tests: it moves only when told, so nothing waits on real time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @pytest.fixture
-def db_url(tmp_path: Any) -> str:
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def clocked_bank(db_url: str, clock: ManualClock) -> Iterator[Bank]:
+    """A ledger whose clock is `clock` (phone codes then only work until it is moved)."""
+    yield from start_bank(db_url, clock=clock)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{tmp_path / 'ledger.db'}"
 
 

@@ -25,7 +25,7 @@ def test_member_add_prints_id_secret_and_funded_balance(
     out = run_json(
         capsys, "--db", db_url, "member", "add", "--name", "王阿姨", "--coins", "120", "--json"
     )
-    assert set(out) == {"member", "secret", "name", "role", "balance"}
+    assert set(out) == {"member", "secret", "name", "role", "balance", "grant"}
     assert out["member"].startswith("m") and ":" not in out["member"]
     assert (out["name"], out["role"], out["balance"]) == ("王阿姨", "member", 120)
     assert len(out["secret"]) >= 16
@@ -108,3 +108,40 @@ def test_python_dash_m_runs_the_command(db_url: str) -> None:
     )
     assert failed.returncode == 2
     assert "no member" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_member_list_and_show_history_as_text_and_json(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = run_json(capsys, "--db", db_url, "member", "add", "--name", "甲", "--coins", "5", "--json")
+    run_json(capsys, "--db", db_url, "member", "add", "--name", "乙", "--role", "staff", "--json")
+    listed = run_json(capsys, "--db", db_url, "member", "list", "--json")["members"]
+    assert sorted((m["name"], m["role"], m["balance"]) for m in listed) == [
+        ("乙", "staff", 0),
+        ("甲", "member", 5),
+    ]
+    staff = run_json(capsys, "--db", db_url, "member", "list", "--role", "staff", "--json")
+    assert [m["name"] for m in staff["members"]] == ["乙"]
+    assert main(["--db", db_url, "member", "show", a["member"]]) == 0
+    text = capsys.readouterr().out
+    assert "history:" in text and "grant" in text and "+5 -> 5" in text
+
+
+def test_member_set_changes_name_and_role(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    a = run_json(capsys, "--db", db_url, "member", "add", "--name", "甲", "--json")
+    out = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "member",
+        "set",
+        a["member"],
+        "--name",
+        "甲乙",
+        "--role",
+        "technician",
+        "--json",
+    )
+    assert (out["name"], out["role"]) == ("甲乙", "technician")
+    assert main(["--db", db_url, "member", "set", a["member"], "--name", " "]) == 2
+    assert "needs a name" in capsys.readouterr().err

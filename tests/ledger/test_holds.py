@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from ledger import cli
-from tests.ledger.conftest import Bank, start_bank
+from tests.ledger.conftest import Bank
 
 
 @pytest.fixture
@@ -171,24 +169,6 @@ def test_a_bad_hold_body_is_422_bad_request(bank: Bank, body: object) -> None:
     assert (r.status_code, r.json()["error"]) == (422, "bad_request")
 
 
-@pytest.fixture
-def quick_bank(db_url: str) -> Iterator[Bank]:
-    yield from start_bank(db_url, hold_ttl_seconds=1)
-
-
-def test_an_expired_hold_frees_the_coins_and_cannot_be_captured(quick_bank: Bank) -> None:
-    bank = quick_bank
-    member, secret = bank.add_member(coins=100)
-    bank.set_item("soap", 25)
-    hold = bank.hold(bank.login(member, secret), "soap", 25).json()["hold"]
-    assert bank.balance(member) == 75
-    time.sleep(1.2)
-    assert bank.balance(member) == 100
-    r = bank.call("POST", f"/v1/holds/{hold}/capture", idem="late")
-    assert (r.status_code, r.json()["error"]) == (409, "hold_not_open")
-    assert bank.call("GET", f"/v1/holds/{hold}").json()["state"] == "expired"
-
-
 def test_catalog_lists_names_in_both_languages(bank: Bank) -> None:
     bank.set_item("soap", 25)
     items = bank.call("GET", "/v1/catalog").json()["items"]
@@ -202,18 +182,3 @@ def test_health_needs_no_key_and_unknown_routes_answer_json(bank: Bank) -> None:
     assert (r.status_code, r.json()["status"]) == (200, "ok")
     r = bank.call("GET", "/v1/nothing")
     assert (r.status_code, r.json()["error"]) == (404, "not_found")
-
-
-def test_kiosk_events_are_stored_per_kiosk(bank: Bank) -> None:
-    from sqlalchemy import create_engine, text
-
-    r = bank.call("POST", "/v1/kiosks/me/events", {"type": "door_alarm", "locker": "0:3"})
-    assert (r.status_code, r.json()) == (201, {"stored": 1})
-    batch = [{"type": "self_test", "ok": True}, {"type": "fault", "what": "jammed"}]
-    assert bank.call("POST", "/v1/kiosks/me/events", batch).json() == {"stored": 2}
-    assert bank.call("POST", "/v1/kiosks/me/events", "oops").status_code == 422
-    engine = create_engine(bank.db_url)
-    with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(DISTINCT kiosk_id), count(*) FROM kiosk_events"))
-        assert tuple(count.one()) == (1, 3)
-    engine.dispose()

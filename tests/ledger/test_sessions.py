@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import time
 from datetime import datetime
 
 import pyotp
 import pytest
 
+from ledger import cli
 from ledger.db import Role
 from ledger.totp import matching_step
 from tests.ledger.conftest import Bank, phone_code
@@ -81,7 +85,10 @@ def test_a_code_from_the_wrong_secret_is_invalid(bank: Bank) -> None:
         ("tb1:m123456:1234567", "8 digits"),
         ("tb1:m123456:abcdefgh", "8 digits"),
         ("tb1:m000000:12345678", "no member"),
-        ("tbc1:c123:secret", "cards are not supported yet"),
+        ("tbc1:c123:secret1234567890ab", "card id"),
+        ("tbc1:c0123abcd", "3 parts"),
+        ("tbc1:c0123abcd:short", "card secret"),
+        ("tbc1:c0123abcd:secret1234567890ab", "not known"),
     ],
 )
 def test_a_malformed_code_is_invalid_and_says_why(bank: Bank, code: str, says: str) -> None:
@@ -122,7 +129,7 @@ def test_an_ended_session_is_invalid(bank: Bank) -> None:
     assert bank.call("DELETE", f"/v1/sessions/{session}").status_code == 204
     r = bank.hold(session, "soap", 25)
     assert r.status_code == 401
-    assert r.json()["error"] == "invalid_session"
+    assert r.json()["error"] == "session_expired"
 
 
 def test_a_bad_body_is_422_bad_request_not_500(bank: Bank) -> None:
@@ -133,3 +140,37 @@ def test_a_bad_body_is_422_bad_request_not_500(bank: Bank) -> None:
     r = bank.call("POST", "/v1/sessions", data=b"{not json", json=None)
     assert r.status_code == 422
     assert r.json()["error"] == "bad_request"
+
+
+def test_a_phone_code_from_two_steps_ago_is_expired_and_invalid(bank: Bank) -> None:
+    member, secret = bank.add_member(coins=10)
+    otp = pyotp.TOTP(secret, digits=8, digest=hashlib.sha256, interval=30)
+    old = otp.at(int(time.time()) - 65)
+    r = bank.call("POST", "/v1/sessions", {"code": f"tb1:{member}:{old}"})
+    assert (r.status_code, r.json()["error"]) == (401, "invalid_code")
+    assert "too old" in r.json()["message"]
+
+
+def test_a_rotated_secret_refuses_codes_of_the_old_one(
+    bank: Bank, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member, old_secret = bank.add_member(coins=10)
+    assert cli.main(["--db", bank.db_url, "secret", "rotate", member, "--json"]) == 0
+    new_secret = json.loads(capsys.readouterr().out)["secret"]
+    assert new_secret != old_secret
+    r = bank.call("POST", "/v1/sessions", {"code": phone_code(member, old_secret)})
+    assert (r.status_code, r.json()["error"]) == (401, "invalid_code")
+    assert bank.login(member, new_secret)
+
+
+def test_a_revoked_secret_refuses_every_phone_code(
+    bank: Bank, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member, secret = bank.add_member(coins=10)
+    assert cli.main(["--db", bank.db_url, "secret", "revoke", member]) == 0
+    assert "phone codes of" in capsys.readouterr().out
+    r = bank.call("POST", "/v1/sessions", {"code": phone_code(member, secret)})
+    assert (r.status_code, r.json()["error"]) == (401, "invalid_code")
+    assert "revoked" in r.json()["message"]
+    assert cli.main(["--db", bank.db_url, "member", "show", member, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["phone_code"] is False

@@ -130,8 +130,8 @@ def test_the_cli_prints_its_pty_and_the_driver_unlocks_through_it() -> None:
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
-        assert line.startswith("listening on /dev/")
-        path = line.removeprefix("listening on ")
+        assert line.startswith("lockboard: /")
+        path = line.removeprefix("lockboard: ")
         with KerongLockBoard(path, FAST) as board:
             assert board.read(LockerAddress(0, 1)) == LockState(False, True)
             assert board.unlock(LockerAddress(0, 1)) == LockState(True, True)
@@ -139,10 +139,3 @@ def test_the_cli_prints_its_pty_and_the_driver_unlocks_through_it() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0
-
-
-def test_the_cli_says_xor_is_not_yet_supported() -> None:
-    proc = start_cli("--protocol", "xor")
-    _, err = proc.communicate(timeout=10)
-    assert proc.returncode == 2
-    assert "not yet supported" in err

@@ -1,7 +1,8 @@
 """Scripted runs of the kiosk UI, one per process (Kivy's Window is a process-wide singleton).
 
 Run as `python -m tests.ui.scenarios NAME '{"out": DIR, "size": [800, 480]}'`; prints one line
-`RESULT <json>`. The tests in this folder start it with `run_scenario()`.
+`RESULT <json>`. The tests in this folder start it with `run_scenario()`. The scripts are in
+tests/ui/scripts.py; they drive screens with recorded intents, not the real core.
 """
 
 from __future__ import annotations
@@ -10,29 +11,18 @@ import json
 import os
 import sys
 import threading
-import time
-from collections.abc import Callable, Generator
 from typing import Any
 
-from kiosk.ui.headless import use_offscreen_window  # noqa: E402
+from kiosk.ui.headless import use_offscreen_window
 
 use_offscreen_window()
 os.environ.setdefault("KIOSK_STRICT_I18N", "1")
 
-from kiosk.core.view import (  # noqa: E402
-    KioskView,
-    Offer,
-    ResultView,
-    SessionState,
-    VendStep,
-    VendView,
-)
-
-SCRIPT_TIMEOUT_S = 60.0
+SCRIPT_TIMEOUT_S = 90.0
 
 
 class RecordingIntents:
-    """A test double of KioskIntents: records each call as (name, argument)."""
+    """A test double of KioskIntents: records each call as [name, argument...]."""
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -45,8 +35,26 @@ class RecordingIntents:
     def present_code(self, text: str) -> None:
         self._record("present_code", text)
 
-    def choose(self, sku: str) -> None:
-        self._record("choose", sku)
+    def enter_pin(self, pin: str) -> None:
+        self._record("enter_pin", pin)
+
+    def pair(self) -> None:
+        self._record("pair")
+
+    def add(self, sku: str) -> None:
+        self._record("add", sku)
+
+    def remove(self, sku: str) -> None:
+        self._record("remove", sku)
+
+    def checkout(self) -> None:
+        self._record("checkout")
+
+    def back(self) -> None:
+        self._record("back")
+
+    def confirm(self) -> None:
+        self._record("confirm")
 
     def cancel(self) -> None:
         self._record("cancel")
@@ -54,181 +62,13 @@ class RecordingIntents:
     def finish(self) -> None:
         self._record("finish")
 
+    def touched(self) -> None:
+        self._record("touched")
 
-OFFERS = (
-    Offer("tissues", "纸巾", "Tissues", 15, 4, "0:1", True),
-    Offer("water", "矿泉水", "Bottled water", 20, 6, "0:2", True),
-    Offer("noodles", "挂面", "Noodles", 25, 2, "0:3", True),
-    Offer("oil", "食用油", "Cooking oil", 60, 1, "0:4", False),
-    Offer("rice", "大米 5 公斤", "Rice 5 kg", 80, 3, "0:5", False),
-    Offer("soap", "肥皂", "Soap", 10, 0 + 5, "0:6", True),
-)
-BROWSING = KioskView(state=SessionState.BROWSING, member_name="王秀英", balance=35, offers=OFFERS)
-VENDING = KioskView(
-    state=SessionState.VENDING,
-    member_name="王秀英",
-    balance=35,
-    offers=OFFERS,
-    vend=VendView("water", "矿泉水", "Bottled water", 20, "0:2", VendStep.DOOR_OPENED),
-)
-MANY_OFFERS = tuple(
-    Offer(f"item{i}", f"物品 {i}", f"Item {i}", 5, 1, f"0:{i}", True) for i in range(1, 11)
-)
-SAMPLE_VIEWS: dict[str, KioskView] = {
-    "attract": KioskView(state=SessionState.IDLE, notice="error.invalid_code"),
-    "identifying": KioskView(state=SessionState.IDENTIFYING, busy=True),
-    "catalog": BROWSING,
-    "vending": VENDING,
-    "result_ok": KioskView(
-        state=SessionState.RESULT,
-        member_name="王秀英",
-        result=ResultView(ok=True, message="result.taken", balance=15),
-    ),
-    "result_failure": KioskView(
-        state=SessionState.RESULT,
-        member_name="王秀英",
-        result=ResultView(ok=False, message="result.not_taken", balance=35),
-    ),
-    "out_of_service": KioskView(state=SessionState.OUT_OF_SERVICE, out_of_service="oos.ledger"),
-}
-
-Script = Generator[Any, Any, None]
-
-
-def frames(n: int = 2) -> Callable[[], bool]:
-    """A step that waits `n` frames, then until the app has settled on its latest view."""
-    from kivy.app import App
-    from kivy.clock import Clock
-
-    from kiosk.ui.testing import settled
-
-    target = Clock.frames_displayed + n
-    return lambda: Clock.frames_displayed >= target and settled(App.get_running_app())
-
-
-def taps_script(app: Any, intents: RecordingIntents, args: dict, out: dict) -> Script:
-    from kiosk.ui.testing import find_cancel_button, find_done_button, find_offer_button, tap
-
-    app.post(BROWSING)
-    yield frames()
-    water = find_offer_button(app, "water")
-    tap(water)
-    tap(water)  # a double tap
-    yield frames()
-    out["after_double_tap"] = [c[:] for c in intents.calls]
-    yield 1.1  # past the debounce time
-    tap(find_offer_button(app, "rice"))  # cannot afford
-    yield frames()
-    out["after_unaffordable"] = [c[:] for c in intents.calls]
-    app.post(KioskView(**{**BROWSING.__dict__, "busy": True}))
-    yield frames()
-    tap(find_offer_button(app, "tissues"))  # ignored while busy
-    yield frames()
-    out["after_busy_tap"] = [c[:] for c in intents.calls]
-    app.post(BROWSING)
-    yield frames()
-    tap(find_cancel_button(app))
-    yield frames()
-    out["after_cancel"] = [c[:] for c in intents.calls]
-    app.post(SAMPLE_VIEWS["result_ok"])
-    yield frames()
-    done = find_done_button(app)
-    tap(done)
-    tap(done)
-    yield frames()
-    out["after_done"] = [c[:] for c in intents.calls]
-    app.post(KioskView(state=SessionState.IDLE))
-    yield frames()
-    attract = app.screens.get_screen("attract")
-    out["language_before"] = app.language
-    tap(attract.ids.language)
-    yield frames()
-    out["language_after"] = app.language
-    out["title_after"] = attract.ids.title.text
-    out["screen"] = app.screens.current
-    # More items than fit on a page: the next-page button shows the rest.
-    app.post(KioskView(**{**BROWSING.__dict__, "offers": MANY_OFFERS}))
-    yield frames()
-    catalog = app.screens.get_screen("catalog")
-    out["pages"] = catalog.pages
-    yield 1.1
-    tap(catalog.ids.next)
-    yield frames()
-    if "screenshot" in args:
-        from kiosk.ui.screenshot import take_screenshot
-
-        saved: list[str] = []
-        take_screenshot(args["screenshot"], saved.append)
-        yield lambda: bool(saved)
-    tap(find_offer_button(app, "item10"))
-    yield frames()
-    out["after_next_page"] = [c[:] for c in intents.calls]
-    out["language_during_visit"] = app.language
-    app.post(KioskView(state=SessionState.IDLE))
-    yield frames()
-    out["language_after_visit"] = app.language
-
-
-def thread_script(app: Any, intents: RecordingIntents, args: dict, out: dict) -> Script:
-    def worker() -> None:
-        for view in (SAMPLE_VIEWS["identifying"], BROWSING, VENDING):
-            app.post(view)
-            time.sleep(0.02)
-
-    out["main_thread_shows"] = []
-    original_show = app.show
-
-    def show(view: KioskView) -> None:
-        out["main_thread_shows"].append(threading.current_thread() is threading.main_thread())
-        original_show(view)
-
-    app.show = show
-    thread = threading.Thread(target=worker)
-    thread.start()
-    yield lambda: not thread.is_alive()
-    yield frames()
-    out["screen"] = app.screens.current
-    out["locker_text"] = app.screens.get_screen("vending").ids.locker.text
-    out["state"] = app.view.state.value
-
-
-def screenshots_script(app: Any, intents: RecordingIntents, args: dict, out: dict) -> Script:
-    from kiosk.ui.screenshot import take_screenshot
-
-    out["files"] = {}
-    names = args.get("views") or list(SAMPLE_VIEWS)
-    for language in args.get("languages", ["zh", "en"]):
-        app.set_language(language)
-        for name in names:
-            app.post(SAMPLE_VIEWS[name])
-            yield frames()
-            path = os.path.join(
-                args["out"], f"{name}_{language}_{args['size'][0]}x{args['size'][1]}.png"
-            )
-            saved: list[str] = []
-            take_screenshot(path, saved.append)
-            yield lambda saved=saved: bool(saved)
-            out["files"][f"{name}_{language}"] = saved[0]
-            out.setdefault("screens", {})[f"{name}_{language}"] = app.screens.current
-
-
-def wrapped_script(app: Any, intents: RecordingIntents, args: dict, out: dict) -> Script:
-    from kiosk.ui.testing import find_offer_button, tap
-
-    app.post(BROWSING)
-    yield frames()
-    tap(find_offer_button(app, "tissues"))
-    yield frames()
-    out["screens_width"] = app.screens.width
-    out["font_body"] = app.font_body
-
-
-SCRIPTS = {
-    "wrapped": wrapped_script,
-    "taps": taps_script,
-    "thread": thread_script,
-    "screenshots": screenshots_script,
-}
+    def acting(self) -> list[list[str]]:
+        """The calls that ask for something (every call but `touched`)."""
+        with self._lock:
+            return [c[:] for c in self.calls if c[0] != "touched"]
 
 
 def main(name: str, args: dict) -> int:
@@ -243,6 +83,7 @@ def main(name: str, args: dict) -> int:
 
     from kiosk.ui.kiosk_app import KioskApp
     from kiosk.ui.testing import drive
+    from tests.ui.scripts import SCRIPTS
 
     intents = RecordingIntents()
     app_class = KioskApp
@@ -262,13 +103,18 @@ def main(name: str, args: dict) -> int:
                 return root
 
         app_class = WrappedApp
+    clicks: list[int] = []
     app = app_class(
-        intents, language=args.get("language", "zh"), large_text=args.get("large", False)
+        intents,
+        language=args.get("language", "zh"),
+        large_text=args.get("large", False),
+        screen_diagonal=args.get("diagonal", 7.0),
+        on_click=lambda: clicks.append(1),
     )
     out: dict[str, Any] = {}
     errors: list[str] = []
 
-    def script() -> Script:
+    def script() -> Any:
         try:
             yield from SCRIPTS[name](app, intents, args, out)
         except Exception as e:  # reported in the JSON, so the test shows it
@@ -285,6 +131,7 @@ def main(name: str, args: dict) -> int:
     drive(script())
     app.run()
     out["calls"] = intents.calls
+    out["clicks"] = len(clicks)
     out["errors"] = errors
     out["window_size"] = list(app.root_window.size) if app.root_window else None
     print("RESULT " + json.dumps(out, ensure_ascii=False), flush=True)

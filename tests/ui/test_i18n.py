@@ -11,7 +11,8 @@ from kiosk.ui.i18n import CORE_KEYS, LANGUAGES, Translator, load_catalog
 
 UI_DIR = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 KEY_PATTERN = re.compile(
-    r"^(common|attract|member|catalog|locker|vend|result|oos|error|lang)\.\w+$"
+    r"^(common|attract|member|catalog|cart|confirm|pin|pairing|locker|vend|result|tech|role|oos"
+    r"|error|lang)\.\w+$"
 )
 
 

@@ -1,9 +1,12 @@
-"""The attract screen (IDLE, IDENTIFYING): scan your QR code, switch language, see notices."""
+"""The attract screen (IDLE, IDENTIFYING): scan your QR code, or use your phone; switch language;
+notices and an out-of-service banner.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.app import App
 from kivy.lang import Builder
 
 from kiosk.core.view import KioskView
@@ -15,15 +18,28 @@ from kiosk.ui.screens.base import KioskScreen
 class AttractScreen(KioskScreen):
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
-        self.ids.language.text = t("lang.switch")
-        self.ids.title.text = t("attract.title")
-        self.ids.hint.text = t("attract.hint")
+        ids = self.ids
+        ids.language.text = t("lang.switch")
+        ids.title.text = t("attract.title")
+        ids.hint.text = t("attract.hint")
+        ids.phone.text = t("attract.phone")
+        ids.phone.disabled = view.busy or view.out_of_service is not None
         if view.notice:
-            self.ids.status.show(t(view.notice), "error")
+            ids.status.show(t(view.notice), "error")
         elif view.busy:
-            self.ids.status.show(t("common.wait"), "busy")
+            ids.status.show(t("common.wait"), "busy")
+        elif view.out_of_service:
+            ids.status.show(t(view.out_of_service), "error")
         else:
-            self.ids.status.show(None)
+            ids.status.show(None)
+
+    def on_phone(self) -> None:
+        """The member has no code with them: the kiosk shows one for their phone."""
+        if self.debounced():
+            self.intents.pair()
+
+    def on_language(self) -> None:
+        App.get_running_app().toggle_language()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

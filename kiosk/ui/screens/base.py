@@ -26,10 +26,15 @@ class KioskScreen(Screen):
         """Show `view` in the language of `t`. Called on the Kivy thread only."""
         self.view = view
 
-    def debounced(self) -> bool:
-        """True when a tap may act now (not busy, no tap acted within DEBOUNCE_S)."""
+    def debounced(self, while_busy: bool = False) -> bool:
+        """True when a tap may act now: no tap acted within DEBOUNCE_S, and the kiosk is not
+        busy (unless `while_busy`: a way back must work while the kiosk waits on the ledger)."""
         now = time.monotonic()
-        if self.view.busy or now - self._last_tap < DEBOUNCE_S:
+        if (self.view.busy and not while_busy) or now - self._last_tap < DEBOUNCE_S:
             return False
         self._last_tap = now
         return True
+
+    def touched(self) -> None:
+        """A touch that changes nothing in the core (paging, typing a digit): restart the timer."""
+        self.intents.touched()

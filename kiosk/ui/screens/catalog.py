@@ -1,10 +1,13 @@
-"""The catalog screen (BROWSING, CONFIRMING): balance, the items, tap one to take it, or exit."""
+"""The catalog screen (BROWSING): balance, the items, tap one to put it in the cart, go on to
+confirm, or exit.
+"""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
+from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -12,25 +15,41 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.core.view import KioskView, Offer, SessionState
-from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
+from kiosk.ui import widgets
 from kiosk.ui.i18n import Translator
 from kiosk.ui.lockers import locker_number
 from kiosk.ui.screens.base import KioskScreen
 
 MAX_COLUMNS = 4
-# Items per page: 2 rows of 4 keep each button a big touch target at 800x480.
+# Items per page: 2 rows of 4 keep each button a big touch target at 800x480; large text
+# needs the room of one row of 3.
 PAGE_SIZE = 8
+PAGE_SIZE_LARGE_TEXT = 3
 
 
-class OfferButton(ButtonBehavior, BoxLayout):
-    """One item: name, price, stock, locker. Disabled (greyed) when the member cannot afford it."""
+class OfferButton(widgets.ClickSound, ButtonBehavior, BoxLayout):
+    """One item: name, price, stock, locker; marked when in the cart or near its best-before
+    date; disabled (greyed, with the reason) when the member cannot have one more."""
 
     sku = StringProperty("")
     name_text = StringProperty("")
     price_text = StringProperty("")
     detail_text = StringProperty("")
     note_text = StringProperty("")
+    mark_text = StringProperty("")
+    in_cart = NumericProperty(0)
     affordable = BooleanProperty(True)
+
+
+def offer_note(offer: Offer, cart_full: bool, t: Translator) -> str:
+    """Why the member cannot add one more of `offer`, or "" when they can."""
+    if offer.stock <= 0:
+        return t("catalog.sold_out")
+    if not offer.affordable:
+        return t("catalog.not_enough")
+    if cart_full:
+        return t("catalog.cart_full")
+    return ""
 
 
 class CatalogScreen(KioskScreen):
@@ -53,40 +72,62 @@ class CatalogScreen(KioskScreen):
         ids.cancel.text = t("catalog.cancel")
         ids.previous.text = t("catalog.previous")
         ids.next.text = t("catalog.next")
+        ids.checkout.text = t("catalog.checkout")
+        ids.checkout.disabled = view.busy or not view.cart
+        if view.cart:
+            ids.cart.text = t("cart.summary", count=len(view.cart), total=view.cart_total)
+        else:
+            ids.cart.text = t("cart.empty")
         if view.notice:
             ids.status.show(t(view.notice), "error")
         elif view.busy:
             ids.status.show(t("common.wait"), "busy")
         elif not view.offers:
             ids.status.show(t("catalog.empty"), "plain")
+        elif view.cart_full:
+            ids.status.show(t("catalog.cart_full"), "plain")
         else:
             ids.status.show(t("catalog.prompt"), "plain")
-        self._fill_grid(view.offers, t)
+        self._fill_grid(view, t)
 
-    def _fill_grid(self, offers: tuple[Offer, ...], t: Translator) -> None:
+    def _fill_grid(self, view: KioskView, t: Translator) -> None:
+        offers = view.offers
         grid = self.ids.grid
         grid.clear_widgets()
-        self.pages = max(1, math.ceil(len(offers) / PAGE_SIZE))
+        large = bool(getattr(App.get_running_app(), "large_text", False))
+        page_size = PAGE_SIZE_LARGE_TEXT if large else PAGE_SIZE
+        self.pages = max(1, math.ceil(len(offers) / page_size))
         self.page = min(self.page, self.pages - 1)
-        per_page = min(len(offers), PAGE_SIZE)
-        grid.cols = min(MAX_COLUMNS, max(2, math.ceil(per_page / 2)))
+        per_page = min(len(offers), page_size)
+        if large:
+            grid.cols = page_size
+        else:
+            grid.cols = min(MAX_COLUMNS, max(2, math.ceil(per_page / 2)))
         grid.rows = max(1, math.ceil(per_page / grid.cols))
         lockers = [o.locker for o in offers]
-        shown = offers[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]
+        shown = offers[self.page * page_size : (self.page + 1) * page_size]
         for offer in shown:
             name = offer.name_zh if t.language == "zh" else offer.name_en
             detail = "{} · {}".format(
                 t("catalog.stock", stock=offer.stock),
                 t("locker.name", locker=locker_number(offer.locker, lockers)),
             )
+            marks = []
+            if offer.in_cart:
+                marks.append(t("catalog.in_cart", count=offer.in_cart))
+            if offer.best_before_soon:
+                marks.append(t("catalog.best_before_soon"))
+            note = offer_note(offer, view.cart_full, t)
             button = OfferButton(
                 sku=offer.sku,
                 name_text=name,
                 price_text=t("catalog.price", price=offer.price),
                 detail_text=detail,
-                note_text="" if offer.affordable else t("catalog.not_enough"),
-                affordable=offer.affordable,
-                disabled=not offer.affordable,
+                note_text=note,
+                mark_text=" · ".join(marks),
+                in_cart=offer.in_cart,
+                affordable=not note,
+                disabled=bool(note),
             )
             button.bind(on_release=self._on_offer)
             grid.add_widget(button)
@@ -95,14 +136,19 @@ class CatalogScreen(KioskScreen):
 
     def turn_page(self, step: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + step))
-        self._fill_grid(self.view.offers, self._t)
+        self.touched()
+        self._fill_grid(self.view, self._t)
 
     def _on_offer(self, button: OfferButton) -> None:
         if button.affordable and self.debounced():
-            self.intents.choose(button.sku)
+            self.intents.add(button.sku)
+
+    def on_checkout(self) -> None:
+        if self.view.cart and self.debounced():
+            self.intents.checkout()
 
     def on_cancel(self) -> None:
-        if self.debounced():
+        if self.debounced(while_busy=True):
             self.intents.cancel()
 
 

@@ -1,4 +1,5 @@
-"""The vending screen (VENDING): which locker opens, the cabinet with it highlighted, what to do."""
+"""The vending screen (VENDING): which locker opens, the cabinet with it highlighted, what to do,
+and which item of the cart this is."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class VendingScreen(KioskScreen):
         if vend is None:
             ids.locker.text = ""
             ids.item.text = ""
+            ids.count.text = ""
             ids.cabinet.open_door = ""
             ids.step.show(t("common.wait"), "busy")
             return
@@ -44,6 +46,7 @@ class VendingScreen(KioskScreen):
         ids.locker.text = t("locker.name", locker=door)
         name = vend.name_zh if t.language == "zh" else vend.name_en
         ids.item.text = t("vend.item", item=name, price=vend.price)
+        ids.count.text = t("vend.count", index=vend.index, of=vend.of) if vend.of > 1 else ""
         key, kind = STEP_TEXT.get(vend.step, ("common.wait", "busy"))
         ids.step.show(t(key), kind)
 

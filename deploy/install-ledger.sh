@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Installs the time-bank ledger service on a Debian server (bookworm): the `timebank-ledger`
+# user, a venv in /opt/timebank-ledger, settings in /etc/timebank-ledger/ledger.env, SQLite data
+# in /var/lib/timebank-ledger (or PostgreSQL with --db), the schema migrations, the systemd unit.
+# Safe to run again (an upgrade: migrations run, an edited ledger.env is kept).
+set -euo pipefail
+
+usage() {
+    cat <<'EOF_USAGE'
+usage: sudo deploy/install-ledger.sh [options]
+
+  --db URL          SQLAlchemy URL of the ledger database, e.g.
+                    postgresql+psycopg://ledger:PASSWORD@db.example/timebank
+                    (default: SQLite at /var/lib/timebank-ledger/ledger.db)
+  --host H          address the API listens on (default 127.0.0.1: behind a TLS proxy)
+  --port P          port the API listens on (default 8765)
+  --wheel FILE      install this timebank_kiosk wheel instead of the repository checkout
+  --wheelhouse DIR  take every package from this folder of wheels (no internet needed)
+  --no-deps         install the package only, not its dependencies (scratch installs)
+  --python PY       the Python to build the venv with (default: python3)
+  --no-start        enable the service but do not start it now
+  --root DIR        install into DIR as if it were /; skips apt, users, migrations, systemctl
+  -h, --help        this text
+EOF_USAGE
+}
+
+die() {
+    echo "install-ledger: $*" >&2
+    exit 2
+}
+say() { echo "install-ledger: $*"; }
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=""
+DB=""
+HOST=127.0.0.1
+PORT=8765
+WHEEL=""
+WHEELHOUSE=""
+NO_DEPS=0
+PYTHON=python3
+START=1
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --db) DB=${2:?--db needs a URL}; shift 2 ;;
+        --host) HOST=${2:?--host needs an address}; shift 2 ;;
+        --port) PORT=${2:?--port needs a number}; shift 2 ;;
+        --wheel) WHEEL=${2:?--wheel needs a file}; shift 2 ;;
+        --wheelhouse) WHEELHOUSE=${2:?--wheelhouse needs a folder}; shift 2 ;;
+        --no-deps) NO_DEPS=1; shift ;;
+        --python) PYTHON=${2:?--python needs a command}; shift 2 ;;
+        --no-start) START=0; shift ;;
+        --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option '$1'" ;;
+    esac
+done
+
+if [ -n "$ROOT" ]; then
+    mkdir -p "$ROOT"
+    ROOT=$(cd "$ROOT" && pwd)
+    [ "$ROOT" != / ] || die "--root / is a real install: leave --root out"
+elif [ "$(id -u)" -ne 0 ]; then
+    die "run as root (sudo), or give --root DIR for a scratch install"
+fi
+case "$PORT" in '' | *[!0-9]*) die "--port must be a number, not '$PORT'" ;; esac
+case "$DB" in
+    '' | sqlite:///* | postgresql*://*) ;;
+    *) die "--db must be sqlite:///PATH or postgresql+psycopg://..., not '$DB'" ;;
+esac
+[ -z "$WHEEL" ] || [ -f "$WHEEL" ] || die "--wheel $WHEEL: no such file"
+[ -z "$WHEELHOUSE" ] || [ -d "$WHEELHOUSE" ] || die "--wheelhouse $WHEELHOUSE: no such folder"
+
+USER_NAME=timebank-ledger
+PREFIX=$ROOT/opt/timebank-ledger
+ETC=$ROOT/etc/timebank-ledger
+DATA=$ROOT/var/lib/timebank-ledger
+DB=${DB:-sqlite:////var/lib/timebank-ledger/ledger.db}
+
+# shellcheck source=install-common.sh
+. "$REPO/deploy/install-common.sh"
+
+if [ -z "$ROOT" ]; then
+    say "installing Debian packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends python3 python3-venv systemd-timesyncd
+    ensure_system_user "$USER_NAME" /var/lib/timebank-ledger
+fi
+
+make_dir 0755 root:root "$PREFIX"
+make_dir 0750 "root:$USER_NAME" "$ETC"
+make_dir 0750 "$USER_NAME:$USER_NAME" "$DATA"
+install_venv "$PREFIX/venv" "$REPO" "[ledger]"
+install_file 0644 root:root "$REPO/docs/technician-guide.md" "$PREFIX/share/technician-guide.md"
+
+# ledger.env is read by systemd (as root) before it drops to the service user; a PostgreSQL
+# URL holds a password, so it is root's alone. Written once; later runs change only --db, and
+# only when it was given.
+ENV_FILE=$ETC/ledger.env
+if [ ! -f "$ENV_FILE" ]; then
+    umask 077
+    cat >"$ENV_FILE" <<EOF_ENV
+# Settings of timebank-ledger.service (see deploy/install-ledger.sh --help).
+TIMEBANK_LEDGER_DB=$DB
+TIMEBANK_LEDGER_HOST=$HOST
+TIMEBANK_LEDGER_PORT=$PORT
+EOF_ENV
+    umask 022
+    say "wrote $ENV_FILE"
+elif [ "$DB" != "sqlite:////var/lib/timebank-ledger/ledger.db" ]; then
+    sed -i "s|^TIMEBANK_LEDGER_DB=.*|TIMEBANK_LEDGER_DB=$DB|" "$ENV_FILE"
+    say "set TIMEBANK_LEDGER_DB in $ENV_FILE"
+fi
+set_mode 0600 root:root "$ENV_FILE"
+
+install_file 0644 root:root "$REPO/deploy/systemd/timebank-ledger.service" \
+    "$ROOT/etc/systemd/system/timebank-ledger.service"
+install_file 0644 root:root "$REPO/deploy/systemd/systemd-time-wait-sync.service.d/timebank.conf" \
+    "$ROOT/etc/systemd/system/systemd-time-wait-sync.service.d/timebank.conf"
+install_config 0644 root:root "$REPO/deploy/timesyncd/timebank-kiosk.conf" \
+    "$ROOT/etc/systemd/timesyncd.conf.d/timebank-kiosk.conf"
+
+if [ -n "$ROOT" ]; then
+    say "installed into $ROOT (no packages, users, migrations or services touched)"
+    exit 0
+fi
+
+# The schema and its migrations, as the service user, with the URL the service will use.
+DB_NOW=$(sed -n 's/^TIMEBANK_LEDGER_DB=//p' "$ENV_FILE")
+say "bringing the database schema up to date"
+runuser -u "$USER_NAME" -- env TIMEBANK_LEDGER_HOME="$DATA" \
+    "$PREFIX/venv/bin/timebank-ledger" --db "$DB_NOW" init
+
+systemctl daemon-reload
+systemctl enable --now systemd-timesyncd.service
+systemctl enable systemd-time-wait-sync.service
+systemctl enable timebank-ledger.service
+if [ "$START" -eq 1 ]; then
+    systemctl restart timebank-ledger.service
+    say "started; follow it with: journalctl -u timebank-ledger -f"
+fi
+say "next: add kiosks with: sudo -u $USER_NAME $PREFIX/venv/bin/timebank-ledger --db '<URL in $ENV_FILE>' kiosk add --name NAME"

@@ -1,0 +1,198 @@
+"""What every serial lock-board bus does the same way, whatever its wire protocol: one unlock
+pulse per vend, "accepted" kept apart from what the sensors show, retried status reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from drivers.errors import AlreadyUnlocked, CorruptReply, LinkError, UnknownLocker
+from drivers.lockboard.profile import BoardProfile
+from drivers.serial_link import Decoder, SerialLink
+from kiosk.core.errors import LockBoardError
+from kiosk.core.interfaces import LockerAddress, LockState
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")  # the protocol's answer to an unlock
+S = TypeVar("S")  # the protocol's answer to a status read
+
+# Vend keys remembered per process; the journal guards the same rule across restarts.
+_REMEMBERED_VENDS = 512
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """An unlock as two facts: did the board accept it, and what do the sensors show after."""
+
+    locker: LockerAddress
+    accepted: bool  # the board answered the unlock command (it heard it)
+    echoed: LockState | None  # the state the board sent with its answer (often before moving)
+    after: LockState | None  # a status read once the lock had time to move
+    read_error: str = ""  # why `after` is missing
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "locker": str(self.locker),
+            "accepted": self.accepted,
+            "echoed": None if self.echoed is None else state_bits(self.echoed),
+            "after": None if self.after is None else state_bits(self.after),
+            "read_error": self.read_error,
+        }
+
+
+def state_bits(state: LockState) -> dict[str, bool | None]:
+    """A lock's sensors for people and JSON: item_present is None where there is no sensor."""
+    return {
+        "hook_open": state.hook_open,
+        "item_present": state.item_present if state.item_sensed else None,
+    }
+
+
+class BusLockBoard(ABC, Generic[U, S]):
+    """Every board on one serial bus. Implements kiosk.core.interfaces.LockBoard."""
+
+    protocol: ClassVar[str]
+    first_board: ClassVar[int]  # the lowest bus address; `status()` reads it by default
+    last_board: ClassVar[int]
+
+    def __init__(self, url: str, profile: BoardProfile | None = None) -> None:
+        self.profile = profile or BoardProfile.for_protocol(self.protocol)
+        if self.profile.protocol != self.protocol:
+            raise ValueError(
+                f"protocol: {type(self).__name__} cannot speak {self.profile.protocol!r}"
+            )
+        self.url = url
+        self._link = SerialLink(
+            url,
+            self.profile.baud,
+            self.profile.command_timeout,
+            self.profile.quiet_gap,
+            reply_gap=self.profile.reply_gap,
+        )
+        self._pulsed: OrderedDict[str, LockerAddress] = OrderedDict()
+
+    # -- the LockBoard protocol -------------------------------------------------------------
+
+    def unlock(self, locker: LockerAddress, vend: str | None = None) -> LockState | None:
+        """Pulse one lock exactly once; return the state the board echoed, or None if its
+        answer arrived garbled.
+
+        The unlock frame is never re-sent, not even after a timeout: a lost answer does not
+        mean a lost command, and a second pulse on a door that already opened may hand out a
+        second item for one payment. Given `vend`, a second call for the same vend raises
+        AlreadyUnlocked without touching the bus. What happened is found out with read(),
+        which may retry. Raises LockBoardError when nothing at all came back.
+        """
+        self._check(locker)
+        if vend is not None:
+            if vend in self._pulsed:
+                raise AlreadyUnlocked(f"vend {vend}: unlock of {self._pulsed[vend]} already sent")
+            # Remembered before sending: a send that fails half-way must not be repeated either.
+            self._pulsed[vend] = locker
+            while len(self._pulsed) > _REMEMBERED_VENDS:
+                self._pulsed.popitem(last=False)
+        try:
+            reply = self._link.transact(self._unlock_frame(locker), self._unlock_decoder(locker))
+        except CorruptReply as exc:
+            # The board answered, so it heard the command; only the echoed state is lost.
+            log.warning("unlock %s: answer unreadable, not re-sent: %s", locker, exc)
+            return None
+        except LinkError as exc:
+            raise type(exc)(f"unlock {locker} not confirmed and NOT re-sent: {exc}") from exc
+        return self._echoed_state(reply, locker)
+
+    def read(self, locker: LockerAddress) -> LockState:
+        """Read one lock's hook and item sensors now (retried up to profile.read_retries)."""
+        self._check(locker)
+        return self._states(self._read_board(locker.board), locker.board)[locker.lock]
+
+    def close(self) -> None:
+        self._link.close()
+
+    # -- for technicians and diagnostics ----------------------------------------------------
+
+    def open(self, locker: LockerAddress, vend: str | None = None) -> OpenResult:
+        """Unlock, let the lock move, then read: "accepted" and "opened" as two facts.
+
+        Raises like unlock() when the board did not answer the unlock at all.
+        """
+        echoed = self.unlock(locker, vend)
+        time.sleep(self.profile.unlock_settle)
+        try:
+            after: LockState | None = self.read(locker)
+            error = ""
+        except LockBoardError as exc:
+            after, error = None, str(exc)
+        return OpenResult(locker, accepted=True, echoed=echoed, after=after, read_error=error)
+
+    def status(self, board: int | None = None) -> dict[int, LockState]:
+        """Every lock of one board (default: the lowest address), 1..profile.locks."""
+        board = self.first_board if board is None else board
+        self._check(LockerAddress(board, 1))
+        return self._states(self._read_board(board), board)
+
+    def status_report(self) -> dict[str, Any]:
+        """The link's health: connected / reconnecting since when / the last error."""
+        return {"protocol": self.protocol, **self._link.status()}
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Block until the port is open again after an unplug; True when it is."""
+        return self._link.wait_connected(timeout)
+
+    def __enter__(self) -> BusLockBoard[U, S]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what each protocol supplies --------------------------------------------------------
+
+    @abstractmethod
+    def _unlock_frame(self, locker: LockerAddress) -> bytes: ...
+
+    @abstractmethod
+    def _unlock_decoder(self, locker: LockerAddress) -> Decoder[U]: ...
+
+    @abstractmethod
+    def _echoed_state(self, reply: U, locker: LockerAddress) -> LockState: ...
+
+    @abstractmethod
+    def _status_frame(self, board: int) -> bytes: ...
+
+    @abstractmethod
+    def _status_decoder(self, board: int) -> Decoder[S]: ...
+
+    @abstractmethod
+    def _states(self, reply: S, board: int) -> dict[int, LockState]:
+        """Every lock 1..profile.locks from one status reply."""
+
+    # -- shared internals -------------------------------------------------------------------
+
+    def _read_board(self, board: int) -> S:
+        frame = self._status_frame(board)
+        attempts = 1 + self.profile.read_retries
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._link.transact(frame, self._status_decoder(board))
+            except LinkError as exc:
+                if attempt == attempts:
+                    raise type(exc)(
+                        f"board {board}: {attempts} status reads failed: {exc}"
+                    ) from exc
+                log.info("board %d: status read attempt %d failed: %s", board, attempt, exc)
+        raise AssertionError("unreachable")
+
+    def _check(self, locker: LockerAddress) -> None:
+        if not self.first_board <= locker.board <= self.last_board or (
+            locker.lock > self.profile.locks
+        ):
+            raise UnknownLocker(
+                f"locker {locker} does not exist on a {self.protocol} bus "
+                f"(boards {self.first_board}..{self.last_board}, locks 1..{self.profile.locks})"
+            )

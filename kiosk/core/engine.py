@@ -1,0 +1,197 @@
+"""The session engine's plumbing: one worker thread, published views, screen timeouts, and
+the way every visit ends (the ledger session is closed whatever happened).
+
+The sign-in and shopping steps (signin.py, shopping.py) build on it; session.py joins them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from kiosk.core.errors import LedgerError
+from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession, Pairing
+from kiosk.core.inventory import Inventory
+from kiosk.core.recovery import recover
+from kiosk.core.settings import SessionTimeouts
+from kiosk.core.vend import VendTransaction
+from kiosk.core.view import CartLine, KioskView, SessionState
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[KioskView], None]
+
+_IDLE_SCREENS = (SessionState.BROWSING, SessionState.CONFIRMING, SessionState.RESULT)
+
+
+class SessionEngine:
+    """State shared by the session steps, and the one place views are published."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        inventory: Inventory,
+        vends: VendTransaction,
+        timeouts: SessionTimeouts | None = None,
+        on_capture: Callable[[], None] | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.inventory = inventory
+        self.vends = vends
+        self.timeouts = timeouts or SessionTimeouts()
+        self._on_capture = on_capture or (lambda: None)
+        self._view = KioskView()
+        self._session: MemberSession | None = None
+        self._catalog: list[CatalogItem] = []
+        self._cart: list[CartLine] = []
+        self._card: str | None = None  # a printed card's code, waiting for its PIN
+        self._pairing: Pairing | None = None
+        self._out_of_service: str | None = None  # why, as a translation key
+        self._listeners: list[Listener] = []
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
+        self._activity = 0  # bumped by every intent and view; a stale timer sees it moved on
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
+        self._closed = False
+
+    # --- observing ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> KioskView:
+        return self._view
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener` with every new view (from the worker thread) and once now."""
+        self._listeners.append(listener)
+        listener(self._view)
+
+    def status(self) -> dict[str, object]:
+        v = self._view
+        return {
+            "state": v.state.value,
+            "busy": v.busy,
+            "cart": len(v.cart),
+            "out_of_service": self._out_of_service,
+        }
+
+    def _publish(self, view: KioskView) -> None:
+        with self._lock:
+            self._view = view
+            self._arm_timer(view)
+        log.info("view: %s%s", view.state.value, f" ({view.notice})" if view.notice else "")
+        for listener in self._listeners:
+            listener(view)
+
+    def _submit(self, work: Callable[[], None]) -> Future[None] | None:
+        def guarded() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("session work failed; the visit ends")
+                self._abandon()
+
+        with self._lock:
+            if self._closed:
+                return None
+            return self._worker.submit(guarded)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._activity += 1
+            if self._timer is not None:
+                self._timer.cancel()
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
+    # --- timeouts: a member who walks away must not leave their coins open to the next -------
+
+    def _timeout_for(self, view: KioskView) -> float | None:
+        if view.busy:
+            return None
+        if view.state in _IDLE_SCREENS:
+            return self.timeouts.idle
+        return {
+            SessionState.PIN_ENTRY: self.timeouts.pin,
+            SessionState.PAIRING: self.timeouts.pairing,
+            SessionState.TECHNICIAN: self.timeouts.technician,
+        }.get(view.state)
+
+    def _arm_timer(self, view: KioskView) -> None:
+        """(Re)start the inactivity timer for the screen now showing."""
+        self._activity += 1
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        timeout = self._timeout_for(view)
+        if timeout is None or self._closed:
+            return
+        activity = self._activity
+        timer = threading.Timer(timeout, lambda: self._submit(lambda: self._timed_out(activity)))
+        timer.daemon = True
+        timer.start()
+        self._timer = timer
+
+    def _touched(self) -> None:
+        with self._lock:
+            self._arm_timer(self._view)
+
+    def _timed_out(self, activity: int) -> None:
+        if activity == self._activity:
+            log.info("no touch on %s: the visit ends", self._view.state.value)
+            self._end()
+
+    # --- out of service ----------------------------------------------------------------------
+
+    def _idle_view(self, notice: str | None = None) -> KioskView:
+        if self._out_of_service is not None:
+            return KioskView(
+                state=SessionState.OUT_OF_SERVICE,
+                out_of_service=self._out_of_service,
+                notice=notice,
+            )
+        return KioskView(notice=notice)
+
+    def _apply_out_of_service(self, reason: str | None) -> None:
+        if reason == self._out_of_service:
+            return
+        self._out_of_service = reason
+        log.warning("out of service: %s", reason) if reason else log.info("back in service")
+        # A visit in progress finishes first; only the attract screen changes at once.
+        if self._view.state in (SessionState.IDLE, SessionState.OUT_OF_SERVICE):
+            self._publish(self._idle_view())
+
+    def _show_catalog(self, notice: str | None = None) -> None:
+        raise NotImplementedError  # shopping.py draws the catalog
+
+    # --- ending a visit ----------------------------------------------------------------------
+
+    def _end(self, notice: str | None = None) -> None:
+        if self._view.state is SessionState.VENDING:
+            return  # a vend runs to its end; the result screen ends the session
+        self._reset(notice)
+
+    def _reset(self, notice: str | None = None) -> None:
+        session, self._session = self._session, None
+        self._cart, self._card, self._pairing, self._catalog = [], None, None, []
+        self._publish(self._idle_view(notice))
+        if session is not None:
+            try:
+                self.ledger.end_session(session.session)
+            except LedgerError as e:
+                log.info("ending the ledger session failed (it will expire): %s", e)
+
+    def _abandon(self) -> None:
+        """After an unexpected failure: settle any vend it cut short by the start-up recovery
+        rules, end the visit and its ledger session, and show a notice."""
+        if self._view.state is SessionState.VENDING:
+            try:
+                report = recover(self.vends.journal, self.vends.board, self.vends.settler)
+                log.warning("vend cut short by a failure, recovered: %s", report)
+            except Exception:
+                log.exception("recovering the vend cut short failed; start-up recovery will")
+        try:
+            self._reset("error.unknown")
+        except Exception:
+            log.exception("ending the visit after a failure failed too")

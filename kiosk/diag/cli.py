@@ -1,0 +1,255 @@
+"""`kiosk diag`: the technician's tools over SSH. kiosk/cli.py registers the parser from here.
+
+kiosk diag [--config FILE | --sim] [--json]          health table; exit 1 on any FAIL
+kiosk diag bundle [--out PATH] · selftest · service off|on --reason R
+kiosk diag walk · open BOARD:LOCK · sensors · restock LOCKER --sku S --count N
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.errors import KioskError
+
+DEFAULT_CONFIG = "/etc/timebank-kiosk/kiosk.toml"
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    # Accepted before and after the subcommand; SUPPRESS keeps a subcommand from resetting them.
+    default: Any = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--config", default=default(DEFAULT_CONFIG), help="the kiosk's config")
+    where.add_argument(
+        "--sim", action="store_true", default=default(False), help="check a simulated site"
+    )
+    parser.add_argument("--json", action="store_true", default=default(False), help="JSON out")
+    parser.add_argument(
+        "--by",
+        default=default(None),
+        metavar="MEMBER",
+        help="the technician's member id, logged with every action (default ssh:<user>)",
+    )
+
+
+def add_parser(sub: Any) -> None:
+    """Register `kiosk diag` and its subcommands on the `kiosk` command's subparsers."""
+    d = sub.add_parser("diag", help="technician's health check and service tools")
+    _common(d, top=True)
+    dsub = d.add_subparsers(dest="diag_command", required=False)
+    c = dsub.add_parser("check", help="the health table (the default)")
+    b = dsub.add_parser("bundle", help="a .tar.gz of logs, config, journal summary and versions")
+    b.add_argument("--out", help="folder or .tar.gz path (default: a USB stick, else data/bundles)")
+    s = dsub.add_parser("selftest", help="boards, locks, scanner, lights and buzzer; reported")
+    v = dsub.add_parser("service", help="take the kiosk out of service or put it back")
+    v.add_argument("mode", choices=("off", "on"), help="off: out of service; on: back in service")
+    v.add_argument("--reason", required=True, help="why, shown to staff in the ledger")
+    w = dsub.add_parser("walk", help="open every locker in turn, confirming each")
+    o = dsub.add_parser("open", help="open one locker and show its sensors before and after")
+    o.add_argument("locker", help="BOARD:LOCK, e.g. 0:3")
+    n = dsub.add_parser("sensors", help="live hook and item sensors (Ctrl-C stops)")
+    n.add_argument("--interval", type=float, default=0.5, help="seconds between reads")
+    n.add_argument("--reads", type=int, default=None, help="stop after this many reads")
+    r = dsub.add_parser("restock", help="set what one locker holds (and open it first)")
+    r.add_argument("locker", help="BOARD:LOCK, e.g. 0:3")
+    r.add_argument("--sku", required=True)
+    r.add_argument("--count", type=int, required=True)
+    r.add_argument("--best-before", help="YYYY-MM-DD")
+    r.add_argument("--open", action="store_true", help="open the locker before recording")
+    for p in (c, b, s, v, w, o, n, r):
+        _common(p, top=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.diag.errors import DiagError
+
+    command = args.diag_command or "check"
+    actor = args.by or f"ssh:{getpass.getuser()}"
+    try:
+        with _parts(args) as parts:
+            return _COMMANDS[command](parts, args, actor)
+    except DiagError as e:
+        print(f"kiosk diag {command}: {e}", file=sys.stderr)
+        return 2 if isinstance(e, ValueError) else 1
+    except KioskError as e:
+        if isinstance(e, ValueError):
+            print(f"kiosk diag {command}: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+@contextlib.contextmanager
+def _parts(args: argparse.Namespace) -> Iterator[Any]:
+    from kiosk.core.config import load_config
+    from kiosk.diag.parts import KioskParts
+
+    if not args.sim:
+        with KioskParts.from_config(load_config(args.config)) as parts:
+            yield parts
+        return
+    from sim.site import SimulatedSite
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-diag-sim-"))
+    try:
+        with (
+            SimulatedSite(folder) as site,
+            KioskParts.from_config(load_config(site.config_path)) as parts,
+        ):
+            yield parts
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.checks import Status, worst
+    from kiosk.diag.health import run_checks
+    from kiosk.diag.report import as_json, table
+
+    checks = run_checks(parts)
+    if args.json:
+        print(as_json(checks, kiosk=parts.config.name))
+    else:
+        print(table(checks, title=f"kiosk {parts.config.name!r} ({parts.config.source})"))
+    return 1 if worst(checks) is Status.FAIL else 0
+
+
+def _bundle(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.bundle import write_bundle
+    from kiosk.diag.locktest import report_action
+
+    path = write_bundle(parts, args.out)
+    report_action(parts, actor, "bundle", {"file": path.name})
+    print(json.dumps({"bundle": str(path)}) if args.json else f"bundle written: {path}")
+    return 0
+
+
+def _selftest(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.report import table
+    from kiosk.diag.selftest import run_self_test
+
+    report = run_self_test(parts, actor)
+    if args.json:
+        print(json.dumps({**report.as_dict(), "reported": report.reported}, ensure_ascii=False))
+    else:
+        print(table(report.checks, title=f"self-test at {report.at}"))
+        print("reported to the ledger" if report.reported else "NOT reported yet (kept, resent)")
+    return 0 if report.passed else 1
+
+
+def _service(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.core.service import ServiceMode
+    from kiosk.diag.switch import switch_service
+
+    mode = ServiceMode.OUT_OF_SERVICE if args.mode == "off" else ServiceMode.IN_SERVICE
+    state = switch_service(parts, mode, args.reason, actor)
+    print(json.dumps(state.as_dict()) if args.json else f"{state.mode.value}: {state.reason}")
+    return 0
+
+
+def _walk(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.locktest import LockTester, LockTestResult, Verdict
+
+    answers = {"y": Verdict.OPENED, "n": Verdict.NOT_OPENED, "q": Verdict.STOP}
+
+    def confirm(result: LockTestResult) -> Verdict:
+        print(_describe(result))
+        while True:
+            reply = input("  did it open? close the door, then y(es) / n(o) / q(uit): ")
+            verdict = answers.get(reply.strip().lower()[:1])
+            if verdict is not None:
+                return verdict
+
+    results = LockTester(parts, actor).walk(confirm)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results]))
+    failed = [r.locker for r in results if r.verdict is Verdict.NOT_OPENED]
+    if failed:
+        print(f"FAIL: did not open: {', '.join(failed)} (taken out of sale until inspected)")
+    return 1 if failed else 0
+
+
+def _open(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.locktest import LockTester
+
+    result = LockTester(parts, actor).open_one(args.locker)
+    print(json.dumps(result.as_dict()) if args.json else _describe(result))
+    return 0 if result.opened else 1
+
+
+def _sensors(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.locktest import LockTester
+
+    tester = LockTester(parts, actor)
+    with contextlib.suppress(KeyboardInterrupt):
+        for snapshot in tester.live(interval=args.interval, reads=args.reads):
+            if args.json:
+                print(json.dumps([_reading(r) for r in snapshot]), flush=True)
+            else:
+                print("  ".join(f"{r.locker} {_state_text(r.state, r.error)}" for r in snapshot))
+    return 0
+
+
+def _restock(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.restock import Restock
+
+    restock = Restock(parts, actor)
+    # Checked before the door opens: a typo must not leave a locker standing open.
+    restock.validate(args.locker, args.sku, args.count, args.best_before)
+    if args.open:
+        print(_describe(restock.open(args.locker)))
+    stock = restock.fill(args.locker, args.sku, args.count, args.best_before)
+    summary = restock.finish()
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        print(
+            f"locker {stock.locker}: {stock.count} x {stock.sku}, best before "
+            f"{stock.best_before or '-'}"
+        )
+        if summary.still_open:
+            print(f"WARN: still open: {', '.join(summary.still_open)}")
+        print("inventory sent" if summary.reported else "inventory NOT sent yet (kept, resent)")
+    return 0
+
+
+def _describe(result: Any) -> str:
+    before = _state_text(result.before, None)
+    after = _state_text(result.after, result.error)
+    accepted = "unlock accepted" if result.accepted else "unlock NOT accepted"
+    return f"locker {result.locker}: {accepted}; before {before}; after {after}"
+
+
+def _state_text(state: Any, error: str | None) -> str:
+    if state is None:
+        return f"unreadable ({error})" if error else "unreadable"
+    hook = "OPEN" if state.hook_open else "closed"
+    return f"{hook}/{'item' if state.item_present else 'empty'}"
+
+
+def _reading(r: Any) -> dict[str, Any]:
+    state = (
+        None
+        if r.state is None
+        else {"hook_open": r.state.hook_open, "item_present": r.state.item_present}
+    )
+    return {"locker": r.locker, "state": state, "error": r.error}
+
+
+_COMMANDS = {
+    "check": _check,
+    "bundle": _bundle,
+    "selftest": _selftest,
+    "service": _service,
+    "walk": _walk,
+    "open": _open,
+    "sensors": _sensors,
+    "restock": _restock,
+}

@@ -1,0 +1,147 @@
+"""The kiosk parts a technician works on, built from the kiosk's config like app.py builds them,
+but nothing is started: no scanner thread, no settlement worker, no recovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard.profile import BoardProfile
+from kiosk.core.config import KioskConfig
+from kiosk.core.errors import ConfigError
+from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
+from kiosk.core.journal import VendJournal
+from kiosk.core.service import ServiceSwitch
+from kiosk.diag.events import EventReporter
+from kiosk.ledger_client import LedgerClient
+
+
+class BoardBus(Protocol):
+    """What the technician tools need from the lock boards (KerongLockBoard has it)."""
+
+    def unlock(self, locker: LockerAddress) -> LockState | None: ...
+
+    def read(self, locker: LockerAddress) -> LockState: ...
+
+    def status(self, board: int) -> Mapping[int, LockState]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class KioskParts:
+    """Ledger client, lock boards, journal, service switch and event reporter of one kiosk."""
+
+    config: KioskConfig
+    ledger: LedgerClient
+    board: BoardBus | LockBoard
+    journal: VendJournal
+    service: ServiceSwitch
+    events: EventReporter
+    signals: Any = None  # kiosk.gpio_wiring.GpioRuntime (light, buzzer, switches) with [gpio]
+    gpio_error: str | None = None  # why the GPIO parts could not be had (pins busy, no GPIO)
+    gpio: list[Any] = field(default_factory=list)  # more parts with status(), shown as checks
+    owned: bool = True  # False when borrowed from a running kiosk: close() leaves them open
+
+    @classmethod
+    def from_config(cls, config: KioskConfig, pin_factory: Any = None) -> KioskParts:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        journal = VendJournal(config.journal_path)
+        journal.seed_lockers(list(config.lockers))
+        lg = config.ledger
+        ledger = LedgerClient(lg.url, lg.key, lg.timeout, lg.verify_tls)
+        signals, gpio_error = _signals(config, pin_factory)
+        return cls(
+            config=config,
+            ledger=ledger,
+            board=_board(config, pin_factory),
+            journal=journal,
+            service=ServiceSwitch(config.journal_path),
+            events=EventReporter(ledger, config.journal_path),
+            signals=signals,
+            gpio_error=gpio_error,
+        )
+
+    @classmethod
+    def from_runtime(cls, runtime: Any) -> KioskParts:
+        """The running kiosk's own parts (kiosk.app.KioskRuntime), for the technician screens."""
+        return cls(
+            config=runtime.config,
+            ledger=runtime.ledger,
+            board=runtime.board,
+            journal=runtime.journal,
+            service=runtime.service,
+            events=EventReporter(runtime.ledger, runtime.config.journal_path),
+            signals=getattr(runtime, "gpio", None),
+            owned=False,
+        )
+
+    def lockers(self) -> list[LockerAddress]:
+        """Every locker this kiosk has, configured or stocked, in address order."""
+        names = {s.locker for s in self.config.lockers} | {s.locker for s in self.journal.lockers()}
+        return sorted(LockerAddress.parse(n) for n in names)
+
+    def boards(self) -> list[int]:
+        """The bus addresses of the boards the lockers are on."""
+        return sorted({locker.board for locker in self.lockers()})
+
+    def board_states(self, board: int) -> Mapping[int, LockState]:
+        """Every lock of one board in one read; relay cabinets are read locker by locker."""
+        if self.config.lockboard.protocol == "gpio":
+            mine = [a for a in self.lockers() if a.board == board]
+            return {a.lock: self.board.read(a) for a in mine}
+        return cast(BoardBus, self.board).status(board)
+
+    def close(self) -> None:
+        self.events.close()
+        for part in self.gpio:
+            part.close()
+        if not self.owned:
+            return
+        if self.signals is not None:
+            self.signals.close()
+        self.service.close()
+        self.board.close()
+        self.ledger.close()
+        self.journal.close()
+
+    def __enter__(self) -> KioskParts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _board(config: KioskConfig, pin_factory: Any) -> BoardBus | LockBoard:
+    lb = config.lockboard
+    if lb.protocol == "gpio" and config.gpio is not None:
+        from kiosk.gpio_wiring import build_relay_bank
+
+        return build_relay_bank(config.gpio, pin_factory)
+    try:
+        profile = BoardProfile(
+            protocol=lb.protocol,
+            baud=lb.baud,
+            locks=lb.locks,
+            hook_open_bit=lb.hook_open_bit,
+            item_present_bit=lb.item_present_bit,
+            command_timeout=lb.timeout,
+        )
+    except ValueError as e:
+        raise ConfigError(f"{config.source}: lockboard.{e}") from None
+    return KerongLockBoard(lb.port, profile)
+
+
+def _signals(config: KioskConfig, pin_factory: Any) -> tuple[Any, str | None]:
+    """The light, buzzer and switches; when the running kiosk holds the pins, say so instead."""
+    if config.gpio is None:
+        return None, None
+    from kiosk.gpio_wiring import build_gpio
+
+    try:
+        return build_gpio(config.gpio, pin_factory), None
+    except Exception as e:  # gpiozero raises its own family (pin in use, no GPIO chip)
+        return None, f"{type(e).__name__}: {e}"

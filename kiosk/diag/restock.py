@@ -1,0 +1,160 @@
+"""Restocking: open lockers, set each one's SKU, count and best-before date, close; the inventory
+snapshot then goes to the ledger. Bad input is refused with the locker and field named.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kiosk.core.errors import LedgerError
+from kiosk.core.interfaces import LockerAddress
+from kiosk.core.inventory import Inventory
+from kiosk.core.stock import LockerStock
+from kiosk.diag.errors import LockTestError, RestockError
+from kiosk.diag.events import EventKind
+from kiosk.diag.locktest import SETTLE_S, LockTester, LockTestResult, report_action
+from kiosk.diag.parts import KioskParts
+
+log = logging.getLogger(__name__)
+
+MAX_PER_LOCKER = 99  # a locker holds one item or a few of one item
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+@dataclass(frozen=True)
+class RestockSummary:
+    """What a restock visit left behind: the stock, doors still open, whether the ledger has it."""
+
+    lockers: list[LockerStock]
+    still_open: list[str]
+    reported: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lockers": [s.__dict__ for s in self.lockers],
+            "still_open": self.still_open,
+            "reported": self.reported,
+        }
+
+
+class Restock:
+    """One technician's restock visit. `open`, then `fill` each locker, then `finish`."""
+
+    def __init__(
+        self,
+        parts: KioskParts,
+        actor: str,
+        today: Callable[[], date] = date.today,
+        settle: float = SETTLE_S,
+    ) -> None:
+        self.parts = parts
+        self.actor = actor
+        self._today = today
+        self._tester = LockTester(parts, actor, settle)
+        self._touched: list[LockerAddress] = []
+        self._catalog: set[str] | None = None
+
+    def open(self, locker: str) -> LockTestResult:
+        """Open one locker to fill it."""
+        try:
+            result = self._tester.open_one(locker, report=False)
+        except LockTestError as e:
+            raise RestockError(str(e)) from None
+        self._touch(LockerAddress.parse(result.locker))
+        report_action(self.parts, self.actor, "restock_open", result.as_dict())
+        return result
+
+    def fill(self, locker: str, sku: str, count: int, best_before: str | None) -> LockerStock:
+        """Record what a locker now holds; clears an inspection flag (the technician looked)."""
+        stock = self.validate(locker, sku, count, best_before)
+        self.parts.journal.restock(stock)
+        self._touch(LockerAddress.parse(stock.locker))
+        report_action(
+            self.parts,
+            self.actor,
+            "restock_fill",
+            {
+                "locker": stock.locker,
+                "sku": stock.sku,
+                "count": stock.count,
+                "best_before": stock.best_before,
+            },
+        )
+        return stock
+
+    def finish(self) -> RestockSummary:
+        """Check the doors of the lockers touched and send the inventory snapshot."""
+        still_open = []
+        for address in self._touched:
+            try:
+                if self.parts.board.read(address).hook_open:
+                    still_open.append(str(address))
+            except OSError as e:
+                log.warning("restock: cannot read %s after restock: %s", address, e)
+                still_open.append(str(address))
+        snapshot = Inventory(self.parts.journal).snapshot()
+        reported = self.parts.events.report(
+            EventKind.INVENTORY, {**snapshot, "reason": "restock", "by": self.actor}
+        )
+        report_action(
+            self.parts,
+            self.actor,
+            "restock_done",
+            {"lockers": [str(a) for a in self._touched], "still_open": still_open},
+        )
+        self._touched = []
+        return RestockSummary(self.parts.journal.lockers(), still_open, reported)
+
+    def validate(self, locker: str, sku: str, count: int, best_before: str | None) -> LockerStock:
+        """The entry as it will be stored, or RestockError naming the locker and the field."""
+        try:
+            address = LockerAddress.parse(locker)
+        except ValueError as e:
+            raise RestockError(f"locker: {e}") from None
+        if address not in self.parts.lockers():
+            raise RestockError(f"locker {address} is not one of this kiosk's lockers")
+        where = f"locker {address}"
+        sku = sku.strip()
+        if not _SKU.fullmatch(sku):
+            raise RestockError(f"{where}: sku {sku!r} is not a SKU (letters, digits, _ . -)")
+        catalog = self._known_skus()
+        if catalog is not None and sku not in catalog:
+            known = ", ".join(sorted(catalog))
+            raise RestockError(f"{where}: sku {sku!r} is not in the ledger's catalog ({known})")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise RestockError(f"{where}: count must be a whole number, not {count!r}")
+        if not 0 <= count <= MAX_PER_LOCKER:
+            raise RestockError(f"{where}: count {count} is outside 0..{MAX_PER_LOCKER}")
+        day = (best_before or "").strip() or None
+        if day is not None:
+            try:
+                parsed = date.fromisoformat(day)
+            except ValueError:
+                raise RestockError(
+                    f"{where}: best_before {day!r} is not a date like 2025-12-31"
+                ) from None
+            if parsed < self._today():
+                raise RestockError(
+                    f"{where}: best_before {day} is already past; such items must not go in"
+                )
+            day = parsed.isoformat()
+        return LockerStock(str(address), sku, count, day, None)
+
+    def _known_skus(self) -> set[str] | None:
+        """The ledger's SKUs, or None when it cannot be asked (then any well-formed SKU goes)."""
+        if self._catalog is None:
+            try:
+                self._catalog = {item.sku for item in self.parts.ledger.catalog()}
+            except LedgerError as e:
+                log.warning("restock: catalog unavailable, SKUs not checked: %s", e)
+                return None
+        return self._catalog
+
+    def _touch(self, address: LockerAddress) -> None:
+        if address not in self._touched:
+            self._touched.append(address)

@@ -1,0 +1,155 @@
+"""Printed member cards `tbc1:<card_id>:<card_secret>` and their PINs, with lock-out.
+
+The card secret is random, so a SHA-256 hash is enough; a PIN is short and guessable, so it
+is hashed with scrypt (slow on purpose) and 5 wrong PINs lock the card for 15 minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger.db import Card, Member, utcnow
+from ledger.errors import (
+    ApiError,
+    BadRequest,
+    CardRevoked,
+    InvalidCode,
+    LockedOut,
+    PinRequired,
+    UnknownCard,
+    WrongPin,
+)
+from ledger.totp import CARD_PREFIX
+
+CARD_ID_PATTERN = re.compile(r"c[0-9a-f]{8}")
+CARD_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+PIN_PATTERN = re.compile(r"\d{4,8}")
+MAX_WRONG_PINS = 5
+LOCKOUT = timedelta(minutes=15)
+# scrypt cost: ~16 MiB and tens of milliseconds per check, so guessing offline is slow too.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    _, n, r, p, salt, digest = stored.split("$")
+    got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_pin_format(pin: str) -> None:
+    if not PIN_PATTERN.fullmatch(pin):
+        raise BadRequest("a PIN is 4 to 8 digits")
+
+
+def issue_card(s: Session, member: Member, pin: str) -> tuple[Card, str]:
+    """A new card for `member`; returns it and its code, which is never retrievable again."""
+    check_pin_format(pin)
+    while True:
+        card_id = "c" + secrets.token_hex(4)
+        if s.get(Card, card_id) is None:
+            break
+    secret = secrets.token_urlsafe(18)
+    card = Card(
+        id=card_id, member_id=member.id, secret_hash=hash_secret(secret), pin_hash=hash_pin(pin)
+    )
+    s.add(card)
+    s.flush()
+    return card, f"{CARD_PREFIX}:{card_id}:{secret}"
+
+
+def get_card(s: Session, card_id: str) -> Card:
+    card = s.get(Card, card_id)
+    if card is None:
+        raise UnknownCard(f"no card {card_id!r}")
+    return card
+
+
+def revoke_card(s: Session, card_id: str, now: datetime | None = None) -> Card:
+    """Revoke a card (lost or stolen); revoking twice keeps the first time."""
+    card = get_card(s, card_id)
+    if card.revoked_at is None:
+        card.revoked_at = now or utcnow()
+        s.flush()
+    return card
+
+
+def card_state(card: Card, now: datetime) -> str:
+    if card.revoked_at is not None:
+        return "revoked"
+    if card.locked_until is not None and card.locked_until > now:
+        return "locked"
+    return "active"
+
+
+def parse_card_code(code: str) -> tuple[str, str]:
+    """(card_id, secret) of a card code, or InvalidCode saying what is wrong with it."""
+    parts = code.strip().split(":")
+    if len(parts) != 3:
+        raise InvalidCode(f"a card code has 3 parts separated by ':', this one has {len(parts)}")
+    _, card_id, secret = parts
+    if not CARD_ID_PATTERN.fullmatch(card_id):
+        raise InvalidCode(f"card id {card_id!r} is malformed: expected 'c' and 8 hex digits")
+    if not CARD_SECRET_PATTERN.fullmatch(secret):
+        raise InvalidCode("the card secret is malformed")
+    return card_id, secret
+
+
+def accept_card(s: Session, code: str, pin: str | None, now: datetime) -> Member | ApiError:
+    """The card's member, or the refusal to raise AFTER committing `s`.
+
+    A wrong PIN must be counted even though the sign-in fails, so PIN refusals are returned,
+    not raised (raising would roll the count back). Other refusals change nothing and raise.
+    """
+    card_id, secret = parse_card_code(code)
+    card = s.scalar(select(Card).where(Card.id == card_id).with_for_update())
+    if card is None or not hmac.compare_digest(card.secret_hash, hash_secret(secret)):
+        raise InvalidCode("this card is not known to the time bank")
+    if card.revoked_at is not None:
+        raise CardRevoked("this card was revoked; ask the time-bank staff for a new one")
+    if not pin:
+        raise PinRequired("enter the card's PIN")
+    if card.locked_until is not None and card.locked_until > now:
+        return _locked_out(card.locked_until, now)
+    if card.locked_until is not None:  # the lock-out has passed: a fresh count
+        card.locked_until, card.failed_pins = None, 0
+    if pin_matches(pin, card.pin_hash):
+        card.failed_pins = 0
+        s.flush()
+        member = s.get(Member, card.member_id)
+        assert member is not None  # foreign key
+        return member
+    card.failed_pins += 1
+    if card.failed_pins >= MAX_WRONG_PINS:
+        card.locked_until = now + LOCKOUT
+        s.flush()
+        return _locked_out(card.locked_until, now)
+    s.flush()
+    left = MAX_WRONG_PINS - card.failed_pins
+    return WrongPin(f"wrong PIN; {left} tries left", extra={"attempts_left": left})
+
+
+def _locked_out(until: datetime, now: datetime) -> LockedOut:
+    seconds = max(1, int((until - now).total_seconds() + 0.999))
+    minutes = (seconds + 59) // 60
+    return LockedOut(
+        f"too many wrong PINs: the card is locked for {minutes} more minutes",
+        extra={"retry_after": seconds},
+        headers={"Retry-After": str(seconds)},
+    )

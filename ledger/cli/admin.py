@@ -1,0 +1,133 @@
+"""`timebank-ledger init|serve|kiosk|catalog|demo-seed`: the ledger itself, kiosks and prices."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ledger import catalog, expiry, kiosks
+from ledger.cli.base import add_command, add_group, emit, with_book
+
+DEFAULT_PORT = 8765
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with_book(args.db, lambda s: None)
+    emit(args, {"db": args.db}, f"ledger ready at {args.db}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ledger.api import create_app
+
+    app = create_app(
+        args.db,
+        hold_ttl_seconds=int(args.hold_ttl_hours * 3600),
+        sweep_interval=args.sweep_interval,
+        public_url=args.public_url,
+    )
+    from ledger.observability import configure_access_log
+
+    # Our JSON access log names routes by template; uvicorn's own would log raw paths.
+    configure_access_log()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def cmd_kiosk_add(args: argparse.Namespace) -> int:
+    def work(s: Session) -> dict[str, Any]:
+        kiosk, key = kiosks.add_kiosk(s, args.name, args.location)
+        return {"kiosk": kiosk.id, "key": key, "name": kiosk.name, "location": kiosk.location}
+
+    data = with_book(args.db, work)
+    emit(
+        args,
+        data,
+        f"kiosk {data['kiosk']} {data['name']}\nkey (shown only this once): {data['key']}",
+    )
+    return 0
+
+
+def cmd_kiosk_list(args: argparse.Namespace) -> int:
+    found = with_book(args.db, kiosks.list_kiosks)
+    lines = [f"{k['kiosk']}  {k['name']}  {k['location']}  {k['state']}" for k in found]
+    emit(args, {"kiosks": found}, "\n".join(lines) or "no kiosks")
+    return 0
+
+
+def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
+    data = with_book(args.db, lambda s: kiosks.kiosk_json(kiosks.revoke_kiosk(s, args.kiosk)))
+    emit(args, data, f"kiosk {data['kiosk']} revoked: its key is refused from now on")
+    return 0
+
+
+def cmd_catalog_set(args: argparse.Namespace) -> int:
+    data = with_book(
+        args.db,
+        lambda s: catalog.item_json(catalog.set_item(s, args.sku, args.price, args.zh, args.en)),
+    )
+    emit(
+        args,
+        data,
+        f"{data['sku']}: {data['name']['zh']} / {data['name']['en']}, {data['price']} coins",
+    )
+    return 0
+
+
+def cmd_demo_seed(args: argparse.Namespace) -> int:
+    from ledger.demo import seed_demo
+
+    data = seed_demo(args.db)
+    lines = [f"kiosk {data['kiosk']} key {data['kiosk_key']}"]
+    lines += [
+        f"member {m['member']} {m['name']} ({m['role']}) {m['balance']} coins secret {m['secret']}"
+        for m in data["members"]
+    ]
+    emit(args, data, "\n".join(lines))
+    return 0
+
+
+def register(sub: Any) -> None:
+    add_command(sub, "init", cmd_init, help="create or migrate the database tables")
+    serve = add_command(sub, "serve", cmd_serve, help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument(
+        "--public-url",
+        help="the ledger's address as members' phones reach it (pairing page links); "
+        "default: the address the kiosk called",
+    )
+    serve.add_argument(
+        "--hold-ttl-hours",
+        type=float,
+        default=expiry.DEFAULT_HOLD_TTL_S / 3600,
+        help="a hold neither captured nor voided expires after this long (default 24)",
+    )
+    serve.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=expiry.DEFAULT_SWEEP_INTERVAL_S,
+        metavar="SECONDS",
+        help="how often stale holds are expired (default 60)",
+    )
+
+    kiosk = add_group(sub, "kiosk", "kiosks and their keys")
+    kadd = add_command(kiosk, "add", cmd_kiosk_add, help="register a kiosk and make its key")
+    kadd.add_argument("--name", required=True)
+    kadd.add_argument("--location", default="")
+    add_command(kiosk, "list", cmd_kiosk_list, help="every kiosk, active or revoked")
+    krev = add_command(kiosk, "revoke", cmd_kiosk_revoke, help="refuse a kiosk's key from now on")
+    krev.add_argument("kiosk", metavar="KIOSK")
+
+    cat = add_group(sub, "catalog", "catalog")
+    cset = add_command(cat, "set", cmd_catalog_set, help="add an item or change its price")
+    cset.add_argument("sku", metavar="SKU")
+    cset.add_argument("--price", type=int, required=True)
+    cset.add_argument("--zh", required=True, help="name in Chinese")
+    cset.add_argument("--en", required=True, help="name in English")
+
+    add_command(sub, "demo-seed", cmd_demo_seed, help="create demo kiosk, members and catalog")

@@ -1,0 +1,40 @@
+"""Signing a member in at a kiosk: a phone code, or a card with its PIN, becomes a session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledger import book, cards, sessions, totp
+from ledger.db import Member
+from ledger.errors import ApiError
+
+
+def session_payload(s: Session, kiosk_id: str, member: Member, now: datetime) -> dict[str, Any]:
+    """Open a session for `member` and answer as POST /v1/sessions does."""
+    session = sessions.open_session(s, kiosk_id, member.id, now)
+    return {
+        "session": session.id,
+        "member": {"id": member.id, "name": member.name, "role": member.role.value},
+        "balance": book.spendable_balance(s, member.id, now),
+        "expires_at": session.expires_at.isoformat(),
+    }
+
+
+def sign_in(
+    db: sessionmaker[Session], kiosk_id: str, code: str, pin: str | None, now: datetime
+) -> dict[str, Any]:
+    """A session for whoever `code` (and `pin`, for a card) names; raises the refusal."""
+    refusal: ApiError | None = None
+    with db() as s, s.begin():
+        if code.strip().startswith(cards.CARD_PREFIX + ":"):
+            accepted = cards.accept_card(s, code, pin, now)
+        else:
+            accepted = totp.accept_phone_code(s, code, now.timestamp())
+        if isinstance(accepted, ApiError):
+            refusal = accepted  # committed with the wrong-PIN count, raised below
+        else:
+            return session_payload(s, kiosk_id, accepted, now)
+    raise refusal

@@ -1,0 +1,157 @@
+"""The simulated world on gpiozero's MockFactory, for relay cabinets: a relay pulse releases the
+simulated latch, and the reed switches, item sensors, service door and presence sensor follow
+the world, so the real GPIO drivers read real (mock) pin edges.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from kiosk.core.gpio_config import GpioConfig
+from sim.world import Cabinet
+
+# Which BCM pins the simulated relay cabinet uses: parts first, then one relay and one reed
+# switch (and optionally an IR sensor) per locker, up to six lockers.
+PART_PINS = {
+    "status_light": 17,
+    "fault_light": 27,
+    "buzzer": 18,
+    "service_door": 22,
+    "presence": 23,
+}
+RELAY_PINS = (4, 5, 6, 12, 13, 16)
+REED_PINS = (19, 20, 21, 24, 25, 26)
+ITEM_PINS = (7, 8, 9, 10, 11, 14)
+SYNC_INTERVAL = 0.02  # seconds; the world has no change events, so the sim looks this often
+
+
+class RelayCoilPin(MockPWMPin):
+    """A relay's output pin: when it energises the coil, the simulated latch lets go.
+
+    A PWM mock so it can live in a MockFactory whose default pin class is PWM (for PWMLED).
+    """
+
+    def __init__(self, factory: Any, info: Any, on_energise: Any = None, active_high: bool = True):
+        super().__init__(factory, info)
+        self._on_energise = on_energise
+        self._active_high = active_high
+
+    def _change_state(self, value: Any) -> bool:
+        changed = bool(super()._change_state(value))
+        energised = self._function == "output" and bool(value) == self._active_high
+        if changed and energised and self._on_energise is not None:
+            self._on_energise()
+        return changed
+
+
+class SimGpio:
+    """Mock pins wired to a simulated cabinet. Pass `factory` to the kiosk (`build(config, f)`)."""
+
+    def __init__(self, cabinet: Cabinet, gpio: GpioConfig) -> None:
+        self.cabinet = cabinet
+        self.gpio = gpio
+        self.factory = MockFactory(pin_class=MockPWMPin)
+        self.service_door_open = False
+        self.someone_there = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        for lock in gpio.locks:
+            board, number = lock.address.board, lock.address.lock
+            self.factory.pin(
+                lock.relay,
+                pin_class=RelayCoilPin,
+                on_energise=lambda b=board, n=number: self.cabinet.release(b, n),
+                active_high=gpio.relay_active_high,
+            )
+
+    # --- what a technician or visitor does ---------------------------------------------------
+
+    def open_service_door(self, is_open: bool = True) -> None:
+        self.service_door_open = is_open
+        self.sync()
+
+    def walk_up(self, present: bool = True) -> None:
+        self.someone_there = present
+        self.sync()
+
+    # --- keeping the pins in step with the world ----------------------------------------------
+
+    def sync(self) -> None:
+        """Drive every input pin from the world now (only pins a device has claimed)."""
+        for lock in self.gpio.locks:
+            locker = self.cabinet.locker(lock.address.board, lock.address.lock)
+            # Reed contact closed (pulled low) while the door is shut.
+            self._drive(lock.reed, high=locker.door_open)
+            if lock.item_sensor is not None:
+                high = locker.item_present != self.gpio.item_sensor_active_low
+                self._drive(lock.item_sensor, high=high)
+        if self.gpio.service_door is not None:
+            self._drive(self.gpio.service_door, high=self.service_door_open)
+        if self.gpio.presence is not None:
+            motion = self.gpio.presence_kind == "motion"
+            self._drive(self.gpio.presence, high=self.someone_there == motion)
+
+    def _drive(self, number: int, *, high: bool) -> None:
+        pin = self.factory.pin(number)
+        if pin.function != "input":
+            return  # not claimed by a driver yet (or closed): nothing to drive
+        if high:
+            pin.drive_high()
+        else:
+            pin.drive_low()
+
+    def start(self) -> SimGpio:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sim-gpio", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(SYNC_INTERVAL):
+            self.sync()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+        self.factory.reset()
+
+    def __enter__(self) -> SimGpio:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def gpio_section(cabinet: Cabinet, item_sensors: bool = False) -> str:
+    """The [gpio] TOML for a relay cabinet holding `cabinet`'s lockers (at most six)."""
+    lockers = cabinet.lockers()
+    if len(lockers) > len(RELAY_PINS):
+        raise ValueError(f"the simulated relay cabinet wires at most {len(RELAY_PINS)} lockers")
+    lines = ["[gpio]"] + [f"{key} = {pin}" for key, pin in PART_PINS.items()]
+    lines += ["pulse = 0.1", "door_reminder_after = 20.0"]
+    for i, locker in enumerate(lockers):
+        lines += [
+            "",
+            "[[gpio.lock]]",
+            f'address = "{locker.board}:{locker.lock}"',
+            f"relay = {RELAY_PINS[i]}",
+            f"reed = {REED_PINS[i]}",
+        ]
+        if item_sensors:
+            lines.append(f"item_sensor = {ITEM_PINS[i]}")
+    return "\n".join(lines) + "\n"
+
+
+def as_relay_cabinet(config_text: str, cabinet: Cabinet, item_sensors: bool = False) -> str:
+    """A kiosk config rewritten for a relay cabinet: [lockboard] says gpio, [gpio] is added."""
+    lockboard = re.compile(r"^\[lockboard\]\n(?:(?!\[).*\n)*", re.MULTILINE)
+    if not lockboard.search(config_text):
+        raise ValueError("the config has no [lockboard] table to replace")
+    text = lockboard.sub('[lockboard]\nprotocol = "gpio"\n\n', config_text, count=1)
+    return text + "\n" + gpio_section(cabinet, item_sensors)

@@ -1,0 +1,116 @@
+"""Printed cards with a PIN: sign-in, PIN required, wrong PINs counted, lock-out, revocation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ledger import cli
+from tests.ledger.conftest import Bank, ManualClock
+
+PIN = "4821"
+
+
+def sign_in(bank: Bank, code: str, pin: str | None) -> tuple[int, dict, Any]:
+    body = {"code": code} if pin is None else {"code": code, "pin": pin}
+    r = bank.call("POST", "/v1/sessions", body)
+    return r.status_code, r.json(), r.headers
+
+
+def test_card_issue_prints_a_tbc1_code_that_signs_in_with_its_pin(
+    bank: Bank, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member, _ = bank.add_member(coins=40)
+    assert cli.main(["--db", bank.db_url, "card", "issue", member, "--pin", PIN, "--json"]) == 0
+    issued = json.loads(capsys.readouterr().out)
+    prefix, card_id, secret = issued["code"].split(":")
+    assert (prefix, card_id, issued["card"], issued["member"]) == ("tbc1", card_id, card_id, member)
+    status, body, _ = sign_in(bank, issued["code"], PIN)
+    assert status == 201, body
+    assert (body["member"]["id"], body["balance"]) == (member, 40)
+
+
+def test_the_card_secret_and_pin_are_stored_only_as_hashes(bank: Bank) -> None:
+    member, _ = bank.add_member(coins=0)
+    code = bank.issue_card(member, PIN)
+    secret = code.split(":")[2]
+    engine = create_engine(bank.db_url)
+    with engine.connect() as conn:
+        secret_hash, pin_hash = conn.execute(text("SELECT secret_hash, pin_hash FROM cards")).one()
+    engine.dispose()
+    assert secret not in secret_hash and PIN not in pin_hash
+    assert pin_hash.startswith("scrypt$")
+
+
+def test_a_card_without_its_pin_is_423_pin_required(bank: Bank) -> None:
+    member, _ = bank.add_member(coins=0)
+    status, body, _ = sign_in(bank, bank.issue_card(member, PIN), None)
+    assert (status, body["error"]) == (423, "pin_required")
+
+
+def test_a_forged_card_secret_is_invalid_code(bank: Bank) -> None:
+    member, _ = bank.add_member(coins=0)
+    prefix, card_id, secret = bank.issue_card(member, PIN).split(":")
+    forged = f"{prefix}:{card_id}:{'x' * len(secret)}"
+    status, body, _ = sign_in(bank, forged, PIN)
+    assert (status, body["error"]) == (401, "invalid_code")
+
+
+def test_a_wrong_pin_says_how_many_tries_are_left(bank: Bank) -> None:
+    member, _ = bank.add_member(coins=0)
+    code = bank.issue_card(member, PIN)
+    for left in (4, 3):
+        status, body, _ = sign_in(bank, code, "0000")
+        assert (status, body["error"], body["attempts_left"]) == (401, "wrong_pin", left)
+    assert sign_in(bank, code, PIN)[0] == 201  # the right PIN resets the count
+    status, body, _ = sign_in(bank, code, "0000")
+    assert body["attempts_left"] == 4
+
+
+def test_five_wrong_pins_lock_the_card_for_15_minutes_even_for_the_right_pin(
+    clocked_bank: Bank, clock: ManualClock
+) -> None:
+    bank = clocked_bank
+    member, _ = bank.add_member(coins=0)
+    code = bank.issue_card(member, PIN)
+    for _ in range(4):
+        assert sign_in(bank, code, "9999")[0] == 401
+    status, body, headers = sign_in(bank, code, "9999")
+    assert (status, body["error"], body["retry_after"]) == (429, "locked_out", 900)
+    assert headers["Retry-After"] == "900"
+
+    clock.advance(minutes=14)
+    status, body, headers = sign_in(bank, code, PIN)
+    assert (status, body["error"], body["retry_after"]) == (429, "locked_out", 60)
+    assert headers["Retry-After"] == "60"
+
+    clock.advance(minutes=1)
+    status, body, _ = sign_in(bank, code, PIN)
+    assert status == 201, body
+    status, body, _ = sign_in(bank, code, "9999")
+    assert body["attempts_left"] == 4  # a fresh count after the lock-out
+
+
+def test_a_revoked_card_is_403_card_revoked(bank: Bank, capsys: pytest.CaptureFixture[str]) -> None:
+    member, _ = bank.add_member(coins=0)
+    code = bank.issue_card(member, PIN)
+    card_id = code.split(":")[1]
+    assert cli.main(["--db", bank.db_url, "card", "revoke", card_id, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["card"] == card_id
+    status, body, _ = sign_in(bank, code, PIN)
+    assert (status, body["error"]) == (403, "card_revoked")
+    assert cli.main(["--db", bank.db_url, "member", "show", member, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cards"] == [{"card": card_id, "state": "revoked"}]
+
+
+@pytest.mark.parametrize("pin", ["123", "123456789", "12a4", ""])
+def test_card_issue_refuses_a_pin_that_is_not_4_to_8_digits(
+    db_url: str, pin: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--db", db_url, "member", "add", "--name", "A", "--json"]) == 0
+    member = json.loads(capsys.readouterr().out)["member"]
+    assert cli.main(["--db", db_url, "card", "issue", member, "--pin", pin]) == 2
+    assert "PIN is 4 to 8 digits" in capsys.readouterr().err

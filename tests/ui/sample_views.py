@@ -1,0 +1,108 @@
+"""KioskViews of every screen, as the core publishes them, for the UI scenarios."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.core.view import (
+    CartLine,
+    ItemResult,
+    KioskView,
+    Offer,
+    PairingView,
+    ResultView,
+    SessionState,
+    VendStep,
+    VendView,
+)
+
+MEMBER = "王秀英"
+OFFERS = (
+    Offer("tissues", "纸巾", "Tissues", 15, 4, "0:1", True),
+    Offer("water", "矿泉水", "Bottled water", 20, 5, "0:2", True, "2027-01-31", False, 1),
+    Offer("noodles", "挂面", "Noodles", 25, 2, "0:3", False, "2026-12-01", True),
+    Offer("oil", "食用油", "Cooking oil", 60, 1, "0:4", False),
+    Offer("rice", "大米 5 公斤", "Rice 5 kg", 80, 3, "0:5", False),
+    Offer("soap", "肥皂", "Soap", 10, 0, "0:6", True),
+)
+WATER = CartLine("water", "矿泉水", "Bottled water", 20)
+TISSUES = CartLine("tissues", "纸巾", "Tissues", 15)
+BROWSING = KioskView(
+    state=SessionState.BROWSING, member_name=MEMBER, balance=55, offers=OFFERS, cart=(WATER,)
+)
+EMPTY_CART = replace(BROWSING, cart=(), offers=tuple(replace(o, in_cart=0) for o in OFFERS))
+CONFIRMING = replace(BROWSING, state=SessionState.CONFIRMING, cart=(WATER, TISSUES, WATER))
+FULL_CART = (
+    WATER,
+    TISSUES,
+    CartLine("soap", "肥皂", "Soap", 10),
+    CartLine("noodles", "挂面", "Noodles", 5),
+    CartLine("rice", "大米 5 公斤", "Rice 5 kg", 5),
+)
+CONFIRMING_FULL = replace(CONFIRMING, balance=80, cart=FULL_CART)
+VENDING = replace(
+    CONFIRMING,
+    state=SessionState.VENDING,
+    busy=True,
+    vend=VendView("water", "矿泉水", "Bottled water", 20, "0:2", VendStep.DOOR_OPENED, 2, 3),
+)
+PAIRING = KioskView(
+    state=SessionState.PAIRING,
+    pairing=PairingView("pr_demo", "http://127.0.0.1:8000/pair/pr_3kX9vQ2mLw7a", 300.0),
+)
+MANY_OFFERS = tuple(
+    Offer(f"item{i}", f"物品 {i}", f"Item {i}", 5, 1, f"0:{i}", True) for i in range(1, 11)
+)
+TAKEN = ItemResult("water", "矿泉水", "Bottled water", 20, "0:2", True, "result.taken")
+JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "error.unlock_failed")
+
+SAMPLE_VIEWS: dict[str, KioskView] = {
+    "attract": KioskView(state=SessionState.IDLE, notice="error.invalid_code"),
+    "identifying": KioskView(state=SessionState.IDENTIFYING, busy=True),
+    "pin_pad": KioskView(
+        state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=3
+    ),
+    "pairing": PAIRING,
+    "catalog": BROWSING,
+    "confirm": CONFIRMING,
+    "confirm_full": CONFIRMING_FULL,
+    "vending": VENDING,
+    "result_ok": KioskView(
+        state=SessionState.RESULT,
+        member_name=MEMBER,
+        result=ResultView(ok=True, message="result.taken", balance=35, items=(TAKEN,)),
+    ),
+    "result_failure": KioskView(
+        state=SessionState.RESULT,
+        member_name=MEMBER,
+        result=ResultView(ok=False, message="result.no_coins_taken", balance=55),
+    ),
+    "result_mixed": KioskView(
+        state=SessionState.RESULT,
+        member_name=MEMBER,
+        result=ResultView(
+            ok=False, message="result.no_coins_taken", balance=35, items=(TAKEN, JAMMED)
+        ),
+    ),
+    "technician": KioskView(
+        state=SessionState.TECHNICIAN, member_name="张师傅", member_role="technician"
+    ),
+    "out_of_service": KioskView(state=SessionState.OUT_OF_SERVICE, out_of_service="oos.ledger"),
+}
+
+# Which screen shows each sample view.
+EXPECTED_SCREENS = {
+    "attract": "attract",
+    "identifying": "attract",
+    "pin_pad": "pin_pad",
+    "pairing": "pairing",
+    "catalog": "catalog",
+    "confirm": "confirm",
+    "confirm_full": "confirm",
+    "vending": "vending",
+    "result_ok": "result",
+    "result_failure": "result",
+    "result_mixed": "result",
+    "technician": "technician",
+    "out_of_service": "out_of_service",
+}

@@ -1,0 +1,243 @@
+"""The scenario scripts (see tests/ui/scenarios.py): each drives the app on the Kivy clock and
+fills `out` with what the tests check. Imported only inside the scenario process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Generator
+from dataclasses import replace
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+
+from kiosk.core.view import KioskView, SessionState
+from kiosk.ui import theme
+from kiosk.ui.screenshot import take_screenshot
+from kiosk.ui.testing import (
+    button,
+    find_offer_button,
+    overflowing_labels,
+    pin_key,
+    screen,
+    settled,
+    tap,
+    touch_targets,
+)
+from tests.ui.sample_views import (
+    BROWSING,
+    CONFIRMING,
+    EMPTY_CART,
+    MANY_OFFERS,
+    PAIRING,
+    SAMPLE_VIEWS,
+    VENDING,
+)
+
+Script = Generator[Any, Any, None]
+PAST_DEBOUNCE = 1.1
+PAST_DIGIT_DEBOUNCE = 0.2
+
+
+def frames(n: int = 2) -> Callable[[], bool]:
+    """A step that waits `n` frames, then until the app has settled on its latest view."""
+    target = Clock.frames_displayed + n
+    return lambda: Clock.frames_displayed >= target and settled(App.get_running_app())
+
+
+def taps_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    app.post(EMPTY_CART)
+    yield frames()
+    water = find_offer_button(app, "water")
+    tap(water)
+    tap(water)  # a double tap
+    yield frames()
+    out["after_double_tap"] = intents.acting()
+    yield PAST_DEBOUNCE
+    tap(find_offer_button(app, "rice"))  # cannot afford
+    tap(find_offer_button(app, "soap"))  # none left
+    yield frames()
+    out["after_unavailable"] = intents.acting()
+    out["checkout_disabled_on_empty_cart"] = button(app, "catalog", "checkout").disabled
+    app.post(replace(BROWSING, busy=True))
+    yield frames()
+    tap(find_offer_button(app, "tissues"))  # ignored while busy
+    yield frames()
+    out["after_busy_tap"] = intents.acting()
+    app.post(BROWSING)
+    yield frames()
+    out["cart_text"] = button(app, "catalog", "cart").text
+    tap(button(app, "catalog", "checkout"))
+    yield frames()
+    out["after_checkout"] = intents.acting()[-1]
+
+    app.post(CONFIRMING)
+    yield frames()
+    confirm = screen(app, "confirm")
+    out["confirm_total"] = confirm.ids.total.text
+    out["confirm_after"] = confirm.ids.after.text
+    rows = [w for w in confirm.ids.lines.children if hasattr(w, "sku")]
+    out["cart_rows"] = sorted(row.text for row in rows)
+    tap(next(r for r in rows if r.sku == "water").ids.remove_button)
+    yield frames()
+    out["after_remove"] = intents.acting()[-1]
+    yield PAST_DEBOUNCE
+    tap(confirm.ids.confirm)
+    tap(confirm.ids.confirm)  # a double tap never buys twice
+    yield frames()
+    out["confirms"] = intents.acting().count(["confirm"])
+    yield PAST_DEBOUNCE
+    tap(confirm.ids.back)
+    yield frames()
+    out["after_confirm_back"] = intents.acting()[-1]
+
+    app.post(KioskView(state=SessionState.PIN_ENTRY))
+    yield frames()
+    pad = screen(app, "pin_pad")
+    for digit in "123":
+        tap(pin_key(app, digit))
+        yield PAST_DIGIT_DEBOUNCE
+    out["ok_disabled_at_3_digits"] = pad.ids.ok.disabled
+    out["dots_at_3_digits"] = pad.ids.dots.text
+    for digit in "47":
+        tap(pin_key(app, digit))
+        yield PAST_DIGIT_DEBOUNCE
+    tap(pad.ids.backspace_key)
+    tap(pin_key(app, "9"))
+    yield frames()
+    tap(pad.ids.ok)
+    yield frames()
+    out["after_pin"] = intents.acting()[-1]
+    out["touched_by_digits"] = intents.calls.count(["touched"])
+    app.post(
+        KioskView(state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=2)
+    )
+    yield frames()
+    out["wrong_pin_notice"] = pad.ids.status.text
+    out["pin_after_wrong"] = pad.pin
+
+    app.post(PAIRING)
+    yield frames()
+    pairing = screen(app, "pairing")
+    out["qr_data"] = pairing.ids.qr.data
+    out["qr_texture"] = list(pairing.ids.qr._texture.size) if pairing.ids.qr._texture else None
+    out["pairing_status"] = pairing.ids.status.text
+    tap(pairing.ids.back)
+    yield frames()
+    out["after_pairing_back"] = intents.acting()[-1]
+
+    app.post(KioskView(state=SessionState.IDLE))
+    yield frames()
+    attract = screen(app, "attract")
+    tap(attract.ids.phone)
+    yield frames()
+    out["after_phone"] = intents.acting()[-1]
+
+    app.post(SAMPLE_VIEWS["result_ok"])
+    yield frames()
+    done = button(app, "result", "done")
+    tap(done)
+    tap(done)
+    yield frames()
+    out["finishes"] = intents.acting().count(["finish"])
+
+    app.post(BROWSING)
+    yield frames()
+    tap(button(app, "catalog", "cancel"))
+    yield frames()
+    out["after_cancel"] = intents.acting()[-1]
+
+    app.post(KioskView(state=SessionState.IDLE))
+    yield frames()
+    out["language_before"] = app.language
+    tap(attract.ids.language)
+    yield frames()
+    out["language_after"] = app.language
+    out["title_after"] = attract.ids.title.text
+    # More items than fit on a page: the next-page button shows the rest.
+    app.post(replace(EMPTY_CART, offers=MANY_OFFERS))
+    yield frames()
+    catalog = screen(app, "catalog")
+    out["pages"] = catalog.pages
+    tap(catalog.ids.next)
+    yield frames()
+    yield PAST_DEBOUNCE
+    tap(find_offer_button(app, "item10"))
+    yield frames()
+    out["after_next_page"] = intents.acting()[-1]
+    out["language_during_visit"] = app.language
+    app.post(KioskView(state=SessionState.IDLE))
+    yield frames()
+    out["language_after_visit"] = app.language
+
+
+def thread_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    def worker() -> None:
+        for view in (SAMPLE_VIEWS["identifying"], BROWSING, VENDING):
+            app.post(view)
+            time.sleep(0.02)
+
+    out["main_thread_shows"] = []
+    original_show = app.show
+
+    def show(view: KioskView) -> None:
+        out["main_thread_shows"].append(threading.current_thread() is threading.main_thread())
+        original_show(view)
+
+    app.show = show
+    thread = threading.Thread(target=worker)
+    thread.start()
+    yield lambda: not thread.is_alive()
+    yield frames()
+    out["screen"] = app.screens.current
+    out["locker_text"] = screen(app, "vending").ids.locker.text
+    out["count_text"] = screen(app, "vending").ids.count.text
+    out["state"] = app.view.state.value
+
+
+def screenshots_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    """Every sample view in each language: a PNG, its screen, its touch targets in mm, and
+    the labels whose text does not fit."""
+    width, height = args["size"]
+    per_mm = theme.px_per_mm(width, height, args.get("diagonal", 7.0))
+    tag = f"{width}x{height}" + ("_large" if args.get("large") else "")
+    out.update(files={}, screens={}, smallest_mm={}, overflow={})
+    names = args.get("views") or list(SAMPLE_VIEWS)
+    for language in args.get("languages", ["zh", "en"]):
+        app.set_language(language)
+        for name in names:
+            app.post(SAMPLE_VIEWS[name])
+            yield frames(3)
+            key = f"{name}_{language}"
+            current = app.screens.current_screen
+            targets = touch_targets(current)
+            if targets:
+                label, w, h = min(targets, key=lambda x: min(x[1], x[2]))
+                out["smallest_mm"][key] = [label, round(min(w, h) / per_mm, 1)]
+            out["overflow"][key] = overflowing_labels(current)
+            path = os.path.join(args["out"], f"{name}_{language}_{tag}.png")
+            saved: list[str] = []
+            take_screenshot(path, saved.append)
+            yield lambda saved=saved: bool(saved)
+            out["files"][key] = saved[0]
+            out["screens"][key] = app.screens.current
+
+
+def wrapped_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    app.post(EMPTY_CART)
+    yield frames()
+    tap(find_offer_button(app, "tissues"))
+    yield frames()
+    out["screens_width"] = app.screens.width
+    out["font_body"] = app.font_body
+
+
+SCRIPTS = {
+    "wrapped": wrapped_script,
+    "taps": taps_script,
+    "thread": thread_script,
+    "screenshots": screenshots_script,
+}
