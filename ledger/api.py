@@ -27,6 +27,7 @@ from ledger import (
     idempotency,
     kiosks,
     observability,
+    openapi,
     pairing_api,
     pairing_web,
     sessions,
@@ -249,5 +250,6 @@ def create_app(
     app.include_router(pairing_api.router(db, clock, current_kiosk, public_url))
     app.include_router(pairing_web.router(db, clock))
     observability.install(app, engine)
+    openapi.install(app)
 
     return app

@@ -153,7 +153,9 @@ def place_hold(
     if item is None:
         raise UnknownSku(f"no item {sku!r} in the catalog")
     if item.price != price:
-        raise PriceChanged(f"the price of {sku} is now {item.price}, not {price}")
+        raise PriceChanged(
+            f"the price of {sku} is now {item.price}, not {price}", extra={"price": item.price}
+        )
     spendable = spendable_balance(s, member_id, now)
     if spendable < price:
         raise InsufficientFunds(f"balance {spendable} is less than the price {price}")

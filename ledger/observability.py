@@ -108,7 +108,15 @@ class RequestObserver:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status, replayed = 500, False
+        status, replayed, logged = 500, False, False
+
+        def observe() -> None:
+            nonlocal logged
+            seconds = time.perf_counter() - started
+            line = access_line(scope, status, seconds, replayed)
+            self.metrics.observe(line, seconds)
+            access_log.info(json.dumps(line, ensure_ascii=False))
+            logged = True
 
         async def sending(message: Message) -> None:
             nonlocal status, replayed
@@ -116,15 +124,16 @@ class RequestObserver:
                 status = message["status"]
                 names = {k.decode().lower() for k, _ in message.get("headers", [])}
                 replayed = REPLAYED_HEADER.lower() in names
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Before the last byte leaves: a client that has its answer finds it counted.
+                observe()
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            seconds = time.perf_counter() - started
-            line = access_line(scope, status, seconds, replayed)
-            self.metrics.observe(line, seconds)
-            access_log.info(json.dumps(line, ensure_ascii=False))
+            if not logged:
+                observe()
 
 
 def access_line(scope: Scope, status: int, seconds: float, replayed: bool) -> dict[str, Any]:

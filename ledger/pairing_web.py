@@ -97,7 +97,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], datetime]) -> APIRoute
                 return render(found.status, **gone_page(found.code))
             kiosk = pairing.kiosk_of(s, found)
             person = pairing.member_of(s, found)
-            context = {
+            context: dict[str, Any] = {
                 "kiosk_name": kiosk.name,
                 "kiosk_location": kiosk.location,
                 "member_name": person.name if person else "",

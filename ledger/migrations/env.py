@@ -6,7 +6,7 @@ the URL comes from the caller's connection, not from an alembic.ini.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import create_engine
@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from ledger.db import Base, UTCDateTime
 
 
-def render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     # Revisions must not import ledger.db's types (they change over time): UTCDateTime is
     # stored as a plain timezone-aware DateTime.
     if kind == "type" and isinstance(obj, UTCDateTime):

@@ -18,7 +18,13 @@ from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.view import SessionState, VendStep  # noqa: E402
 from kiosk.simulate import PANEL_WIDTH, SCREEN_SIZE, _configure_window, _sim_app  # noqa: E402
-from kiosk.ui.testing import find_offer_button, find_widget, settled, tap  # noqa: E402
+from kiosk.ui.testing import (  # noqa: E402
+    button,
+    find_offer_button,
+    find_widget,
+    settled,
+    tap,
+)
 from sim.site import SimulatedSite  # noqa: E402
 
 
@@ -58,6 +64,10 @@ def main(data_dir: str) -> None:
             yield lambda: view().state is SessionState.BROWSING and settled(app)
             result["balance_before"] = view().balance
             tap(find_offer_button(app, "water"))
+            yield lambda: len(view().cart) == 1 and settled(app)
+            tap(button(app, "catalog", "checkout"))
+            yield lambda: view().state is SessionState.CONFIRMING and settled(app)
+            tap(button(app, "confirm", "confirm"))
             yield lambda: view().vend is not None and view().vend.step is VendStep.DOOR_OPENED
             tap(panel_button(app, "take", after_label="0:2 "))
             tap(panel_button(app, "close", after_label="0:2 "))
@@ -65,6 +75,11 @@ def main(data_dir: str) -> None:
             result["ok"] = view().result.ok
             result["balance_after"] = site.balance(site.member("王阿姨")["member"])
             result["pulses"] = site.cabinet.pulses(0, 2)
+            tap(find_widget(app.root, lambda w: w is button(app, "result", "done")))
+            yield lambda: view().state is SessionState.IDLE and settled(app)
+            tap(panel_button(app, "card of 王阿姨"))
+            yield lambda: view().state is SessionState.PIN_ENTRY and settled(app)
+            result["card_screen"] = app.screens.current
             app.stop()
 
         drive(visit())

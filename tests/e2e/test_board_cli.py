@@ -51,3 +51,39 @@ def test_a_locker_name_that_is_not_board_colon_lock_is_refused(board):
     run = kiosk("board", "open", "three", "--port", board.url)
     assert run.returncode == 2
     assert "BOARD:LOCK" in run.stderr
+
+
+@pytest.fixture
+def xor_board():
+    from sim.lockboard import make_board
+
+    sim = make_board("xor").start()
+    yield sim
+    sim.stop()
+
+
+def test_board_status_speaks_the_xor_protocol_and_says_it_has_no_item_sensor(xor_board):
+    run = kiosk("board", "status", "--port", xor_board.url, "--protocol", "xor", "--json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["board"] == 1 and len(doc["locks"]) == 24
+    assert doc["locks"][0] == {"locker": "1:1", "hook_open": False, "item_present": None}
+    table = kiosk("board", "status", "--port", xor_board.url, "--protocol", "xor")
+    assert "1:24    closed  no sensor" in table.stdout
+
+
+def test_board_open_prints_accepted_and_the_bits_afterwards_as_two_facts(xor_board):
+    xor_board.cabinet.jam(1, 2)
+    run = kiosk("board", "open", "1:2", "--port", xor_board.url, "--protocol", "xor")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "locker 1:2: unlock accepted by the board"
+    assert lines[1] == "  now: hook closed, item no sensor"  # accepted, yet it did not open
+    assert xor_board.heard_unlocks(1, 2) == 1
+
+
+def test_a_locker_on_a_board_the_protocol_cannot_address_is_refused(xor_board):
+    run = kiosk("board", "open", "0:1", "--port", xor_board.url, "--protocol", "xor")
+    assert run.returncode == 1
+    assert "does not exist on a xor bus" in run.stderr and "Traceback" not in run.stderr
+    assert xor_board.heard == []

@@ -85,7 +85,7 @@ def test_a_stale_price_is_409_price_changed(bank: Bank, shopper: tuple[str, str]
     _, session = shopper
     bank.set_item("soap", 30)
     r = bank.hold(session, "soap", 25)
-    assert (r.status_code, r.json()["error"]) == (409, "price_changed")
+    assert (r.status_code, r.json()["error"], r.json()["price"]) == (409, "price_changed", 30)
     assert "30" in r.json()["message"]
 
 

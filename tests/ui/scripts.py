@@ -73,6 +73,11 @@ def taps_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     tap(button(app, "catalog", "checkout"))
     yield frames()
     out["after_checkout"] = intents.acting()[-1]
+    yield PAST_DEBOUNCE
+    tap(find_offer_button(app, "tissues"))
+    tap(button(app, "catalog", "checkout"))  # another button at once: a new tap, not a double
+    yield frames()
+    out["item_then_checkout"] = intents.acting()[-2:]
 
     app.post(CONFIRMING)
     yield frames()

@@ -35,6 +35,10 @@ def test_the_catalog_shows_the_cart_and_checks_it_out(taps):
     assert taps["after_checkout"] == ["checkout"]
 
 
+def test_a_tap_on_another_button_right_after_an_item_is_not_taken_for_a_double_tap(taps):
+    assert taps["item_then_checkout"] == [["add", "tissues"], ["checkout"]]
+
+
 def test_the_confirm_screen_shows_each_item_the_total_and_the_balance_after(taps):
     assert taps["cart_rows"] == ["矿泉水 × 2：40 币", "纸巾 × 1：15 币"]
     assert taps["confirm_total"] == "合计 55 币"

@@ -35,7 +35,7 @@ class AttractScreen(KioskScreen):
 
     def on_phone(self) -> None:
         """The member has no code with them: the kiosk shows one for their phone."""
-        if self.debounced():
+        if self.debounced("pair"):
             self.intents.pair()
 
     def on_language(self) -> None:

@@ -140,15 +140,15 @@ class CatalogScreen(KioskScreen):
         self._fill_grid(self.view, self._t)
 
     def _on_offer(self, button: OfferButton) -> None:
-        if button.affordable and self.debounced():
+        if button.affordable and self.debounced(f"add:{button.sku}"):
             self.intents.add(button.sku)
 
     def on_checkout(self) -> None:
-        if self.view.cart and self.debounced():
+        if self.view.cart and self.debounced("checkout"):
             self.intents.checkout()
 
     def on_cancel(self) -> None:
-        if self.debounced(while_busy=True):
+        if self.debounced("cancel", while_busy=True):
             self.intents.cancel()
 
 

@@ -76,15 +76,15 @@ class ConfirmScreen(KioskScreen):
             grid.add_widget(BoxLayout())
 
     def _on_remove(self, row: CartRow) -> None:
-        if self.debounced():
+        if self.debounced(f"remove:{row.sku}"):
             self.intents.remove(row.sku)
 
     def on_back(self) -> None:
-        if self.debounced():
+        if self.debounced("back"):
             self.intents.back()
 
     def on_confirm(self) -> None:
-        if self.view.cart and self.debounced():
+        if self.view.cart and self.debounced("confirm"):
             self.intents.confirm()
 
 

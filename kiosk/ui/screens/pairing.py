@@ -69,7 +69,7 @@ class PairingScreen(KioskScreen):
         self._tick.cancel()
 
     def on_back(self) -> None:
-        if self.debounced(while_busy=True):
+        if self.debounced("back", while_busy=True):
             self.intents.back()
 
 

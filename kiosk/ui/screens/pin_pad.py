@@ -82,13 +82,13 @@ class PinPadScreen(KioskScreen):
         self._show_pin()
 
     def on_ok(self) -> None:
-        if len(self.pin) >= MIN_PIN and self.debounced():
+        if len(self.pin) >= MIN_PIN and self.debounced("ok"):
             pin, self.pin = self.pin, ""
             self.intents.enter_pin(pin)
             self._show_pin()
 
     def on_back(self) -> None:
-        if self.debounced():
+        if self.debounced("back", while_busy=True):
             self.pin = ""
             self.intents.back()
 

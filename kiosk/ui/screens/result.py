@@ -54,7 +54,7 @@ class ResultScreen(KioskScreen):
         ids.done.text = t("result.done")
 
     def on_done(self) -> None:
-        if self.debounced():
+        if self.debounced("finish"):
             self.intents.finish()
 
 

@@ -27,7 +27,7 @@ class TechnicianScreen(KioskScreen):
         ids.exit.text = t("tech.exit")
 
     def on_exit(self) -> None:
-        if self.debounced(while_busy=True):
+        if self.debounced("exit", while_busy=True):
             self.intents.cancel()
 
 

@@ -1,0 +1,199 @@
+"""Redemptions per second (POST /v1/holds + POST capture over loopback HTTP to a real served
+ledger, uvicorn in its own process) beside the floor: durable single-row commits per second on
+the same database, measured in the same run.
+
+    python bench/ledger_holds.py [--db sqlite,postgresql] [--clients 1,4,16] [--seconds S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import requests
+from sqlalchemy import Integer, String, create_engine, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ledger import catalog, kiosks, members
+from ledger.cli.base import with_book
+from ledger.db import make_engine
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+COINS = 10**9
+
+
+class _Floor(DeclarativeBase):
+    pass
+
+
+class FloorRow(_Floor):
+    __tablename__ = "bench_floor"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    note: Mapped[str] = mapped_column(String(40))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database(kind: str, folder: Path) -> tuple[str, Callable[[], None]]:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}", lambda: None
+    schema = "tb_bench_" + uuid.uuid4().hex[:10]
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
+
+
+def seed(db_url: str, clients: int) -> tuple[str, list[tuple[str, str]]]:
+    def work(s: Any) -> tuple[str, list[tuple[str, str]]]:
+        _, key = kiosks.add_kiosk(s, "bench kiosk")
+        catalog.set_item(s, "tissues", 1, "纸巾", "Tissues")
+        made = [members.add_member(s, f"bench {i}", coins=COINS) for i in range(clients)]
+        return key, [(m.id, str(m.totp_secret)) for m in made]
+
+    return with_book(db_url, work)
+
+
+def serve(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "ledger.cli", "--db", db_url, "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/v1/health", timeout=1).status_code == 200:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the ledger did not start on {url}")
+
+
+def run_threads(n: int, body: Callable[[int, float], int], seconds: float) -> float:
+    """Run `body(i, deadline)` on n threads; returns the total count per second."""
+    counts = [0] * n
+    barrier = threading.Barrier(n + 1)
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        counts[i] = body(i, time.monotonic() + seconds)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.monotonic()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - started)
+
+
+def sign_in_all(url: str, key: str, people: list[tuple[str, str]]) -> list[tuple[Any, str]]:
+    """One HTTP session (keep-alive) and one ledger session per simulated kiosk client."""
+    signed = []
+    for member, secret in people:
+        otp = pyotp.TOTP(secret, digits=8, digest=hashlib.sha256, interval=30).now()
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {key}"
+        r = http.post(url + "/v1/sessions", json={"code": f"tb1:{member}:{otp}"}, timeout=30)
+        r.raise_for_status()
+        signed.append((http, r.json()["session"]))
+    return signed
+
+
+def redemptions(url: str, sessions: list[tuple[Any, str]], n: int, seconds: float) -> float:
+    def body(i: int, deadline: float) -> int:
+        http, session = sessions[i]
+        done = 0
+        while time.monotonic() < deadline:
+            idem = uuid.uuid4().hex
+            hold = {"session": session, "sku": "tissues", "locker": "0:1", "price": 1}
+            r = http.post(url + "/v1/holds", json=hold, headers={"Idempotency-Key": idem})
+            assert r.status_code == 201, r.text
+            capture = f"{url}/v1/holds/{r.json()['hold']}/capture"
+            r = http.post(capture, json={}, headers={"Idempotency-Key": idem + "-c"})
+            assert r.status_code == 200, r.text
+            done += 1
+        return done
+
+    return run_threads(n, body, seconds)
+
+
+def floor(db_url: str, n: int, seconds: float) -> float:
+    """Durable single-row commits per second, with the ledger's own engine settings."""
+    engine = make_engine(db_url)
+    _Floor.metadata.create_all(engine)
+
+    def body(_i: int, deadline: float) -> int:
+        done = 0
+        with engine.connect() as conn:
+            while time.monotonic() < deadline:
+                with conn.begin():
+                    conn.execute(FloorRow.__table__.insert().values(note="floor"))
+                done += 1
+        return done
+
+    try:
+        return run_threads(n, body, seconds)
+    finally:
+        engine.dispose()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", default="sqlite,postgresql")
+    ap.add_argument("--clients", default="1,4,16")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    levels = [int(c) for c in args.clients.split(",")]
+    print("| database | clients | redemptions/s (median) | floor commits/s (median) | ratio |")
+    print("|---|---|---|---|---|")
+    for kind in args.db.split(","):
+        with tempfile.TemporaryDirectory() as folder:
+            db_url, drop = database(kind, Path(folder))
+            try:
+                key, people = seed(db_url, max(levels))
+                proc, url = serve(db_url)
+                try:
+                    sessions = sign_in_all(url, key, people)
+                    for n in levels:
+                        reds, floors = [], []
+                        for _ in range(args.runs):
+                            reds.append(redemptions(url, sessions, n, args.seconds))
+                            floors.append(floor(db_url, n, args.seconds))
+                        r, f = statistics.median(reds), statistics.median(floors)
+                        print(f"| {kind} | {n} | {r:.0f} | {f:.0f} | {r / f:.2f} |", flush=True)
+                finally:
+                    proc.terminate()
+                    proc.wait(10)
+            finally:
+                drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
