@@ -75,7 +75,7 @@ def main(data_dir: str) -> None:
             result["ok"] = view().result.ok
             result["balance_after"] = site.balance(site.member("王阿姨")["member"])
             result["pulses"] = site.cabinet.pulses(0, 2)
-            tap(find_widget(app.root, lambda w: w is button(app, "result", "done")))
+            tap(button(app, "result", "done"))
             yield lambda: view().state is SessionState.IDLE and settled(app)
             tap(panel_button(app, "card of 王阿姨"))
             yield lambda: view().state is SessionState.PIN_ENTRY and settled(app)
