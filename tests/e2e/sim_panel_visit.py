@@ -78,7 +78,7 @@ def main(data_dir: str) -> None:
             tap(button(app, "result", "done"))
             yield lambda: view().state is SessionState.IDLE and settled(app)
             tap(panel_button(app, "card of 王阿姨"))
-            yield lambda: view().state is SessionState.PIN_ENTRY and settled(app)
+            yield lambda: app.view.state is SessionState.PIN_ENTRY and settled(app)
             result["card_screen"] = app.screens.current
             app.stop()
 
