@@ -39,8 +39,14 @@ def run_kiosk(config_path: str) -> int:
             language=config.language,
             font_path=config.font_path,
             large_text=config.large_text,
+            screen_diagonal=config.screen_diagonal,
         )
         runtime.controller.subscribe(app.post)
+        feed = getattr(runtime.scanner, "feed", None)  # a keyboard-wedge scanner ([scanner] kind)
+        if feed is not None:
+            from kiosk.ui.wedge import KeyboardWedge
+
+            app.bind(on_start=lambda *_: KeyboardWedge(feed).start())
         from kiosk.systemd import watch_app
 
         watch_app(app)  # READY=1 and watchdog pings when started by systemd (Type=notify)

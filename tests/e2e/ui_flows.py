@@ -173,9 +173,7 @@ def main(data_dir: str) -> int:
             # 6. Ledger down: the kiosk says it is out of service.
             site.ledger.stop()
             runtime.health.check_now()
-            yield until(
-                "out of service", lambda: view().state is SessionState.OUT_OF_SERVICE
-            )
+            yield until("out of service", lambda: view().state is SessionState.OUT_OF_SERVICE)
             out["oos_screen"] = app.screens.current
             out["oos_reason"] = app.screens.get_screen("out_of_service").ids.reason.text
 

@@ -59,9 +59,7 @@ JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "error.
 SAMPLE_VIEWS: dict[str, KioskView] = {
     "attract": KioskView(state=SessionState.IDLE, notice="error.invalid_code"),
     "identifying": KioskView(state=SessionState.IDENTIFYING, busy=True),
-    "pin_pad": KioskView(
-        state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=3
-    ),
+    "pin_pad": KioskView(state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=3),
     "pairing": PAIRING,
     "catalog": BROWSING,
     "confirm": CONFIRMING,

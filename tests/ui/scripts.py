@@ -117,9 +117,7 @@ def taps_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     yield frames()
     out["after_pin"] = intents.acting()[-1]
     out["touched_by_digits"] = intents.calls.count(["touched"])
-    app.post(
-        KioskView(state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=2)
-    )
+    app.post(KioskView(state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=2))
     yield frames()
     out["wrong_pin_notice"] = pad.ids.status.text
     out["pin_after_wrong"] = pad.pin

@@ -77,3 +77,42 @@ def test_the_language_button_offers_the_other_language():
     assert Translator("zh").other_language() == "en"
     assert Translator("zh").t("lang.switch") == "English"
     assert Translator("en").t("lang.switch") == "中文"
+
+
+def keys_used_in_kv_files() -> set[str]:
+    """Every quoted string in kiosk/ui/**/*.kv that looks like a translation key."""
+    quoted = re.compile(r"[\"']([a-z_]+\.[a-z_]+)[\"']")
+    keys = set()
+    for path in UI_DIR.rglob("*.kv"):
+        keys |= {
+            k for k in quoted.findall(path.read_text(encoding="utf-8")) if KEY_PATTERN.match(k)
+        }
+    return keys
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_key_a_kv_file_uses_is_translated(language):
+    assert not keys_used_in_kv_files() - set(load_catalog(language))
+
+
+def test_every_error_code_the_core_knows_has_words_in_both_languages():
+    from kiosk.core.view import KNOWN_ERRORS, error_key
+
+    for language in LANGUAGES:
+        catalog = load_catalog(language)
+        assert not [code for code in KNOWN_ERRORS if error_key(code) not in catalog]
+
+
+def test_the_chinese_font_has_a_glyph_for_every_character_on_screen():
+    # A character the font lacks is drawn as an empty box ("tofu").
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from kiosk.ui.fonts import find_cjk_font
+    from tests.ui.sample_views import SAMPLE_VIEWS
+
+    path = find_cjk_font(None)
+    font = ttlib.TTCollection(path).fonts[0] if path.endswith(".ttc") else ttlib.TTFont(path)
+    cmap = font.getBestCmap()
+    text = "".join(v for lang in LANGUAGES for v in load_catalog(lang).values())
+    text += "●_0123456789:" + repr(SAMPLE_VIEWS)
+    missing = sorted({ch for ch in text if ch.strip() and ord(ch) not in cmap})
+    assert not missing

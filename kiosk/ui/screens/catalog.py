@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from kivy.app import App
 from kivy.lang import Builder
@@ -56,7 +57,7 @@ class CatalogScreen(KioskScreen):
     page = NumericProperty(0)
     pages = NumericProperty(1)
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._t = Translator()
 

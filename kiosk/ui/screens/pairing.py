@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from kivy.clock import Clock
 from kivy.lang import Builder
 
 from kiosk.core.view import KioskView, SessionState
-from kiosk.ui import qr  # noqa: F401  (QRCodeView for the kv rule)
-from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
+from kiosk.ui import (
+    qr,  # noqa: F401  (QRCodeView for the kv rule)
+    widgets,  # noqa: F401  (registers the shared widgets' kv rules)
+)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screens.base import KioskScreen
 
@@ -24,7 +27,7 @@ def countdown_text(seconds: float) -> str:
 
 
 class PairingScreen(KioskScreen):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self._t = Translator()
         self._pairing = ""
         self._deadline = 0.0  # time.monotonic() when the shown code expires

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from kivy.lang import Builder
 
@@ -26,7 +27,7 @@ EMPTY = "_"
 
 
 class PinPadScreen(KioskScreen):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.pin = ""
         self._last_digit = -DIGIT_DEBOUNCE_S
         self._t = Translator()
