@@ -121,8 +121,10 @@ class VendTransaction:
             return self._capture(rec, after_hold)
         rec = self.journal.advance(rec.id, VendStep.DOOR_CLOSED)
         on_step(VendStep.DOOR_CLOSED)
-        if state.item_present and items_in_locker == 1:
+        if state.item_sensed and state.item_present and items_in_locker == 1:
             # The only item is still behind the closed door: the member did not take it.
+            # Without an item sensor (XOR boards, bare relay cabinets) nobody can tell, and a
+            # door opened and closed after an accepted unlock counts as handed out.
             return self._void(rec, "item_not_taken", after_hold, "result.not_taken")
         return self._capture(rec, after_hold)
 

@@ -133,3 +133,37 @@ def test_recovery_captures_a_vend_that_was_unlocked(rig):
     # Settling again (a restart) charges nothing more: the capture key is the same.
     rig.settler.settle(rig.journal.get(rec.id))
     assert rig.site.balance(member["member"]) == member["balance"] - 20
+
+
+def test_without_an_item_sensor_a_door_opened_and_closed_is_paid_for(rig, tmp_path):
+    """XOR boards have no item sensor: the closed door must not read as 'item still there'."""
+    from drivers.lockboard import open_board
+    from drivers.lockboard.profile import BoardProfile
+    from kiosk.core.vend import VendTransaction
+    from sim.lockboard import SimXorBoard
+    from sim.world import Cabinet
+    from tests.core.conftest import FAST, visitor
+
+    cabinet = Cabinet.demo(1)  # XOR boards sit at bus addresses 1..31
+    xor_sim = SimXorBoard(cabinet, board_addresses=(1,)).start()
+    board = open_board(xor_sim.url, BoardProfile.for_protocol("xor", command_timeout=0.3))
+    try:
+        member = rig.site.member("王阿姨")
+        rig.vends = VendTransaction(rig.journal, rig.ledger, board, rig.settler, FAST)
+        session = rig.open_session("王阿姨")
+        rig.site.cabinet = cabinet  # the visitor plays this cabinet
+        visitor(rig.site, "1:3")  # takes the only bag of rice and closes the door
+        outcome = rig.vends.run(
+            session.session,
+            session.member.id,
+            "rice",
+            50,
+            LockerAddress(1, 3),
+            lambda _s: None,
+            items_in_locker=1,
+        )
+        assert outcome.handed_out and outcome.record.state is VendStep.CAPTURED
+        assert rig.site.balance(member["member"]) == member["balance"] - 50
+    finally:
+        board.close()
+        xor_sim.stop()
