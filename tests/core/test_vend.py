@@ -167,3 +167,24 @@ def test_without_an_item_sensor_a_door_opened_and_closed_is_paid_for(rig, tmp_pa
     finally:
         board.close()
         xor_sim.stop()
+
+
+def test_a_board_gone_silent_while_the_door_is_open_still_captures_once(rig):
+    """The door was seen open (handed out); the bus then dies before the door is closed."""
+    member = rig.site.member("王阿姨")
+    session = rig.open_session("王阿姨")
+    steps: list[VendStep] = []
+
+    def on_step(step: VendStep) -> None:
+        steps.append(step)
+        if step is VendStep.DOOR_OPENED:
+            rig.site.board.silent = True  # the cable is pulled with the door open
+
+    rig.visitor("0:2", take=True, close=False)
+    outcome = rig.vends.run(
+        session.session, session.member.id, "water", 20, WATER, on_step, items_in_locker=2
+    )
+    assert VendStep.DOOR_OPENED in steps
+    assert outcome.handed_out and outcome.record.state is VendStep.CAPTURED
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+    assert rig.site.cabinet.pulses(0, 2) == 1  # silence never makes the kiosk pulse again
