@@ -11,8 +11,10 @@ from kiosk.ui.headless import use_offscreen_window
 
 use_offscreen_window()
 
+from kivy.clock import Clock  # noqa: E402
 from kivy.uix.button import Button  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
+from kivy.uix.scrollview import ScrollView  # noqa: E402
 
 from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
@@ -26,6 +28,8 @@ from kiosk.ui.testing import (  # noqa: E402
     tap,
 )
 from sim.site import SimulatedSite  # noqa: E402
+
+VISIT_TIMEOUT_S = 90.0
 
 
 def panel_button(app, text_start, after_label=None):
@@ -56,11 +60,21 @@ def main(data_dir: str) -> None:
         runtime = build(load_config(site.config_path))
         runtime.start()
         app = _sim_app(runtime, site, "zh")
-        view = lambda: runtime.controller.view  # noqa: E731
+        # What the screen shows (not only what the core published): taps land on that screen.
+        view = lambda: app.view  # noqa: E731
+
+        def press(button):
+            """Scroll the panel to `button` (a developer scrolls too), then tap it."""
+            scroll = button.parent
+            while not isinstance(scroll, ScrollView):
+                scroll = scroll.parent
+            scroll.scroll_to(button, padding=10, animate=False)
+            yield 0.2
+            tap(button)
 
         def visit():
             yield 0.5
-            tap(panel_button(app, "王阿姨"))
+            yield from press(panel_button(app, "王阿姨"))
             yield lambda: view().state is SessionState.BROWSING and settled(app)
             result["balance_before"] = view().balance
             tap(find_offer_button(app, "water"))
@@ -69,19 +83,24 @@ def main(data_dir: str) -> None:
             yield lambda: view().state is SessionState.CONFIRMING and settled(app)
             tap(button(app, "confirm", "confirm"))
             yield lambda: view().vend is not None and view().vend.step is VendStep.DOOR_OPENED
-            tap(panel_button(app, "take", after_label="0:2 "))
-            tap(panel_button(app, "close", after_label="0:2 "))
-            yield lambda: view().state is SessionState.RESULT
+            yield from press(panel_button(app, "take", after_label="0:2 "))
+            yield from press(panel_button(app, "close", after_label="0:2 "))
+            yield lambda: view().state is SessionState.RESULT and settled(app)
             result["ok"] = view().result.ok
             result["balance_after"] = site.balance(site.member("王阿姨")["member"])
             result["pulses"] = site.cabinet.pulses(0, 2)
             tap(button(app, "result", "done"))
             yield lambda: view().state is SessionState.IDLE and settled(app)
-            tap(panel_button(app, "card of 王阿姨"))
+            yield from press(panel_button(app, "card of 王阿姨"))
             yield lambda: app.view.state is SessionState.PIN_ENTRY and settled(app)
             result["card_screen"] = app.screens.current
             app.stop()
 
+        def time_out(_dt):
+            result["error"] = f"the visit did not finish in {VISIT_TIMEOUT_S:.0f} s: {view()}"
+            app.stop()
+
+        Clock.schedule_once(time_out, VISIT_TIMEOUT_S)
         drive(visit())
         try:
             app.run()
