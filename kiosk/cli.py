@@ -46,10 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if quiet and not args.verbose:
         # The demo's own step lines are its output; Kivy's start-up chatter is not.
         os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "error")
+    console_level = logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=console_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The event log lowers the root logger to INFO for its file; the terminal keeps its own level.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(console_level)
+    if quiet and not args.verbose:
+        logging.getLogger("kivy").setLevel(logging.ERROR)
     if not args.verbose:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
     try:
