@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import socket
 import statistics
 import subprocess
@@ -23,7 +24,7 @@ from typing import Any
 
 import pyotp
 import requests
-from sqlalchemy import Integer, String, create_engine, text
+from sqlalchemy import Integer, String, create_engine, insert, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ledger import catalog, kiosks, members
@@ -76,9 +77,10 @@ def seed(db_url: str, clients: int) -> tuple[str, list[tuple[str, str]]]:
     return with_book(db_url, work)
 
 
-def serve(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     cmd = [sys.executable, "-m", "ledger.cli", "--db", db_url, "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -111,35 +113,57 @@ def run_threads(n: int, body: Callable[[int, float], int], seconds: float) -> fl
     return sum(counts) / (time.monotonic() - started)
 
 
-def sign_in_all(url: str, key: str, people: list[tuple[str, str]]) -> list[tuple[Any, str]]:
-    """One HTTP session (keep-alive) and one ledger session per simulated kiosk client."""
+def sign_in_all(url: str, key: str, people: list[tuple[str, str]]) -> list[str]:
+    """One ledger session per simulated kiosk client."""
     signed = []
-    for member, secret in people:
-        otp = pyotp.TOTP(secret, digits=8, digest=hashlib.sha256, interval=30).now()
-        http = requests.Session()
+    with requests.Session() as http:
         http.headers["Authorization"] = f"Bearer {key}"
-        r = http.post(url + "/v1/sessions", json={"code": f"tb1:{member}:{otp}"}, timeout=30)
-        r.raise_for_status()
-        signed.append((http, r.json()["session"]))
+        for member, secret in people:
+            otp = pyotp.TOTP(secret, digits=8, digest=hashlib.sha256, interval=30).now()
+            r = http.post(url + "/v1/sessions", json={"code": f"tb1:{member}:{otp}"}, timeout=30)
+            r.raise_for_status()
+            signed.append(r.json()["session"])
     return signed
 
 
-def redemptions(url: str, sessions: list[tuple[Any, str]], n: int, seconds: float) -> float:
-    def body(i: int, deadline: float) -> int:
-        http, session = sessions[i]
-        done = 0
-        while time.monotonic() < deadline:
-            idem = uuid.uuid4().hex
-            hold = {"session": session, "sku": "tissues", "locker": "0:1", "price": 1}
-            r = http.post(url + "/v1/holds", json=hold, headers={"Idempotency-Key": idem})
-            assert r.status_code == 201, r.text
-            capture = f"{url}/v1/holds/{r.json()['hold']}/capture"
-            r = http.post(capture, json={}, headers={"Idempotency-Key": idem + "-c"})
-            assert r.status_code == 200, r.text
-            done += 1
-        return done
+def _client(url: str, key: str, session: str, seconds: float, start: Any, out: Any) -> None:
+    """One simulated kiosk: redeem in a loop over one keep-alive connection until time is up."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {key}"
+    hold = {"session": session, "sku": "tissues", "locker": "0:1", "price": 1}
+    start.wait()
+    deadline, done = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        idem = uuid.uuid4().hex
+        r = http.post(url + "/v1/holds", json=hold, headers={"Idempotency-Key": idem})
+        assert r.status_code == 201, r.text
+        capture = f"{url}/v1/holds/{r.json()['hold']}/capture"
+        r = http.post(capture, json={}, headers={"Idempotency-Key": idem + "-c"})
+        assert r.status_code == 200, r.text
+        done += 1
+    out.put(done)
 
-    return run_threads(n, body, seconds)
+
+def redemptions(url: str, key: str, sessions: list[str], n: int, seconds: float) -> float:
+    """Redemptions per second from n client PROCESSES, so that the client's own Python does
+    not share a GIL with itself (the ledger is a separate process as well)."""
+    ctx = multiprocessing.get_context("fork")
+    start, out = ctx.Barrier(n + 1), ctx.Queue()
+    procs = [
+        ctx.Process(target=_client, args=(url, key, sessions[i], seconds, start, out))
+        for i in range(n)
+    ]
+    for p in procs:
+        p.start()
+    start.wait()
+    started = time.monotonic()
+    counts = [out.get(timeout=seconds + 60) for _ in procs]
+    elapsed = time.monotonic() - started
+    for p in procs:
+        p.join()
+        if p.exitcode != 0:
+            raise RuntimeError(f"a bench client failed (exit code {p.exitcode})")
+    return sum(counts) / elapsed
 
 
 def floor(db_url: str, n: int, seconds: float) -> float:
@@ -152,7 +176,7 @@ def floor(db_url: str, n: int, seconds: float) -> float:
         with engine.connect() as conn:
             while time.monotonic() < deadline:
                 with conn.begin():
-                    conn.execute(FloorRow.__table__.insert().values(note="floor"))
+                    conn.execute(insert(FloorRow).values(note="floor"))
                 done += 1
         return done
 
@@ -162,36 +186,46 @@ def floor(db_url: str, n: int, seconds: float) -> float:
         engine.dispose()
 
 
+def bench_one(
+    kind: str, db_url: str, workers: int, levels: list[int], seconds: float, runs: int
+) -> None:
+    """One table row per client count; redemption and floor runs alternate (same load)."""
+    key, people = seed(db_url, max(levels))
+    proc, url = serve(db_url, workers)
+    try:
+        sessions = sign_in_all(url, key, people)
+        for n in levels:
+            reds, floors = [], []
+            for _ in range(runs):
+                reds.append(redemptions(url, key, sessions, n, seconds))
+                floors.append(floor(db_url, n, seconds))
+            r, f = statistics.median(reds), statistics.median(floors)
+            print(f"| {kind} | {workers} | {n} | {r:.0f} | {f:.0f} | {r / f:.2f} |", flush=True)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", default="sqlite,postgresql")
     ap.add_argument("--clients", default="1,4,16")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", default="1", help="ledger processes, e.g. 1,2")
     args = ap.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
-    print("| database | clients | redemptions/s (median) | floor commits/s (median) | ratio |")
-    print("|---|---|---|---|---|")
+    head = "| database | workers | clients | redemptions/s (median) | floor commits/s (median) |"
+    print(head + " ratio |")
+    print("|---|---|---|---|---|---|")
     for kind in args.db.split(","):
-        with tempfile.TemporaryDirectory() as folder:
-            db_url, drop = database(kind, Path(folder))
-            try:
-                key, people = seed(db_url, max(levels))
-                proc, url = serve(db_url)
+        for workers in [int(w) for w in args.workers.split(",")]:
+            with tempfile.TemporaryDirectory() as folder:
+                db_url, drop = database(kind, Path(folder))
                 try:
-                    sessions = sign_in_all(url, key, people)
-                    for n in levels:
-                        reds, floors = [], []
-                        for _ in range(args.runs):
-                            reds.append(redemptions(url, sessions, n, args.seconds))
-                            floors.append(floor(db_url, n, args.seconds))
-                        r, f = statistics.median(reds), statistics.median(floors)
-                        print(f"| {kind} | {n} | {r:.0f} | {f:.0f} | {r / f:.2f} |", flush=True)
+                    bench_one(kind, db_url, workers, levels, args.seconds, args.runs)
                 finally:
-                    proc.terminate()
-                    proc.wait(10)
-            finally:
-                drop()
+                    drop()
     return 0
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ledger.db import (
@@ -87,8 +87,9 @@ def post(
     )
     s.add(tx)
     s.flush()
-    s.add_all(Posting(transaction_id=tx.id, account_id=acc, amount=amt) for acc, amt in lines)
-    s.flush()
+    # A bulk insert: the postings are never read back as objects in this transaction.
+    rows = [{"transaction_id": tx.id, "account_id": acc, "amount": amt} for acc, amt in lines]
+    s.execute(insert(Posting), rows)
     return tx
 
 
@@ -106,24 +107,34 @@ def grant(s: Session, member_id: str, coins: int, memo: str = "grant") -> Ledger
     )
 
 
+def _posted_sum(account_id: str) -> Any:
+    # Index-only on ix_postings_account_amount: no table row is read per posting.
+    total = select(func.sum(Posting.amount)).where(Posting.account_id == account_id)
+    return func.coalesce(total.scalar_subquery(), 0)
+
+
+def _open_holds_sum(member_id: str, now: datetime) -> Any:
+    # ix_holds_member_state narrows this to the member's held holds, not their whole history.
+    total = select(func.sum(Hold.price)).where(
+        Hold.member_id == member_id, Hold.state == HoldState.HELD, Hold.expires_at > now
+    )
+    return func.coalesce(total.scalar_subquery(), 0)
+
+
 def posted_balance(s: Session, account_id: str) -> int:
-    total = s.scalar(select(func.sum(Posting.amount)).where(Posting.account_id == account_id))
-    return int(total or 0)
+    return int(s.scalar(select(_posted_sum(account_id))) or 0)
 
 
 def open_holds_total(s: Session, member_id: str, now: datetime) -> int:
-    total = s.scalar(
-        select(func.sum(Hold.price)).where(
-            Hold.member_id == member_id, Hold.state == HoldState.HELD, Hold.expires_at > now
-        )
-    )
-    return int(total or 0)
+    return int(s.scalar(select(_open_holds_sum(member_id, now))) or 0)
 
 
 def spendable_balance(s: Session, member_id: str, now: datetime | None = None) -> int:
     """Posted balance minus open (held, unexpired) holds: what the member may still spend."""
     now = now or utcnow()
-    return posted_balance(s, member_account_id(member_id)) - open_holds_total(s, member_id, now)
+    # One statement, not two: this runs twice per hold, inside the write transaction.
+    spendable = _posted_sum(member_account_id(member_id)) - _open_holds_sum(member_id, now)
+    return int(s.scalar(select(spendable)) or 0)
 
 
 def lock_member_account(s: Session, member_id: str) -> Account:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Engine,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -142,6 +143,9 @@ class Posting(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)  # coins; credit to the account is positive
 
+    # Covers SUM(amount) per account, so a balance reads the index only (ledger.book).
+    __table_args__ = (Index("ix_postings_account_amount", "account_id", "amount"),)
+
 
 class Kiosk(Base):
     __tablename__ = "kiosks"
@@ -175,6 +179,9 @@ class Hold(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # A member's open holds without walking all of their past holds (ledger.book).
+    __table_args__ = (Index("ix_holds_member_state", "member_id", "state"),)
 
 
 class KioskSession(Base):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,8 +113,8 @@ def _claim(db: sessionmaker[Session], kiosk_id: str, key: str, req_hash: str) ->
     try:
         with db() as s, s.begin():
             _fast_commit(s)
-            s.add(
-                IdempotencyRecord(
+            s.execute(  # a plain INSERT: no ORM object to track, this runs on every call
+                insert(IdempotencyRecord).values(
                     kiosk_id=kiosk_id, key=key, request_hash=req_hash, claim=token, created_at=now
                 )
             )
@@ -163,6 +163,8 @@ def run_once(
                     IdempotencyRecord.claim == claimed,
                 )
                 .values(status=status, response=payload, claim=None)
+                # No record object is loaded in this session, so none needs refreshing.
+                .execution_options(synchronize_session=False)
             )
             if done.rowcount != 1:  # type: ignore[attr-defined]
                 # Our claim was taken over as abandoned: roll our effect back, theirs stands.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,22 +21,47 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+# `serve --workers N` hands its settings to the worker processes through this variable.
+SERVE_SETTINGS_ENV = "TIMEBANK_LEDGER_SERVE"
+
+
+def _serve_settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "db_url": args.db,
+        "hold_ttl_seconds": int(args.hold_ttl_hours * 3600),
+        "sweep_interval": args.sweep_interval,
+        "public_url": args.public_url,
+    }
+
+
+def served_app() -> Any:
+    """The app of one `serve --workers N` worker process (a uvicorn factory)."""
+    from ledger.api import create_app
+    from ledger.observability import configure_access_log
+
+    configure_access_log()
+    return create_app(**json.loads(os.environ[SERVE_SETTINGS_ENV]))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ledger.api import create_app
-
-    app = create_app(
-        args.db,
-        hold_ttl_seconds=int(args.hold_ttl_hours * 3600),
-        sweep_interval=args.sweep_interval,
-        public_url=args.public_url,
-    )
     from ledger.observability import configure_access_log
 
+    if args.workers < 1:
+        raise SystemExit(f"--workers must be at least 1, not {args.workers}")
     # Our JSON access log names routes by template; uvicorn's own would log raw paths.
-    configure_access_log()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    common = {"host": args.host, "port": args.port, "log_level": "info", "access_log": False}
+    if args.workers == 1:
+        configure_access_log()
+        uvicorn.run(create_app(**_serve_settings(args)), **common)
+        return 0
+    # Several processes share the database (idempotency claims and the write lock live in
+    # it). Migrate once here, so the workers do not race to create the tables.
+    with_book(args.db, lambda s: None)
+    os.environ[SERVE_SETTINGS_ENV] = json.dumps(_serve_settings(args))
+    uvicorn.run("ledger.cli.admin:served_app", factory=True, workers=args.workers, **common)
     return 0
 
 
@@ -113,6 +140,12 @@ def register(sub: Any) -> None:
         default=expiry.DEFAULT_SWEEP_INTERVAL_S,
         metavar="SECONDS",
         help="how often stale holds are expired (default 60)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each keeps its own /metrics counters",
     )
 
     kiosk = add_group(sub, "kiosk", "kiosks and their keys")
