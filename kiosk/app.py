@@ -6,6 +6,7 @@ Nothing else in the kiosk knows which concrete driver or ledger it talks to.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 
@@ -28,6 +29,9 @@ from kiosk.core.service import ServiceSwitch
 from kiosk.core.session import SessionController
 from kiosk.core.settlement import SettlementWorker, Settler
 from kiosk.core.vend import VendTransaction
+from kiosk.diag.desk import DiagDesk
+from kiosk.diag.parts import KioskParts
+from kiosk.diag.selftest import run_self_test
 from kiosk.gpio_wiring import GpioRuntime, build_gpio, build_relay_bank
 from kiosk.ledger_client import LedgerClient
 from kiosk.scanners import build_scanner
@@ -53,6 +57,8 @@ class KioskRuntime:
     service: ServiceSwitch
     log_handler: RotatingFileHandler | None = field(default=None)
     gpio: GpioRuntime | None = None  # status light, buzzer, switches: only with [gpio]
+    desk: DiagDesk | None = None  # the technician screens' operations (set by build())
+    self_test: threading.Thread | None = None  # the power-on self-test, running after start()
 
     def start(self) -> RecoveryReport:
         """Settle what a previous run left unfinished, then start listening for codes."""
@@ -67,7 +73,20 @@ class KioskRuntime:
         if self.gpio is not None:
             self.gpio.start(self.controller.subscribe, self.events.post)
         self.scanner.start(self.controller.present_code)
+        if self.desk is not None:
+            # The lights and buzzer cycle for a few seconds: not on the caller's thread.
+            self.self_test = threading.Thread(
+                target=self._power_on_self_test, name="self-test", daemon=True
+            )
+            self.self_test.start()
         return report
+
+    def _power_on_self_test(self) -> None:
+        assert self.desk is not None
+        try:
+            run_self_test(self.desk.parts, "power-on")  # logged and sent as a "self_test" event
+        except Exception:
+            log.exception("power-on self-test failed to run")
 
     def status(self) -> dict[str, object]:
         """Every part's status, for diagnostics."""
@@ -79,9 +98,12 @@ class KioskRuntime:
             "inventory": self.inventory.status(),
             "service": self.service.status(),
             "gpio": None if self.gpio is None else self.gpio.status(),
+            "technician": None if self.desk is None else self.desk.status(),
         }
 
     def close(self) -> None:
+        if self.self_test is not None:
+            self.self_test.join(timeout=10)
         self.scanner.close()
         self.health.stop()
         self.controller.close()
@@ -91,6 +113,8 @@ class KioskRuntime:
         if self.gpio is not None:
             self.gpio.close()
         self.ledger.close()
+        if self.desk is not None:
+            self.desk.close()
         self.service.close()
         self.journal.close()
         if self.log_handler is not None:
@@ -157,7 +181,7 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         interval=core.health_interval,
         in_service=lambda: service.state().in_service,
     )
-    return KioskRuntime(
+    runtime = KioskRuntime(
         config=config,
         ledger=ledger,
         board=board,
@@ -173,3 +197,6 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         log_handler=log_handler,
         gpio=build_gpio(config.gpio, pin_factory),
     )
+    runtime.desk = DiagDesk(KioskParts.from_runtime(runtime), on_service_change=health.check_now)
+    controller.desk = runtime.desk
+    return runtime

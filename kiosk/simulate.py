@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.app import KioskRuntime, build
@@ -35,6 +36,7 @@ def run_kiosk(config_path: str) -> int:
         from kiosk.ui.kiosk_app import KioskApp
 
         app = KioskApp(
+            on_click=_click_sound(runtime),
             intents=runtime.controller,
             language=config.language,
             font_path=config.font_path,
@@ -57,28 +59,41 @@ def run_kiosk(config_path: str) -> int:
 
 
 def run_sim(data: str | None, language: str = "zh") -> int:
+    from sim.gpio import SimGpio
     from sim.site import SimulatedSite
 
     data_dir = Path(data) if data else Path(tempfile.mkdtemp(prefix="kiosk-sim-"))
     _configure_window(SCREEN_SIZE[0] + PANEL_WIDTH, SCREEN_SIZE[1])
-    with SimulatedSite(data_dir) as site:
+    with SimulatedSite(data_dir, gpio=True) as site:
         print(f"simulated site in {data_dir}")
         print(f"  ledger     {site.ledger.url}")
         print(f"  lock board {site.board.url}")
         print(f"  scanner    {site.scanner.path}")
         for m in site.demo["members"]:
             print(f"  member     {m['member']} {m['name']} ({m['role']}, {m['balance']} coins)")
-        runtime = build(load_config(site.config_path))
+        config = load_config(site.config_path)
+        assert config.gpio is not None  # the site wrote a [gpio] section
+        # The status light, buzzer, service door and presence sensor on gpiozero's mock pins.
+        sim_gpio = SimGpio(site.cabinet, config.gpio).start()
+        runtime = build(config, pin_factory=sim_gpio.factory)
         try:
             runtime.start()
-            app = _sim_app(runtime, site, language)
+            app = _sim_app(runtime, site, language, sim_gpio)
             app.run()
         finally:
             runtime.close()
+            sim_gpio.stop()
     return 0
 
 
-def _sim_app(runtime: KioskRuntime, site: object, language: str) -> object:
+def _click_sound(runtime: KioskRuntime) -> Callable[[], None] | None:
+    """The buzzer's key click for each button press, when the kiosk has a GPIO buzzer."""
+    if runtime.gpio is None:
+        return None
+    return runtime.gpio.annunciator.key_press
+
+
+def _sim_app(runtime: KioskRuntime, site: object, language: str, sim_gpio: object = None) -> object:
     from kivy.uix.boxlayout import BoxLayout
 
     from kiosk.ui.kiosk_app import KioskApp
@@ -93,9 +108,9 @@ def _sim_app(runtime: KioskRuntime, site: object, language: str) -> object:
             screen.width = SCREEN_SIZE[0]
             root = BoxLayout()
             root.add_widget(screen)
-            root.add_widget(HardwarePanel(site))
+            root.add_widget(HardwarePanel(site, gpio=sim_gpio))
             return root
 
-    app = SimKioskApp(intents=runtime.controller, language=language)
+    app = SimKioskApp(intents=runtime.controller, language=language, on_click=_click_sound(runtime))
     runtime.controller.subscribe(app.post)
     return app

@@ -7,6 +7,7 @@ database transaction.
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -34,7 +35,7 @@ from ledger import (
     signin,
 )
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
-from ledger.errors import ApiError, BadRequest, IdempotencyKeyRequired
+from ledger.errors import ApiError, BadRequest, IdempotencyKeyRequired, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,15 @@ class HoldRequest(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     locker: StrictStr | StrictInt  # kept and returned as the kiosk sent it
     price: int = Field(ge=0)
+
+
+@dataclass(frozen=True)
+class MoneyCall:
+    """The calling kiosk and the Idempotency-Key of a money call, with the key's record."""
+
+    kiosk_id: str
+    key: str
+    record: Any  # as idempotency.kiosk_and_record read it
 
 
 class VoidRequest(BaseModel):
@@ -159,12 +169,29 @@ def create_app(
             raise BadRequest("Idempotency-Key is longer than 200 characters")
         return key
 
-    KioskDep = Annotated[Kiosk, Depends(current_kiosk)]
-    KeyDep = Annotated[str, Depends(idempotency_key)]
+    def money_call(request: Request) -> MoneyCall:
+        # The kiosk look-up and the Idempotency-Key's look in one read (they run on every
+        # redemption); the kiosk's errors come first, as in `current_kiosk`.
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        if not token:
+            raise Unauthorized("missing kiosk key: send Authorization: Bearer <kiosk key>")
+        idem = request.headers.get("idempotency-key", "").strip()
+        found = idempotency.kiosk_and_record(engine, kiosks.hash_key(token), idem)
+        if found is None:
+            raise Unauthorized("unknown kiosk key")
+        kiosk_id, revoked_at, record = found
+        if revoked_at is not None:
+            raise Unauthorized(f"the key of kiosk {kiosk_id} was revoked")
+        request.state.kiosk_id = kiosk_id  # for the access log (ledger.observability)
+        return MoneyCall(kiosk_id, idempotency_key(request), record)
 
-    def once(kiosk: Kiosk, key: str, request: Request, body: Any, effect: Any) -> JSONResponse:
+    KioskDep = Annotated[Kiosk, Depends(current_kiosk)]
+    CallDep = Annotated[MoneyCall, Depends(money_call)]
+
+    def once(call: MoneyCall, request: Request, body: Any, effect: Any) -> JSONResponse:
         req_hash = idempotency.request_hash(request.method, request.url.path, body)
-        outcome = idempotency.run_once(db, kiosk.id, key, req_hash, effect)
+        outcome = idempotency.run_once(db, call.kiosk_id, call.key, req_hash, effect, call.record)
         headers = {idempotency.REPLAYED_HEADER: "true"} if outcome.replayed else None
         return JSONResponse(outcome.payload, status_code=outcome.status, headers=headers)
 
@@ -191,14 +218,14 @@ def create_app(
             return JSONResponse({"items": catalog.list_items(s)})
 
     @app.post("/v1/holds", status_code=201)
-    def place_hold(body: HoldRequest, kiosk: KioskDep, key: KeyDep, request: Request) -> Any:
+    def place_hold(body: HoldRequest, call: CallDep, request: Request) -> Any:
         def effect(s: Session) -> idempotency.Answer:
             now = clock()
-            session = sessions.live_session(s, body.session, kiosk.id, now)
+            member_id = sessions.live_member(s, body.session, call.kiosk_id, now)
             hold = book.place_hold(
                 s,
-                member_id=session.member_id,
-                kiosk_id=kiosk.id,
+                member_id=member_id,
+                kiosk_id=call.kiosk_id,
                 sku=body.sku,
                 locker=body.locker,
                 price=body.price,
@@ -208,37 +235,36 @@ def create_app(
             return 201, {
                 "hold": hold.id,
                 "state": hold.state.value,
-                "balance": book.spendable_balance(s, session.member_id, now),
+                "balance": hold.balance,
                 "expires_at": iso(hold.expires_at),
             }
 
-        return once(kiosk, key, request, body.model_dump(mode="json"), effect)
+        return once(call, request, body.model_dump(mode="json"), effect)
 
-    def settled(s: Session, hold: Hold) -> idempotency.Answer:
+    def settled(s: Session, hold: book.HoldSnapshot) -> idempotency.Answer:
         balance = book.spendable_balance(s, hold.member_id, clock())
         return 200, {"hold": hold.id, "state": hold.state.value, "balance": balance}
 
     @app.post("/v1/holds/{hold_id}/capture")
-    def capture(hold_id: str, kiosk: KioskDep, key: KeyDep, request: Request) -> Any:
+    def capture(hold_id: str, call: CallDep, request: Request) -> Any:
         def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.capture_hold(s, hold_id, kiosk.id, clock()))
+            return settled(s, book.capture_hold(s, hold_id, call.kiosk_id, clock()))
 
-        return once(kiosk, key, request, {}, effect)
+        return once(call, request, {}, effect)
 
     @app.post("/v1/holds/{hold_id}/void")
     def void(
         hold_id: str,
-        kiosk: KioskDep,
-        key: KeyDep,
+        call: CallDep,
         request: Request,
         body: Annotated[VoidRequest | None, Body()] = None,
     ) -> Any:
         reason = body.reason if body else None
 
         def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.void_hold(s, hold_id, kiosk.id, reason, clock()))
+            return settled(s, book.void_hold(s, hold_id, call.kiosk_id, reason, clock()))
 
-        return once(kiosk, key, request, {"reason": reason}, effect)
+        return once(call, request, {"reason": reason}, effect)
 
     @app.get("/v1/holds/{hold_id}")
     def get_hold(hold_id: str, kiosk: KioskDep) -> JSONResponse:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import enum
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledger.db import (
@@ -36,6 +38,13 @@ from ledger.errors import (
     UnknownMember,
     UnknownSku,
 )
+
+# Tables for Core statements on the hot path (holds and captures): no ORM unit of work.
+_accounts: Table = Account.__table__  # type: ignore[assignment]
+_catalog: Table = CatalogItem.__table__  # type: ignore[assignment]
+_holds: Table = Hold.__table__  # type: ignore[assignment]
+_transactions: Table = LedgerTransaction.__table__  # type: ignore[assignment]
+_postings: Table = Posting.__table__  # type: ignore[assignment]
 
 
 class SystemAccount(enum.Enum):
@@ -67,6 +76,27 @@ def open_member_account(s: Session, member_id: str, name: str) -> Account:
     return account
 
 
+def _balanced(kind: str, postings: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    lines = list(postings)
+    if len(lines) < 2 or sum(amount for _, amount in lines) != 0:
+        raise UnbalancedTransaction(f"postings of a {kind} transaction do not balance: {lines}")
+    if any(not isinstance(amount, int) or amount == 0 for _, amount in lines):
+        raise UnbalancedTransaction(f"postings must be non-zero whole coins: {lines}")
+    return lines
+
+
+def post_rows(
+    s: Session, kind: str, postings: Iterable[tuple[str, int]], memo: str, hold_id: str
+) -> int:
+    """`post` in Core statements (no ORM object): the transaction's id. For the hot path."""
+    lines = _balanced(kind, postings)
+    created = s.execute(INSERT_TRANSACTION, {"kind": kind, "memo": memo, "hold_id": hold_id})
+    tx_id = int(created.inserted_primary_key[0])  # type: ignore[attr-defined]
+    rows = [{"transaction_id": tx_id, "account_id": acc, "amount": amt} for acc, amt in lines]
+    s.execute(INSERT_POSTINGS, rows)
+    return tx_id
+
+
 def post(
     s: Session,
     kind: str,
@@ -77,11 +107,7 @@ def post(
     actor: str = "",
 ) -> LedgerTransaction:
     """Record one transaction; its postings must be non-zero whole coins that sum to zero."""
-    lines = list(postings)
-    if len(lines) < 2 or sum(amount for _, amount in lines) != 0:
-        raise UnbalancedTransaction(f"postings of a {kind} transaction do not balance: {lines}")
-    if any(not isinstance(amount, int) or amount == 0 for _, amount in lines):
-        raise UnbalancedTransaction(f"postings must be non-zero whole coins: {lines}")
+    lines = _balanced(kind, postings)
     tx = LedgerTransaction(
         kind=kind, memo=memo, hold_id=hold_id, reverses_id=reverses_id, actor=actor
     )
@@ -107,18 +133,55 @@ def grant(s: Session, member_id: str, coins: int, memo: str = "grant") -> Ledger
     )
 
 
-def _posted_sum(account_id: str) -> Any:
+def _posted_sum(account_id: Any) -> Any:
     # Index-only on ix_postings_account_amount: no table row is read per posting.
-    total = select(func.sum(Posting.amount)).where(Posting.account_id == account_id)
+    total = select(func.sum(_postings.c.amount)).where(_postings.c.account_id == account_id)
     return func.coalesce(total.scalar_subquery(), 0)
 
 
-def _open_holds_sum(member_id: str, now: datetime) -> Any:
+def _open_holds_sum(member_id: Any, now: Any) -> Any:
     # ix_holds_member_state narrows this to the member's held holds, not their whole history.
-    total = select(func.sum(Hold.price)).where(
-        Hold.member_id == member_id, Hold.state == HoldState.HELD, Hold.expires_at > now
+    total = select(func.sum(_holds.c.price)).where(
+        _holds.c.member_id == member_id,
+        _holds.c.state == HoldState.HELD,
+        _holds.c.expires_at > now,
     )
     return func.coalesce(total.scalar_subquery(), 0)
+
+
+# Built once with bound parameters: SQLAlchemy then finds their compiled form in its cache
+# without rebuilding the statement and its cache key on every call (they run per redemption).
+_SPENDABLE = _posted_sum(bindparam("account")) - _open_holds_sum(
+    bindparam("member"), bindparam("now")
+)
+SPENDABLE = select(_SPENDABLE)
+PRICE_AND_SPENDABLE = select(
+    select(_catalog.c.price).where(_catalog.c.sku == bindparam("sku")).scalar_subquery(),
+    _SPENDABLE,
+)
+LOCK_MEMBER = (
+    select(_accounts.c.id).where(_accounts.c.member_id == bindparam("member")).with_for_update()
+)
+INSERT_HOLD = insert(_holds)
+LOCK_HOLD = (
+    select(
+        _holds.c.id,
+        _holds.c.member_id,
+        _holds.c.kiosk_id,
+        _holds.c.sku,
+        _holds.c.price,
+        _holds.c.state,
+        _holds.c.expires_at,
+    )
+    .where(_holds.c.id == bindparam("hold"))
+    .with_for_update()
+)
+INSERT_TRANSACTION = insert(_transactions)
+INSERT_POSTINGS = insert(_postings)
+
+
+def _balance_params(member_id: str, now: datetime) -> dict[str, Any]:
+    return {"account": member_account_id(member_id), "member": member_id, "now": now}
 
 
 def posted_balance(s: Session, account_id: str) -> int:
@@ -131,19 +194,33 @@ def open_holds_total(s: Session, member_id: str, now: datetime) -> int:
 
 def spendable_balance(s: Session, member_id: str, now: datetime | None = None) -> int:
     """Posted balance minus open (held, unexpired) holds: what the member may still spend."""
-    now = now or utcnow()
     # One statement, not two: this runs twice per hold, inside the write transaction.
-    spendable = _posted_sum(member_account_id(member_id)) - _open_holds_sum(member_id, now)
-    return int(s.scalar(select(spendable)) or 0)
+    return int(s.scalar(SPENDABLE, _balance_params(member_id, now or utcnow())) or 0)
 
 
-def lock_member_account(s: Session, member_id: str) -> Account:
-    # FOR UPDATE serialises holds of one member on PostgreSQL; SQLite ignores it and relies on
-    # BEGIN IMMEDIATE (see ledger.db), which already serialises every write transaction.
-    account = s.scalar(select(Account).where(Account.member_id == member_id).with_for_update())
+def lock_member_account(s: Session, member_id: str) -> str:
+    """The member's account id, row-locked for this transaction.
+
+    FOR UPDATE serialises holds of one member on PostgreSQL; SQLite ignores it and relies on
+    BEGIN IMMEDIATE (see ledger.db), which already serialises every write transaction. It is
+    its own statement: a balance read in the same statement would use the snapshot taken
+    before the lock was granted.
+    """
+    account = s.scalar(LOCK_MEMBER, {"member": member_id})
     if account is None:
         raise UnknownMember(f"no member {member_id}")
-    return account
+    return str(account)
+
+
+@dataclass(frozen=True)
+class HoldSnapshot:
+    """A hold as a money call left it, and the member's spendable balance where known."""
+
+    id: str
+    member_id: str
+    state: HoldState
+    expires_at: datetime
+    balance: int | None = None  # after the call; None: read it when needed
 
 
 def place_hold(
@@ -156,34 +233,39 @@ def place_hold(
     price: int,
     ttl: timedelta,
     now: datetime | None = None,
-) -> Hold:
+) -> HoldSnapshot:
     """Reserve `price` coins of the member for one item: check and insert in one transaction."""
     now = now or utcnow()
     lock_member_account(s, member_id)
-    item = s.get(CatalogItem, sku)
-    if item is None:
+    # Core statements, not the ORM: this runs on every redemption, under the write lock.
+    params = {**_balance_params(member_id, now), "sku": sku}
+    item_price, spendable = s.execute(PRICE_AND_SPENDABLE, params).one()
+    if item_price is None:
         raise UnknownSku(f"no item {sku!r} in the catalog")
-    if item.price != price:
+    if item_price != price:
         raise PriceChanged(
-            f"the price of {sku} is now {item.price}, not {price}", extra={"price": item.price}
+            f"the price of {sku} is now {item_price}, not {price}", extra={"price": item_price}
         )
-    spendable = spendable_balance(s, member_id, now)
     if spendable < price:
         raise InsufficientFunds(f"balance {spendable} is less than the price {price}")
-    hold = Hold(
-        id="h" + secrets.token_hex(8),
-        member_id=member_id,
-        kiosk_id=kiosk_id,
-        sku=sku,
-        locker=locker,
-        price=price,
-        state=HoldState.HELD,
-        created_at=now,
-        expires_at=now + ttl,
+    hold_id, expires_at = "h" + secrets.token_hex(8), now + ttl
+    s.execute(
+        INSERT_HOLD,
+        {
+            "id": hold_id,
+            "member_id": member_id,
+            "kiosk_id": kiosk_id,
+            "sku": sku,
+            "locker": locker,
+            "price": price,
+            "state": HoldState.HELD,
+            "created_at": now,
+            "expires_at": expires_at,
+        },
     )
-    s.add(hold)
-    s.flush()
-    return hold
+    # The new hold counts against the balance only while it is unexpired.
+    balance = int(spendable) - price if expires_at > now else int(spendable)
+    return HoldSnapshot(hold_id, member_id, HoldState.HELD, expires_at, balance)
 
 
 def get_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = None) -> Hold:
@@ -200,12 +282,49 @@ def get_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = Non
     return hold
 
 
-def capture_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = None) -> Hold:
+SETTLE_HOLD = (
+    update(_holds)
+    .where(_holds.c.id == bindparam("hold"))
+    .values(state=bindparam("new_state"), settled_at=bindparam("when"))
+)
+SETTLE_HOLD_WITH_REASON = SETTLE_HOLD.values(void_reason=bindparam("reason"))
+
+
+def _settle(
+    s: Session, hold_id: str, state: HoldState, now: datetime, reason: str | None = None
+) -> None:
+    params = {"hold": hold_id, "new_state": state, "when": now}
+    if state == HoldState.VOIDED:
+        s.execute(SETTLE_HOLD_WITH_REASON, {**params, "reason": reason})
+    else:
+        s.execute(SETTLE_HOLD, params)
+
+
+def _locked_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime) -> Any:
+    """The hold's row (Core, locked for this transaction), a lapsed hold marked expired."""
+    row = s.execute(LOCK_HOLD, {"hold": hold_id}).first()
+    if row is None:
+        raise UnknownHold(f"no hold {hold_id}")
+    if row.kiosk_id != kiosk_id:
+        raise Forbidden(f"hold {hold_id} was placed by another kiosk")
+    if row.state == HoldState.HELD and row.expires_at <= now:
+        _settle(s, hold_id, HoldState.EXPIRED, row.expires_at)
+        return SimpleNamespace(**{**row._asdict(), "state": HoldState.EXPIRED})
+    return row
+
+
+def _snapshot(row: Any, state: HoldState) -> HoldSnapshot:
+    return HoldSnapshot(row.id, row.member_id, state, row.expires_at)
+
+
+def capture_hold(
+    s: Session, hold_id: str, kiosk_id: str, now: datetime | None = None
+) -> HoldSnapshot:
     """Debit the held coins to redemptions; capturing twice is harmless."""
     now = now or utcnow()
-    hold = get_hold(s, hold_id, kiosk_id, now)
+    hold = _locked_hold(s, hold_id, kiosk_id, now)
     if hold.state == HoldState.CAPTURED:
-        return hold
+        return _snapshot(hold, hold.state)
     if hold.state == HoldState.EXPIRED:
         raise HoldExpired(
             f"hold {hold_id} expired at {hold.expires_at.isoformat()}; its coins were released"
@@ -213,30 +332,24 @@ def capture_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None =
     if hold.state != HoldState.HELD:
         raise HoldNotOpen(f"hold {hold_id} is {hold.state.value}, it cannot be captured")
     if hold.price:
-        transfer(
-            s,
-            "redemption",
-            member_account_id(hold.member_id),
-            SystemAccount.REDEMPTIONS.value,
-            hold.price,
-            memo=f"{hold.sku} at {hold.kiosk_id}",
-            hold_id=hold.id,
-        )
-    hold.state, hold.settled_at = HoldState.CAPTURED, now
-    s.flush()
-    return hold
+        lines = [
+            (member_account_id(hold.member_id), -hold.price),
+            (SystemAccount.REDEMPTIONS.value, hold.price),
+        ]
+        post_rows(s, "redemption", lines, memo=f"{hold.sku} at {kiosk_id}", hold_id=hold_id)
+    _settle(s, hold_id, HoldState.CAPTURED, now)
+    return _snapshot(hold, HoldState.CAPTURED)
 
 
 def void_hold(
     s: Session, hold_id: str, kiosk_id: str, reason: str | None, now: datetime | None = None
-) -> Hold:
+) -> HoldSnapshot:
     """Release the held coins; voiding twice, or voiding an expired hold, is harmless."""
     now = now or utcnow()
-    hold = get_hold(s, hold_id, kiosk_id, now)
+    hold = _locked_hold(s, hold_id, kiosk_id, now)
     if hold.state in (HoldState.VOIDED, HoldState.EXPIRED):
-        return hold
+        return _snapshot(hold, hold.state)
     if hold.state != HoldState.HELD:
         raise HoldNotOpen(f"hold {hold_id} is {hold.state.value}, it cannot be voided")
-    hold.state, hold.settled_at, hold.void_reason = HoldState.VOIDED, now, reason
-    s.flush()
-    return hold
+    _settle(s, hold_id, HoldState.VOIDED, now, reason)
+    return _snapshot(hold, HoldState.VOIDED)

@@ -1,10 +1,12 @@
 """Idempotency-Key handling: a key is claimed before the work, and its first answer is replayed.
 
-1. A read-only look: a finished record answers (or 422 for a different body); a claimed one
-   that is still being processed answers 409 request_in_progress.
-2. A claim row (status NULL) is committed, so a twin arriving during the work sees it.
-3. The effect and the answer are written in ONE transaction, guarded by the claim token, so
-   a crash never leaves an effect without its answer. On failure the claim is released.
+1. A read-only look: a finished record answers (or 422 for a different body).
+2. A twin arriving while the first is still being processed in the same process finds it in
+   the process's in-flight table and gets 409 request_in_progress (422 for another body).
+3. The claim row, the effect and the answer are written in ONE transaction (one commit, one
+   fsync): a crash or a failure leaves neither an effect nor a claim behind. A twin in another
+   worker process waits at the claim's row (PostgreSQL: the primary key of an uncommitted
+   insert; SQLite: the write lock) and then replays the first answer when it commits.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.db import IdempotencyRecord, utcnow
+from ledger.db import IdempotencyRecord, Kiosk, utcnow
 from ledger.errors import IdempotencyMismatch, RequestInProgress
 
 Answer = tuple[int, dict[str, Any]]
@@ -32,6 +36,44 @@ CLAIM_ABANDONED_AFTER = timedelta(minutes=5)
 
 # Set on a replayed answer (as Stripe does), so logs and metrics do not count it twice.
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+_records: Table = IdempotencyRecord.__table__  # type: ignore[assignment]
+_kiosks: Table = Kiosk.__table__  # type: ignore[assignment]
+# Built once (see ledger.book): they run on every money call.
+_INSERT_CLAIM = insert(_records)
+_STORE_ANSWER = (
+    update(_records)
+    .where(
+        _records.c.kiosk_id == bindparam("kiosk"),
+        _records.c.key == bindparam("k"),
+        _records.c.claim == bindparam("token"),
+    )
+    .values(status=bindparam("st"), response=bindparam("body"), claim=None)
+)
+_KIOSK_AND_RECORD = (
+    select(
+        _kiosks.c.id,
+        _kiosks.c.revoked_at,
+        _records.c.request_hash,
+        _records.c.status,
+        _records.c.response,
+        _records.c.claim,
+        _records.c.created_at,
+    )
+    .select_from(
+        _kiosks.outerjoin(
+            _records, and_(_records.c.kiosk_id == _kiosks.c.id, _records.c.key == bindparam("k"))
+        )
+    )
+    .where(_kiosks.c.key_hash == bindparam("key_hash"))
+)
+
+# Stands for "looked, and there is no record" in `run_once(known=...)`.
+NOT_FOUND: Any = object()
+
+# (kiosk id, key) -> request hash of the requests being processed by this process.
+_flight: dict[tuple[str, str], str] = {}
+_flight_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,66 +121,71 @@ def _answer_or_raise(row: Any, key: str, req_hash: str, now: datetime) -> Outcom
     return None
 
 
-def _fast_commit(s: Session) -> None:
-    # A claim need not survive a power cut (the effect it guards commits durably later and
-    # flushes the log up to and including the claim), so skip its own fsync.
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SET LOCAL synchronous_commit = off"))
+class _TwinFirst(Exception):  # noqa: N818 - control flow inside run_once, never raised out
+    """A twin committed the key while we waited for its row: answer with what it stored."""
 
 
-def _claim(db: sessionmaker[Session], kiosk_id: str, key: str, req_hash: str) -> Outcome | str:
-    """A new claim token for the key, or the answer a twin already stored."""
-    engine: Engine = db.kw["bind"]
+def _claim(s: Session, kiosk_id: str, key: str, req_hash: str, token: str, row: Any) -> None:
+    """Claim the key inside the effect's transaction (a new row, or an abandoned claim)."""
     now = utcnow()
-    row = _look(engine, kiosk_id, key)
-    token = secrets.token_hex(16)
-    if row is not None:
-        answer = _answer_or_raise(row, key, req_hash, now)
-        if answer is not None:
-            return answer
-        with db() as s, s.begin():  # take over an abandoned claim, unless someone just did
-            taken = s.execute(
-                update(IdempotencyRecord)
-                .where(
-                    IdempotencyRecord.kiosk_id == kiosk_id,
-                    IdempotencyRecord.key == key,
-                    IdempotencyRecord.claim == row.claim,
-                    IdempotencyRecord.status.is_(None),
-                )
-                .values(claim=token, created_at=now)
+    if row is None:
+        try:
+            # A twin's uncommitted claim of the same key (another process) makes this wait;
+            # once the twin commits, the key is taken and this fails.
+            s.execute(
+                _INSERT_CLAIM,
+                {
+                    "kiosk_id": kiosk_id,
+                    "key": key,
+                    "request_hash": req_hash,
+                    "claim": token,
+                    "created_at": now,
+                },
             )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                raise RequestInProgress()
-        return token
-    try:
-        with db() as s, s.begin():
-            _fast_commit(s)
-            s.execute(  # a plain INSERT: no ORM object to track, this runs on every call
-                insert(IdempotencyRecord).values(
-                    kiosk_id=kiosk_id, key=key, request_hash=req_hash, claim=token, created_at=now
-                )
-            )
-    except IntegrityError:
-        # A twin claimed the key between our look and our insert.
-        row = _look(engine, kiosk_id, key)
-        if row is None:
-            raise
-        answer = _answer_or_raise(row, key, req_hash, utcnow())
-        if answer is None:
-            raise RequestInProgress() from None
-        return answer
-    return token
-
-
-def _release(db: sessionmaker[Session], kiosk_id: str, key: str, token: str) -> None:
-    with db() as s, s.begin():
-        s.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.kiosk_id == kiosk_id,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.claim == token,
-            )
+        except IntegrityError:
+            raise _TwinFirst() from None
+        return
+    taken = s.execute(  # take over an abandoned claim, unless someone just did
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.kiosk_id == kiosk_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.claim == row.claim,
+            IdempotencyRecord.status.is_(None),
         )
+        .values(claim=token, created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise RequestInProgress()
+
+
+@contextmanager
+def _in_flight(kiosk_id: str, key: str, req_hash: str) -> Iterator[None]:
+    """Mark the key as being processed in this process; a twin here gets 409 (or 422)."""
+    with _flight_lock:
+        running = _flight.get((kiosk_id, key))
+        if running is not None:
+            if running != req_hash:
+                raise _mismatch(key)
+            raise RequestInProgress()
+        _flight[(kiosk_id, key)] = req_hash
+    try:
+        yield
+    finally:
+        with _flight_lock:
+            del _flight[(kiosk_id, key)]
+
+
+def kiosk_and_record(engine: Engine, key_hash: str, key: str) -> tuple[str, Any, Any] | None:
+    """(kiosk id, its revoked_at, the key's record or NOT_FOUND) of the kiosk whose API key
+    hashes to `key_hash`, or None: the kiosk look-up and the record's look in one read."""
+    with engine.connect().execution_options(ledger_read_only=True) as conn:
+        row = conn.execute(_KIOSK_AND_RECORD, {"key_hash": key_hash, "k": key}).first()
+        conn.rollback()
+    if row is None:
+        return None
+    return row.id, row.revoked_at, NOT_FOUND if row.request_hash is None else row
 
 
 def run_once(
@@ -147,29 +194,36 @@ def run_once(
     key: str,
     req_hash: str,
     effect: Callable[[Session], Answer],
+    known: Any = None,
 ) -> Outcome:
-    """Run `effect` once per (kiosk, key); a repeat gets the stored first answer."""
-    claimed = _claim(db, kiosk_id, key, req_hash)
-    if isinstance(claimed, Outcome):
-        return claimed
-    try:
-        with db() as s, s.begin():
-            status, payload = effect(s)
-            done = s.execute(
-                update(IdempotencyRecord)
-                .where(
-                    IdempotencyRecord.kiosk_id == kiosk_id,
-                    IdempotencyRecord.key == key,
-                    IdempotencyRecord.claim == claimed,
+    """Run `effect` once per (kiosk, key); a repeat gets the stored first answer.
+
+    `known`: the record as the caller already read it with `look` (None: read it here).
+    """
+    engine: Engine = db.kw["bind"]
+    row = known if known is not None else _look(engine, kiosk_id, key)
+    if row is not None and row is not NOT_FOUND:
+        answer = _answer_or_raise(row, key, req_hash, utcnow())
+        if answer is not None:
+            return answer
+    else:
+        row = None
+    with _in_flight(kiosk_id, key, req_hash):
+        try:
+            with db() as s, s.begin():
+                token = secrets.token_hex(16)
+                _claim(s, kiosk_id, key, req_hash, token, row)
+                status, payload = effect(s)
+                s.execute(
+                    _STORE_ANSWER,
+                    {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
                 )
-                .values(status=status, response=payload, claim=None)
-                # No record object is loaded in this session, so none needs refreshing.
-                .execution_options(synchronize_session=False)
-            )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
-                # Our claim was taken over as abandoned: roll our effect back, theirs stands.
-                raise RequestInProgress()
-    except BaseException:
-        _release(db, kiosk_id, key, claimed)
-        raise
+        except _TwinFirst:
+            twin = _look(engine, kiosk_id, key)
+            if twin is None:  # the twin rolled back after all: let the kiosk retry
+                raise RequestInProgress() from None
+            answer = _answer_or_raise(twin, key, req_hash, utcnow())
+            if answer is None:
+                raise RequestInProgress() from None
+            return answer
     return Outcome(status, payload, replayed=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.db import KioskSession, utcnow
@@ -40,6 +41,25 @@ def live_session(
     if session.kiosk_id != kiosk_id:
         raise Forbidden("this session was opened at another kiosk")
     return session
+
+
+_sessions = KioskSession.__table__
+
+
+def live_member(s: Session, session_id: str, kiosk_id: str, now: datetime) -> str:
+    """The member of the session if it is open and belongs to this kiosk (one Core read)."""
+    row = s.execute(
+        select(_sessions.c.member_id, _sessions.c.kiosk_id).where(
+            _sessions.c.id == session_id,
+            _sessions.c.ended_at.is_(None),
+            _sessions.c.expires_at > now,
+        )
+    ).first()
+    if row is None:
+        raise InvalidSession("the session is unknown, ended or expired; scan the code again")
+    if row.kiosk_id != kiosk_id:
+        raise Forbidden("this session was opened at another kiosk")
+    return str(row.member_id)
 
 
 def end_session(s: Session, session_id: str, kiosk_id: str, now: datetime | None = None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
@@ -61,9 +62,11 @@ def _in_background(work: Callable[[], object]) -> None:
 class HardwarePanel(BoxLayout):
     """Buttons that act on the simulated site; labels that show the cabinet as it is."""
 
-    def __init__(self, site: SimulatedSite, **kw: object) -> None:
+    def __init__(self, site: SimulatedSite, gpio: Any = None, **kw: object) -> None:
+        """`gpio`: sim.gpio.SimGpio when the kiosk's GPIO parts run on mock pins."""
         super().__init__(orientation="vertical", spacing=4, padding=6, **kw)
         self.site = site
+        self.gpio = gpio
         self.faults = FaultControl(site.board, site.scanner)
         self.status = Label(size_hint_y=None, height=24, font_size="13sp")
         with self.canvas.before:  # dark, so it reads as "not part of the kiosk" and labels show
@@ -82,6 +85,8 @@ class HardwarePanel(BoxLayout):
         self.add_widget(scroll)
         self._members(body)
         self._lockers(body)
+        if gpio is not None:
+            self._gpio_buttons(body)
         self._fault_buttons(body)
         Clock.schedule_interval(self._refresh, 0.3)
         self._refresh(0)
@@ -125,6 +130,14 @@ class HardwarePanel(BoxLayout):
             row.add_widget(_button("close", lambda _b, k=key: site.cabinet.close_door(*k)))
             row.add_widget(_toggle("jam", lambda on, k=key: site.cabinet.jam(*k, jammed=on)))
             body.add_widget(row)
+
+    def _gpio_buttons(self, body: BoxLayout) -> None:
+        gpio = self.gpio
+        body.add_widget(_heading("Cabinet (GPIO):"))
+        row = BoxLayout(size_hint_y=None, height=_ROW, spacing=2)
+        row.add_widget(_toggle("service door open", gpio.open_service_door))
+        row.add_widget(_toggle("someone walks up", gpio.walk_up))
+        body.add_widget(row)
 
     def _fault_buttons(self, body: BoxLayout) -> None:
         body.add_widget(_heading("Lock board faults:"))

@@ -25,8 +25,11 @@ from sim.world import Cabinet
 class SimulatedSite:
     """Ledger + cabinet + scanner, started together; `config_path` is the kiosk's config."""
 
-    def __init__(self, data_dir: str | Path, pace: bool = False) -> None:
+    def __init__(self, data_dir: str | Path, pace: bool = False, gpio: bool = False) -> None:
+        """`gpio`: the config gets a [gpio] section (status light, buzzer, service door,
+        presence) for gpiozero's MockFactory, as `kiosk sim` runs it (sim/gpio.py SimGpio)."""
         self.data_dir = Path(data_dir)
+        self.gpio = gpio
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.ledger = EmbeddedLedger(f"sqlite:///{self.data_dir / 'ledger.db'}")
         self.cabinet = Cabinet.demo()
@@ -139,4 +142,9 @@ class SimulatedSite:
             lines.append(f"\n[{name}]")
             # JSON strings and numbers are valid TOML values.
             lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in table.items()]
+        if self.gpio:
+            from sim.gpio import PART_PINS
+
+            lines.append("\n[gpio]")
+            lines += [f"{key} = {pin}" for key, pin in PART_PINS.items()]
         return "\n".join(lines) + "\n"

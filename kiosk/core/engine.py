@@ -16,6 +16,7 @@ from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession, Pairing
 from kiosk.core.inventory import Inventory
 from kiosk.core.recovery import recover
 from kiosk.core.settings import SessionTimeouts
+from kiosk.core.technician import TechnicianDesk
 from kiosk.core.vend import VendTransaction
 from kiosk.core.view import CartLine, KioskView, SessionState
 
@@ -36,6 +37,7 @@ class SessionEngine:
         vends: VendTransaction,
         timeouts: SessionTimeouts | None = None,
         on_capture: Callable[[], None] | None = None,
+        desk: TechnicianDesk | None = None,
     ) -> None:
         self.ledger = ledger
         self.inventory = inventory
@@ -55,6 +57,8 @@ class SessionEngine:
         self._activity = 0  # bumped by every intent and view; a stale timer sees it moved on
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
         self._closed = False
+        self.desk = desk  # the technician screens' operations (kiosk/diag/desk.py); app.py sets it
+        self._sensor_round = 0  # bumped to stop the technician's live sensor reads
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -81,6 +85,14 @@ class SessionEngine:
             self._view = view
             self._arm_timer(view)
         log.info("view: %s%s", view.state.value, f" ({view.notice})" if view.notice else "")
+        for listener in self._listeners:
+            listener(view)
+
+    def _refresh(self, view: KioskView) -> None:
+        """Publish a view that is not the member's doing (a live sensor read): the inactivity
+        timer keeps running."""
+        with self._lock:
+            self._view = view
         for listener in self._listeners:
             listener(view)
 
@@ -164,6 +176,12 @@ class SessionEngine:
 
     def _show_catalog(self, notice: str | None = None) -> None:
         raise NotImplementedError  # shopping.py draws the catalog
+
+    def _enter_technician(self, session: MemberSession) -> None:
+        raise NotImplementedError  # servicing.py runs the technician screens
+
+    def _tech_scanned(self, code: str) -> None:
+        raise NotImplementedError  # servicing.py: a barcode scanned while restocking
 
     # --- ending a visit ----------------------------------------------------------------------
 

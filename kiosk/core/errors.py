@@ -109,3 +109,7 @@ class JournalError(KioskError):
 
 class ServiceSwitchError(KioskError, ValueError):
     """A service-switch change was refused: no reason, a reason too long, or no technician."""
+
+
+class DeskError(KioskError, ValueError):
+    """A technician action was refused (bad entry, unknown locker); the message says why."""

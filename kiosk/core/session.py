@@ -8,11 +8,13 @@ touch never waits on the ledger or the lock board. Every change is published as 
 
 from __future__ import annotations
 
+from kiosk.core.servicing import Servicing
 from kiosk.core.shopping import Shopping
 from kiosk.core.signin import SignIn
+from kiosk.core.technician import TechPage
 
 
-class SessionController(Shopping, SignIn):
+class SessionController(Shopping, SignIn, Servicing):
     """One member session at a time, driven by the screens' intents (kiosk.core.view)."""
 
     # --- intents (any thread; return at once) ------------------------------------------------
@@ -71,6 +73,51 @@ class SessionController(Shopping, SignIn):
                     self._confirm()
 
         self._submit(one_item)
+
+    # --- technician intents (kiosk.core.view.KioskIntents; the exit is cancel()) -------------
+
+    def tech_page(self, page: TechPage) -> None:
+        self._touched()
+        self._submit(lambda: self._tech_page(page))
+
+    def tech_open(self, locker: str) -> None:
+        self._touched()
+        self._submit(lambda: self._tech_open(locker))
+
+    def tech_walk(self) -> None:
+        self._touched()
+        self._submit(self._tech_walk)
+
+    def tech_walk_verdict(self, verdict: str) -> None:
+        self._touched()
+        self._submit(lambda: self._tech_walk_verdict(verdict))
+
+    def tech_draft(
+        self,
+        locker: str | None = None,
+        sku: str | None = None,
+        count: int | None = None,
+        best_before: str | None = None,
+        clear_date: bool = False,
+    ) -> None:
+        self._touched()
+        self._submit(lambda: self._tech_draft(locker, sku, count, best_before, clear_date))
+
+    def tech_restock(self) -> None:
+        self._touched()
+        self._submit(self._tech_restock)
+
+    def tech_service(self, in_service: bool, reason: str) -> None:
+        self._touched()
+        self._submit(lambda: self._tech_service(in_service, reason))
+
+    def tech_self_test(self) -> None:
+        self._touched()
+        self._submit(self._tech_self_test)
+
+    def tech_bundle(self) -> None:
+        self._touched()
+        self._submit(self._tech_bundle)
 
     # --- from the kiosk's own monitors (any thread) ------------------------------------------
 

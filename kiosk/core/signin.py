@@ -32,6 +32,9 @@ class SignIn(SessionEngine):
     def _identify(self, code: str) -> None:
         code = code.strip()
         state = self._view.state
+        if state is SessionState.TECHNICIAN:
+            self._tech_scanned(code)
+            return
         if state not in (SessionState.IDLE, SessionState.OUT_OF_SERVICE):
             log.info("a code was scanned during a visit (%s): ignored", state.value)
             return
@@ -85,14 +88,7 @@ class SignIn(SessionEngine):
         self._session = session
         role = session.member.role
         if role in STAFF_ROLES:
-            log.info("staff badge of %s: technician mode", session.member.id)
-            self._publish(
-                KioskView(
-                    state=SessionState.TECHNICIAN,
-                    member_name=session.member.name,
-                    member_role=role,
-                )
-            )
+            self._enter_technician(session)
             return
         if self._out_of_service is not None:
             # Only staff may use a kiosk that is out of service.

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk.core.technician import TechnicianView, TechPage
+
 
 class SessionState(enum.Enum):
     IDLE = "idle"
@@ -156,6 +158,7 @@ class KioskView:
     )
     out_of_service: str | None = None  # a translation key naming why, e.g. "oos.ledger"
     attempts_left: int | None = None  # PIN tries left after a wrong PIN, when the ledger says
+    technician: TechnicianView | None = None  # the technician screens' state (TECHNICIAN only)
 
     @property
     def cart_total(self) -> int:
@@ -219,4 +222,49 @@ class KioskIntents(Protocol):
 
     def touched(self) -> None:
         """Any touch (paging, language): the member is still there, restart the idle timer."""
+        ...
+
+    # --- technician screens (TECHNICIAN); the exit is cancel() --------------------------------
+
+    def tech_page(self, page: TechPage) -> None:
+        """Show one technician page (health, locks, restock, service), freshly read."""
+        ...
+
+    def tech_open(self, locker: str) -> None:
+        """Pulse one locker once; its hook and item bits before and after are shown."""
+        ...
+
+    def tech_walk(self) -> None:
+        """Open every locker in turn; the technician says what they saw for each."""
+        ...
+
+    def tech_walk_verdict(self, verdict: str) -> None:
+        """During a lock walk: "opened", "not_opened" (taken out of sale) or "stop"."""
+        ...
+
+    def tech_draft(
+        self,
+        locker: str | None = None,
+        sku: str | None = None,
+        count: int | None = None,
+        best_before: str | None = None,
+        clear_date: bool = False,
+    ) -> None:
+        """Change the restock entry (picking a locker starts from what it holds)."""
+        ...
+
+    def tech_restock(self) -> None:
+        """Save the restock entry and send the inventory snapshot to the ledger."""
+        ...
+
+    def tech_service(self, in_service: bool, reason: str) -> None:
+        """Put the kiosk out of service (with a reason) or back in service."""
+        ...
+
+    def tech_self_test(self) -> None:
+        """Run the self-test: boards, scanner, lights and buzzer."""
+        ...
+
+    def tech_bundle(self) -> None:
+        """Write the diagnostic bundle (to a USB stick when one is plugged in)."""
         ...

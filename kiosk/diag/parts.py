@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard import open_board
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.config import KioskConfig
 from kiosk.core.errors import ConfigError
@@ -20,7 +20,7 @@ from kiosk.ledger_client import LedgerClient
 
 
 class BoardBus(Protocol):
-    """What the technician tools need from the lock boards (KerongLockBoard has it)."""
+    """What the technician tools need from the lock boards (every BusLockBoard has it)."""
 
     def unlock(self, locker: LockerAddress) -> LockState | None: ...
 
@@ -122,8 +122,8 @@ def _board(config: KioskConfig, pin_factory: Any) -> BoardBus | LockBoard:
 
         return build_relay_bank(config.gpio, pin_factory)
     try:
-        profile = BoardProfile(
-            protocol=lb.protocol,
+        profile = BoardProfile.for_protocol(
+            lb.protocol,
             baud=lb.baud,
             locks=lb.locks,
             hook_open_bit=lb.hook_open_bit,
@@ -132,7 +132,7 @@ def _board(config: KioskConfig, pin_factory: Any) -> BoardBus | LockBoard:
         )
     except ValueError as e:
         raise ConfigError(f"{config.source}: lockboard.{e}") from None
-    return KerongLockBoard(lb.port, profile)
+    return open_board(lb.port, profile)
 
 
 def _signals(config: KioskConfig, pin_factory: Any) -> tuple[Any, str | None]:

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.core.technician import (
+    CheckLine,
+    LockerLine,
+    OpenedLocker,
+    RestockDraft,
+    ServiceLine,
+    TechnicianView,
+    TechPage,
+    WalkView,
+)
 from kiosk.core.view import (
     CartLine,
     ItemResult,
@@ -56,6 +66,45 @@ MANY_OFFERS = tuple(
 TAKEN = ItemResult("water", "矿泉水", "Bottled water", 20, "0:2", True, "result.taken")
 JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "error.unlock_failed")
 
+CHECKS = (
+    CheckLine("ledger", "ok", "reachable, 12 ms", "http://127.0.0.1:8000"),
+    CheckLine("clock", "ok", "+0.3 s"),
+    CheckLine("lock board 0", "ok", "answers, 6 locks"),
+    CheckLine("scanner", "warn", "port opens, no code yet"),
+    CheckLine("lights and buzzer", "ok", "cycled"),
+    CheckLine("settlement queue", "fail", "3 waiting, oldest 14 h"),
+    CheckLine("journal", "ok", "12 vends"),
+    CheckLine("service", "ok", "in service"),
+    CheckLine("disk", "ok", "5210 MB free"),
+    CheckLine("version", "ok", "0.1.0"),
+    CheckLine("uptime", "ok", "3 d 4 h"),
+)
+LOCKERS = (
+    LockerLine("0:1", False, True, "tissues", 4, "2027-03-22"),
+    LockerLine("0:2", True, True, "water", 5, "2027-01-31"),
+    LockerLine("0:3", False, False, "noodles", 0, None, "did not open in a lock walk"),
+    LockerLine("0:4", False, True, "oil", 1),
+    LockerLine("0:5", None, None, "rice", 3, error="board 0 did not answer"),
+    LockerLine("0:6", False, True, "soap", 2),
+)
+OPENED = OpenedLocker(
+    "0:2", LockerLine("0:2", False, True), LockerLine("0:2", True, True), accepted=True
+)
+TECH_VIEW = TechnicianView(
+    checks=CHECKS,
+    lockers=LOCKERS,
+    skus=("noodles", "oil", "rice", "soap", "tissues", "water"),
+    last_open=OPENED,
+    message="tech.opened",
+    detail="0:2",
+)
+TECH = KioskView(
+    state=SessionState.TECHNICIAN,
+    member_name="张师傅",
+    member_role="technician",
+    technician=TECH_VIEW,
+)
+
 SAMPLE_VIEWS: dict[str, KioskView] = {
     "attract": KioskView(state=SessionState.IDLE, notice="error.invalid_code"),
     "identifying": KioskView(state=SessionState.IDENTIFYING, busy=True),
@@ -82,8 +131,34 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             ok=False, message="result.no_coins_taken", balance=35, items=(TAKEN, JAMMED)
         ),
     ),
-    "technician": KioskView(
-        state=SessionState.TECHNICIAN, member_name="张师傅", member_role="technician"
+    "technician": TECH,
+    "technician_locks": replace(TECH, technician=replace(TECH_VIEW, page=TechPage.LOCKS)),
+    "technician_walk": replace(
+        TECH,
+        technician=replace(
+            TECH_VIEW,
+            page=TechPage.LOCKS,
+            walk=WalkView(OPENED, ("0:3", "0:4", "0:5", "0:6"), (("0:1", "opened"),)),
+        ),
+    ),
+    "technician_restock": replace(
+        TECH,
+        technician=replace(
+            TECH_VIEW,
+            page=TechPage.RESTOCK,
+            draft=RestockDraft("0:2", "water", 6, "2027-01-31"),
+            message="tech.sku_scanned",
+            detail="water",
+        ),
+    ),
+    "technician_service": replace(
+        TECH,
+        technician=replace(
+            TECH_VIEW,
+            page=TechPage.SERVICE,
+            service=ServiceLine(False, "cleaning", "m1", "2026-05-01T09:00:00+00:00"),
+            message="tech.out_of_service",
+        ),
     ),
     "out_of_service": KioskView(state=SessionState.OUT_OF_SERVICE, out_of_service="oos.ledger"),
 }
@@ -102,5 +177,9 @@ EXPECTED_SCREENS = {
     "result_failure": "result",
     "result_mixed": "result",
     "technician": "technician",
+    "technician_locks": "technician",
+    "technician_walk": "technician",
+    "technician_restock": "technician",
+    "technician_service": "technician",
     "out_of_service": "out_of_service",
 }

@@ -1,0 +1,55 @@
+"""A technician's visit tapped through the touch UI against the real core, diagnostics desk,
+embedded ledger and simulated lock board (tests/e2e/technician_flows.py runs it headless)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def flows(tmp_path_factory):
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.e2e.technician_flows", str(tmp_path_factory.mktemp("site"))],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    lines = [line for line in run.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, run.stdout[-2000:] + run.stderr[-4000:]
+    result = json.loads(lines[-1][len("RESULT ") :])
+    assert not result["errors"], "\n".join(result["errors"])
+    return result
+
+
+def test_the_technician_badge_opens_the_technician_screen_with_the_health_checks(flows):
+    assert flows["screen"] == "technician"
+    assert flows["checks"]["ledger"] == "ok" and flows["checks"]["lock board 0"] == "ok"
+    assert flows["check_cells"] == len(flows["checks"])
+
+
+def test_tapping_a_locker_on_the_lock_test_pulses_it_once(flows):
+    assert flows["pulses"] == 1
+    assert flows["open_message"] == "Locker 0:3 opened"
+
+
+def test_restocking_changes_the_stock_and_the_ledger_receives_the_snapshot(flows):
+    assert flows["stock"] == flows["stock_before"] + 2
+    assert flows["ledger_stock"] == [flows["stock"]]
+    assert flows["restock_message"] == "Locker 0:1 saved; the time bank has the new stock"
+
+
+def test_service_off_shows_out_of_service_after_the_technician_leaves_and_on_brings_it_back(
+    flows,
+):
+    assert flows["oos_screen"] == "out_of_service"
+    assert flows["idle_screen"] == "attract"
+
+
+def test_every_technician_action_reaches_the_ledger_with_the_badges_member_id(flows):
+    assert flows["members"] == [flows["technician_id"]]
+    for action in ("enter", "lock_test", "restock_fill", "service", "exit"):
+        assert action in flows["actions"], action
