@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ledger import book_sql as sql
 from ledger.db import (
     Account,
     AccountKind,
-    CatalogItem,
     Hold,
     HoldState,
     LedgerTransaction,
@@ -38,13 +38,6 @@ from ledger.errors import (
     UnknownMember,
     UnknownSku,
 )
-
-# Tables for Core statements on the hot path (holds and captures): no ORM unit of work.
-_accounts: Table = Account.__table__  # type: ignore[assignment]
-_catalog: Table = CatalogItem.__table__  # type: ignore[assignment]
-_holds: Table = Hold.__table__  # type: ignore[assignment]
-_transactions: Table = LedgerTransaction.__table__  # type: ignore[assignment]
-_postings: Table = Posting.__table__  # type: ignore[assignment]
 
 
 class SystemAccount(enum.Enum):
@@ -90,10 +83,10 @@ def post_rows(
 ) -> int:
     """`post` in Core statements (no ORM object): the transaction's id. For the hot path."""
     lines = _balanced(kind, postings)
-    created = s.execute(INSERT_TRANSACTION, {"kind": kind, "memo": memo, "hold_id": hold_id})
+    created = s.execute(sql.INSERT_TRANSACTION, {"kind": kind, "memo": memo, "hold_id": hold_id})
     tx_id = int(created.inserted_primary_key[0])  # type: ignore[attr-defined]
     rows = [{"transaction_id": tx_id, "account_id": acc, "amount": amt} for acc, amt in lines]
-    s.execute(INSERT_POSTINGS, rows)
+    s.execute(sql.INSERT_POSTINGS, rows)
     return tx_id
 
 
@@ -133,69 +126,22 @@ def grant(s: Session, member_id: str, coins: int, memo: str = "grant") -> Ledger
     )
 
 
-def _posted_sum(account_id: Any) -> Any:
-    # Index-only on ix_postings_account_amount: no table row is read per posting.
-    total = select(func.sum(_postings.c.amount)).where(_postings.c.account_id == account_id)
-    return func.coalesce(total.scalar_subquery(), 0)
-
-
-def _open_holds_sum(member_id: Any, now: Any) -> Any:
-    # ix_holds_member_state narrows this to the member's held holds, not their whole history.
-    total = select(func.sum(_holds.c.price)).where(
-        _holds.c.member_id == member_id,
-        _holds.c.state == HoldState.HELD,
-        _holds.c.expires_at > now,
-    )
-    return func.coalesce(total.scalar_subquery(), 0)
-
-
-# Built once with bound parameters: SQLAlchemy then finds their compiled form in its cache
-# without rebuilding the statement and its cache key on every call (they run per redemption).
-_SPENDABLE = _posted_sum(bindparam("account")) - _open_holds_sum(
-    bindparam("member"), bindparam("now")
-)
-SPENDABLE = select(_SPENDABLE)
-PRICE_AND_SPENDABLE = select(
-    select(_catalog.c.price).where(_catalog.c.sku == bindparam("sku")).scalar_subquery(),
-    _SPENDABLE,
-)
-LOCK_MEMBER = (
-    select(_accounts.c.id).where(_accounts.c.member_id == bindparam("member")).with_for_update()
-)
-INSERT_HOLD = insert(_holds)
-LOCK_HOLD = (
-    select(
-        _holds.c.id,
-        _holds.c.member_id,
-        _holds.c.kiosk_id,
-        _holds.c.sku,
-        _holds.c.price,
-        _holds.c.state,
-        _holds.c.expires_at,
-    )
-    .where(_holds.c.id == bindparam("hold"))
-    .with_for_update()
-)
-INSERT_TRANSACTION = insert(_transactions)
-INSERT_POSTINGS = insert(_postings)
-
-
 def _balance_params(member_id: str, now: datetime) -> dict[str, Any]:
     return {"account": member_account_id(member_id), "member": member_id, "now": now}
 
 
 def posted_balance(s: Session, account_id: str) -> int:
-    return int(s.scalar(select(_posted_sum(account_id))) or 0)
+    return int(s.scalar(select(sql.posted_sum(account_id))) or 0)
 
 
 def open_holds_total(s: Session, member_id: str, now: datetime) -> int:
-    return int(s.scalar(select(_open_holds_sum(member_id, now))) or 0)
+    return int(s.scalar(select(sql.open_holds_sum(member_id, now))) or 0)
 
 
 def spendable_balance(s: Session, member_id: str, now: datetime | None = None) -> int:
     """Posted balance minus open (held, unexpired) holds: what the member may still spend."""
     # One statement, not two: this runs twice per hold, inside the write transaction.
-    return int(s.scalar(SPENDABLE, _balance_params(member_id, now or utcnow())) or 0)
+    return int(s.scalar(sql.SPENDABLE, _balance_params(member_id, now or utcnow())) or 0)
 
 
 def lock_member_account(s: Session, member_id: str) -> str:
@@ -206,7 +152,7 @@ def lock_member_account(s: Session, member_id: str) -> str:
     its own statement: a balance read in the same statement would use the snapshot taken
     before the lock was granted.
     """
-    account = s.scalar(LOCK_MEMBER, {"member": member_id})
+    account = s.scalar(sql.LOCK_MEMBER, {"member": member_id})
     if account is None:
         raise UnknownMember(f"no member {member_id}")
     return str(account)
@@ -239,7 +185,7 @@ def place_hold(
     lock_member_account(s, member_id)
     # Core statements, not the ORM: this runs on every redemption, under the write lock.
     params = {**_balance_params(member_id, now), "sku": sku}
-    item_price, spendable = s.execute(PRICE_AND_SPENDABLE, params).one()
+    item_price, spendable = s.execute(sql.PRICE_AND_SPENDABLE, params).one()
     if item_price is None:
         raise UnknownSku(f"no item {sku!r} in the catalog")
     if item_price != price:
@@ -250,7 +196,7 @@ def place_hold(
         raise InsufficientFunds(f"balance {spendable} is less than the price {price}")
     hold_id, expires_at = "h" + secrets.token_hex(8), now + ttl
     s.execute(
-        INSERT_HOLD,
+        sql.INSERT_HOLD,
         {
             "id": hold_id,
             "member_id": member_id,
@@ -282,27 +228,19 @@ def get_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = Non
     return hold
 
 
-SETTLE_HOLD = (
-    update(_holds)
-    .where(_holds.c.id == bindparam("hold"))
-    .values(state=bindparam("new_state"), settled_at=bindparam("when"))
-)
-SETTLE_HOLD_WITH_REASON = SETTLE_HOLD.values(void_reason=bindparam("reason"))
-
-
 def _settle(
     s: Session, hold_id: str, state: HoldState, now: datetime, reason: str | None = None
 ) -> None:
     params = {"hold": hold_id, "new_state": state, "when": now}
     if state == HoldState.VOIDED:
-        s.execute(SETTLE_HOLD_WITH_REASON, {**params, "reason": reason})
+        s.execute(sql.SETTLE_HOLD_WITH_REASON, {**params, "reason": reason})
     else:
-        s.execute(SETTLE_HOLD, params)
+        s.execute(sql.SETTLE_HOLD, params)
 
 
 def _locked_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime) -> Any:
     """The hold's row (Core, locked for this transaction), a lapsed hold marked expired."""
-    row = s.execute(LOCK_HOLD, {"hold": hold_id}).first()
+    row = s.execute(sql.LOCK_HOLD, {"hold": hold_id}).first()
     if row is None:
         raise UnknownHold(f"no hold {hold_id}")
     if row.kiosk_id != kiosk_id:

@@ -30,8 +30,8 @@ from ledger.errors import IdempotencyMismatch, RequestInProgress
 
 Answer = tuple[int, dict[str, Any]]
 
-# A claim this old belongs to a request whose process died: its effect never committed (the
-# effect and the answer commit together), so another request may take the key over.
+# A committed claim without an answer (left by the earlier two-commit version of this code)
+# this old belongs to a request whose process died, so another request may take it over.
 CLAIM_ABANDONED_AFTER = timedelta(minutes=5)
 
 # Set on a replayed answer (as Stripe does), so logs and metrics do not count it twice.
@@ -198,7 +198,7 @@ def run_once(
 ) -> Outcome:
     """Run `effect` once per (kiosk, key); a repeat gets the stored first answer.
 
-    `known`: the record as the caller already read it with `look` (None: read it here).
+    `known`: the record as the caller already read it (`kiosk_and_record`); None: read it.
     """
     engine: Engine = db.kw["bind"]
     row = known if known is not None else _look(engine, kiosk_id, key)
@@ -214,10 +214,12 @@ def run_once(
                 token = secrets.token_hex(16)
                 _claim(s, kiosk_id, key, req_hash, token, row)
                 status, payload = effect(s)
-                s.execute(
+                done = s.execute(
                     _STORE_ANSWER,
                     {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
                 )
+                if done.rowcount != 1:  # type: ignore[attr-defined]
+                    raise RequestInProgress()  # the claim is no longer ours: roll back
         except _TwinFirst:
             twin = _look(engine, kiosk_id, key)
             if twin is None:  # the twin rolled back after all: let the kiosk retry

@@ -129,6 +129,7 @@ def main(data_dir: str) -> int:
             tap(screen().ids.exit)
             yield until("out of service", lambda: view().state is SessionState.OUT_OF_SERVICE)
             out["oos_screen"] = app.screens.current
+            out["oos_reason"] = app.screens.get_screen("out_of_service").ids.reason.text
 
             # 5. Service on: back in service, exit to the attract screen.
             yield from badge_in(steps_ahead=1)

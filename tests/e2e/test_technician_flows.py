@@ -46,6 +46,7 @@ def test_service_off_shows_out_of_service_after_the_technician_leaves_and_on_bri
     flows,
 ):
     assert flows["oos_screen"] == "out_of_service"
+    assert flows["oos_reason"] == "The kiosk is being serviced."
     assert flows["idle_screen"] == "attract"
 
 

@@ -78,3 +78,24 @@ def test_workers_share_idempotency_a_repeated_capture_is_replayed_once(served: B
     assert {r.status_code for r in answers} == {200}
     assert [r.headers.get("Idempotent-Replayed") for r in answers[1:]] == ["true"] * 5
     assert served.summary(member)["posted_balance"] == 75
+
+
+def test_concurrent_twins_across_workers_place_one_hold_and_share_its_answer(
+    served: Bank,
+) -> None:
+    member, secret = served.add_member(coins=100)
+    served.set_item("soap", 25)
+    body = {"session": served.login(member, secret), "sku": "soap", "locker": "0:1", "price": 25}
+    idem = uuid.uuid4().hex
+    # Twins in other worker processes wait at the claim and replay; those in the same process
+    # while the first is in flight get 409. None may place a second hold.
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(lambda _: served.call("POST", "/v1/holds", body, idem=idem), range(16))
+        )
+    placed = [r.json() for r in answers if r.status_code == 201]
+    refused = [r.json()["error"] for r in answers if r.status_code != 201]
+    assert placed, [r.text for r in answers]
+    assert all(p == placed[0] for p in placed)
+    assert set(refused) <= {"request_in_progress"}
+    assert served.balance(member) == 75

@@ -19,6 +19,11 @@ from kiosk.ui.i18n import Translator
 from kiosk.ui.widgets import KioskButton, KioskLabel
 
 STATUS_COLOURS = {"ok": theme.SUCCESS_BG, "warn": theme.BADGE, "fail": theme.ERROR_BG}
+WALK_BUTTONS = {
+    "walk_opened": "tech.walk_opened",
+    "walk_not_opened": "tech.walk_not_opened",
+    "walk_stop": "tech.walk_stop",
+}
 MAX_VALUE = 22  # characters of a check's value shown; the bundle has the rest
 
 
@@ -112,9 +117,9 @@ class LocksPage(TechPageWidget):
         ids.walk_all.text = t("tech.walk_all")
         ids.walk_all.opacity = 0 if walking else 1
         ids.walk_all.disabled = busy or walking
-        for key in ("opened", "not_opened", "stop"):
-            w = ids[f"walk_{key}"]
-            w.text = t(f"tech.walk_{key}")
+        for wid, key in WALK_BUTTONS.items():
+            w = ids[wid]
+            w.text = t(key)
             w.opacity = 1 if walking else 0
             w.disabled = busy or not walking
         if walking and tv.walk is not None and tv.walk.current is not None:
