@@ -10,15 +10,13 @@ import threading
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 
-from drivers.lockboard import open_board
 from drivers.lockboard.base import BusLockBoard
-from drivers.lockboard.profile import BoardProfile
 from drivers.scanner.camera import CameraScanner
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.scanner.wedge import WedgeScanner
 from kiosk import eventlog
+from kiosk.boards import build_board
 from kiosk.core.config import KioskConfig
-from kiosk.core.errors import ConfigError
 from kiosk.core.health import HealthMonitor
 from kiosk.core.interfaces import LockBoard, LockerAddress
 from kiosk.core.inventory import Inventory
@@ -32,7 +30,7 @@ from kiosk.core.vend import VendTransaction
 from kiosk.diag.desk import DiagDesk
 from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import run_self_test
-from kiosk.gpio_wiring import GpioRuntime, build_gpio, build_relay_bank
+from kiosk.gpio_wiring import GpioRuntime, build_gpio
 from kiosk.ledger_client import LedgerClient
 from kiosk.scanners import build_scanner
 
@@ -124,23 +122,7 @@ class KioskRuntime:
 
 def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     """`pin_factory`: gpiozero's factory for the GPIO parts (MockFactory in `kiosk sim`)."""
-    lb = config.lockboard
-    try:
-        # Relay cabinets have no board profile: their settings are in [gpio].
-        profile = (
-            None
-            if lb.protocol == "gpio"
-            else BoardProfile.for_protocol(
-                lb.protocol,
-                baud=lb.baud,
-                locks=lb.locks,
-                hook_open_bit=lb.hook_open_bit,
-                item_present_bit=lb.item_present_bit,
-                command_timeout=lb.timeout,
-            )
-        )
-    except ValueError as e:
-        raise ConfigError(f"{config.source}: lockboard.{e}") from None
+    board = build_board(config, pin_factory)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     core = config.core
     log_handler = eventlog.install(
@@ -154,12 +136,6 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     ledger = LedgerClient(
         config.ledger.url, config.ledger.key, config.ledger.timeout, config.ledger.verify_tls
     )
-    board: BusLockBoard | LockBoard
-    if lb.protocol == "gpio" and config.gpio is not None:
-        board = build_relay_bank(config.gpio, pin_factory)
-    else:
-        assert profile is not None
-        board = open_board(lb.port, profile)
     settler = Settler(journal, ledger)
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
     inventory = Inventory(journal, warning_days=core.best_before_warning_days)

@@ -8,10 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from drivers.lockboard import open_board
-from drivers.lockboard.profile import BoardProfile
+from kiosk.boards import build_board
 from kiosk.core.config import KioskConfig
-from kiosk.core.errors import ConfigError
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal
 from kiosk.core.service import ServiceSwitch
@@ -57,7 +55,7 @@ class KioskParts:
         return cls(
             config=config,
             ledger=ledger,
-            board=_board(config, pin_factory),
+            board=build_board(config, pin_factory),
             journal=journal,
             service=ServiceSwitch(config.journal_path),
             events=EventReporter(ledger, config.journal_path),
@@ -113,26 +111,6 @@ class KioskParts:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _board(config: KioskConfig, pin_factory: Any) -> BoardBus | LockBoard:
-    lb = config.lockboard
-    if lb.protocol == "gpio" and config.gpio is not None:
-        from kiosk.gpio_wiring import build_relay_bank
-
-        return build_relay_bank(config.gpio, pin_factory)
-    try:
-        profile = BoardProfile.for_protocol(
-            lb.protocol,
-            baud=lb.baud,
-            locks=lb.locks,
-            hook_open_bit=lb.hook_open_bit,
-            item_present_bit=lb.item_present_bit,
-            command_timeout=lb.timeout,
-        )
-    except ValueError as e:
-        raise ConfigError(f"{config.source}: lockboard.{e}") from None
-    return open_board(lb.port, profile)
 
 
 def _signals(config: KioskConfig, pin_factory: Any) -> tuple[Any, str | None]:
