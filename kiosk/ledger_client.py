@@ -7,6 +7,8 @@ code is accepted once, so a blind retry would be refused as already used).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from datetime import datetime
@@ -153,7 +155,12 @@ class LedgerClient:
 
     def send_events(self, events: list[dict[str, Any]]) -> int:
         """Send kiosk events (fault, alarm, self_test, inventory, ...); returns how many stored."""
-        doc = self._call(self._once, "POST", "/v1/kiosks/me/events", {"events": events})
+        # The key is the batch's own digest: a batch resent after a lost answer is stored once.
+        body = {"events": events}
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        doc = self._call(
+            self._idempotent, "POST", "/v1/kiosks/me/events", body, key=f"events:{digest}"
+        )
         stored = doc.get("stored", len(events))
         return stored if isinstance(stored, int) else len(events)
 

@@ -61,19 +61,6 @@ class SessionController(Shopping, SignIn, Servicing):
     def touched(self) -> None:
         self._touched()
 
-    def choose(self, sku: str) -> None:
-        """Until the screens send add/checkout/confirm: one item, straight to its vend."""
-        self._touched()
-
-        def one_item() -> None:
-            if self._browsing(f"choose {sku}") and not self._cart:
-                self._add(sku)
-                if self._cart:
-                    self._checkout()
-                    self._confirm()
-
-        self._submit(one_item)
-
     # --- technician intents (kiosk.core.view.KioskIntents; the exit is cancel()) -------------
 
     def tech_page(self, page: TechPage) -> None:

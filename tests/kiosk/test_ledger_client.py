@@ -122,3 +122,18 @@ def test_the_kiosk_key_and_tls_verification_are_on_every_request(ledger):
     client = LedgerClient(server.url, demo["kiosk_key"])
     assert client._once.verify is True and client._idempotent.verify is True
     assert client._once.headers["Authorization"] == f"Bearer {demo['kiosk_key']}"
+
+
+def test_an_event_batch_sent_twice_after_a_lost_answer_is_stored_once(ledger):
+    from ledger.cli import with_book
+    from ledger.events import list_events
+
+    server, demo = ledger
+    client = LedgerClient(server.url, demo["kiosk_key"])
+    batch = [{"kind": "fault", "at": "2026-11-22T08:00:00+00:00", "data": {"what": "jam 0:3"}}]
+    client.send_events(batch)
+    client.send_events(batch)  # what the outbox does when the first answer never arrived
+    client.send_events([{**batch[0], "at": "2026-11-22T08:00:01+00:00"}])  # a new fault
+    faults = with_book(server.db_url, lambda s: list_events(s))
+    jams = [e for e in faults if e.get("data", {}).get("what") == "jam 0:3"]
+    assert len(jams) == 2
