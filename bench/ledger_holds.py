@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
+import os
 import socket
 import statistics
 import subprocess
@@ -144,9 +145,27 @@ def _client(url: str, key: str, session: str, seconds: float, start: Any, out: A
     out.put(done)
 
 
-def redemptions(url: str, key: str, sessions: list[str], n: int, seconds: float) -> float:
-    """Redemptions per second from n client PROCESSES, so that the client's own Python does
-    not share a GIL with itself (the ledger is a separate process as well)."""
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the ledger process `pid` and its children
+    (the uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        this, parent = int(stat.parent.name), int(fields[1])
+        if pid in (this, parent):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def redemptions(
+    url: str, key: str, sessions: list[str], n: int, seconds: float
+) -> tuple[float, int]:
+    """(Redemptions per second, redemptions done) from n client PROCESSES, so that the
+    client's own Python does not share a GIL with itself (the ledger is a separate process)."""
     ctx = multiprocessing.get_context("fork")
     start, out = ctx.Barrier(n + 1), ctx.Queue()
     procs = [
@@ -163,7 +182,7 @@ def redemptions(url: str, key: str, sessions: list[str], n: int, seconds: float)
         p.join()
         if p.exitcode != 0:
             raise RuntimeError(f"a bench client failed (exit code {p.exitcode})")
-    return sum(counts) / elapsed
+    return sum(counts) / elapsed, sum(counts)
 
 
 def floor(db_url: str, n: int, seconds: float) -> float:
@@ -195,12 +214,16 @@ def bench_one(
     try:
         sessions = sign_in_all(url, key, people)
         for n in levels:
-            reds, floors = [], []
+            reds, floors, cpus = [], [], []
             for _ in range(runs):
-                reds.append(redemptions(url, key, sessions, n, seconds))
+                cpu = server_cpu(proc.pid)
+                rate, done = redemptions(url, key, sessions, n, seconds)
+                reds.append(rate)
+                cpus.append((server_cpu(proc.pid) - cpu) * 1000 / max(done, 1))
                 floors.append(floor(db_url, n, seconds))
-            r, f = statistics.median(reds), statistics.median(floors)
-            print(f"| {kind} | {workers} | {n} | {r:.0f} | {f:.0f} | {r / f:.2f} |", flush=True)
+            r, f, c = statistics.median(reds), statistics.median(floors), statistics.median(cpus)
+            row = f"| {kind} | {workers} | {n} | {r:.0f} | {c:.1f} | {f:.0f} | {r / f:.2f} |"
+            print(row, flush=True)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -215,9 +238,9 @@ def main() -> int:
     ap.add_argument("--workers", default="1", help="ledger processes, e.g. 1,2")
     args = ap.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
-    head = "| database | workers | clients | redemptions/s (median) | floor commits/s (median) |"
-    print(head + " ratio |")
-    print("|---|---|---|---|---|---|")
+    head = "| database | workers | clients | redemptions/s (median) | server CPU ms/redemption "
+    print(head + "| floor commits/s (median) | ratio |")
+    print("|---|---|---|---|---|---|---|")
     for kind in args.db.split(","):
         for workers in [int(w) for w in args.workers.split(",")]:
             with tempfile.TemporaryDirectory() as folder:

@@ -1,6 +1,51 @@
-# Shared steps of install-kiosk.sh and install-ledger.sh (sourced, not run).
-# Expects: ROOT ("" for a real install), PREFIX, PYTHON, WHEEL, WHEELHOUSE, NO_DEPS, say().
+# Shared steps of install-kiosk.sh and install-ledger.sh (sourced, not run): messages, the
+# options both take, and the install steps. The steps also expect PREFIX from the installer.
 # shellcheck shell=bash
+
+INSTALLER=${0##*/}
+INSTALLER=${INSTALLER%.sh}
+
+die() {
+    echo "$INSTALLER: $*" >&2
+    exit 2
+}
+say() { echo "$INSTALLER: $*"; }
+
+# The options both installers take (each lists them in its own usage()).
+ROOT="" # "" for a real install
+WHEEL=""
+WHEELHOUSE=""
+NO_DEPS=0
+PYTHON=python3
+START=1
+
+# shellcheck disable=SC2034  # START and TAKEN are read by the installer that sources this
+common_option() { # ARG... — takes one shared option off the front; TAKEN says how many words
+    TAKEN=1
+    case "$1" in
+        --wheel) WHEEL=${2:?--wheel needs a file}; TAKEN=2 ;;
+        --wheelhouse) WHEELHOUSE=${2:?--wheelhouse needs a folder}; TAKEN=2 ;;
+        --no-deps) NO_DEPS=1 ;;
+        --python) PYTHON=${2:?--python needs a command}; TAKEN=2 ;;
+        --no-start) START=0 ;;
+        --root) ROOT=${2:?--root needs a folder}; TAKEN=2 ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option '$1'" ;;
+    esac
+}
+
+# After the options are read: a real install needs root; --root is made absolute.
+check_common_options() {
+    if [ -n "$ROOT" ]; then
+        mkdir -p "$ROOT"
+        ROOT=$(cd "$ROOT" && pwd)
+        [ "$ROOT" != / ] || die "--root / is a real install: leave --root out"
+    elif [ "$(id -u)" -ne 0 ]; then
+        die "run as root (sudo), or give --root DIR for a scratch install"
+    fi
+    [ -z "$WHEEL" ] || [ -f "$WHEEL" ] || die "--wheel $WHEEL: no such file"
+    [ -z "$WHEELHOUSE" ] || [ -d "$WHEELHOUSE" ] || die "--wheelhouse $WHEELHOUSE: no such folder"
+}
 
 # Owners are only set on a real install: a --root scratch install has no such users.
 set_mode() { # MODE OWNER:GROUP PATH

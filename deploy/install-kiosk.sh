@@ -21,44 +21,18 @@ usage: sudo deploy/install-kiosk.sh [options]
 EOF
 }
 
-die() {
-    echo "install-kiosk: $*" >&2
-    exit 2
-}
-say() { echo "install-kiosk: $*"; }
-
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-ROOT=""
-WHEEL=""
-WHEELHOUSE=""
-NO_DEPS=0
-KEY_FILE=""
-PYTHON=python3
-START=1
+# shellcheck source=install-common.sh
+. "$REPO/deploy/install-common.sh"
 
+KEY_FILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --wheel) WHEEL=${2:?--wheel needs a file}; shift 2 ;;
-        --wheelhouse) WHEELHOUSE=${2:?--wheelhouse needs a folder}; shift 2 ;;
-        --no-deps) NO_DEPS=1; shift ;;
         --key-file) KEY_FILE=${2:?--key-file needs a file}; shift 2 ;;
-        --python) PYTHON=${2:?--python needs a command}; shift 2 ;;
-        --no-start) START=0; shift ;;
-        --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
-        -h | --help) usage; exit 0 ;;
-        *) usage >&2; die "unknown option '$1'" ;;
+        *) common_option "$@"; shift "$TAKEN" ;;
     esac
 done
-
-if [ -n "$ROOT" ]; then
-    mkdir -p "$ROOT"
-    ROOT=$(cd "$ROOT" && pwd)
-    [ "$ROOT" != / ] || die "--root / is a real install: leave --root out"
-elif [ "$(id -u)" -ne 0 ]; then
-    die "run as root (sudo), or give --root DIR for a scratch install"
-fi
-[ -z "$WHEEL" ] || [ -f "$WHEEL" ] || die "--wheel $WHEEL: no such file"
-[ -z "$WHEELHOUSE" ] || [ -d "$WHEELHOUSE" ] || die "--wheelhouse $WHEELHOUSE: no such folder"
+check_common_options
 [ -z "$KEY_FILE" ] || [ -s "$KEY_FILE" ] || die "--key-file $KEY_FILE: missing or empty"
 
 USER_NAME=kiosk
@@ -66,9 +40,6 @@ GROUPS_WANTED="video render input gpio dialout"
 PREFIX=$ROOT/opt/timebank-kiosk
 ETC=$ROOT/etc/timebank-kiosk
 DATA=$ROOT/var/lib/timebank-kiosk
-
-# shellcheck source=install-common.sh
-. "$REPO/deploy/install-common.sh"
 
 # --- Debian packages ----------------------------------------------------------------------
 # Kivy's SDL2 window on KMS/DRM with Mesa's GL (no X server), libmtdev for multi-touch, a CJK

@@ -25,62 +25,33 @@ usage: sudo deploy/install-ledger.sh [options]
 EOF_USAGE
 }
 
-die() {
-    echo "install-ledger: $*" >&2
-    exit 2
-}
-say() { echo "install-ledger: $*"; }
-
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-ROOT=""
+# shellcheck source=install-common.sh
+. "$REPO/deploy/install-common.sh"
+
 DB=""
 HOST=127.0.0.1
 PORT=8765
-WHEEL=""
-WHEELHOUSE=""
-NO_DEPS=0
-PYTHON=python3
-START=1
-
 while [ $# -gt 0 ]; do
     case "$1" in
         --db) DB=${2:?--db needs a URL}; shift 2 ;;
         --host) HOST=${2:?--host needs an address}; shift 2 ;;
         --port) PORT=${2:?--port needs a number}; shift 2 ;;
-        --wheel) WHEEL=${2:?--wheel needs a file}; shift 2 ;;
-        --wheelhouse) WHEELHOUSE=${2:?--wheelhouse needs a folder}; shift 2 ;;
-        --no-deps) NO_DEPS=1; shift ;;
-        --python) PYTHON=${2:?--python needs a command}; shift 2 ;;
-        --no-start) START=0; shift ;;
-        --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
-        -h | --help) usage; exit 0 ;;
-        *) usage >&2; die "unknown option '$1'" ;;
+        *) common_option "$@"; shift "$TAKEN" ;;
     esac
 done
-
-if [ -n "$ROOT" ]; then
-    mkdir -p "$ROOT"
-    ROOT=$(cd "$ROOT" && pwd)
-    [ "$ROOT" != / ] || die "--root / is a real install: leave --root out"
-elif [ "$(id -u)" -ne 0 ]; then
-    die "run as root (sudo), or give --root DIR for a scratch install"
-fi
+check_common_options
 case "$PORT" in '' | *[!0-9]*) die "--port must be a number, not '$PORT'" ;; esac
 case "$DB" in
     '' | sqlite:///* | postgresql*://*) ;;
     *) die "--db must be sqlite:///PATH or postgresql+psycopg://..., not '$DB'" ;;
 esac
-[ -z "$WHEEL" ] || [ -f "$WHEEL" ] || die "--wheel $WHEEL: no such file"
-[ -z "$WHEELHOUSE" ] || [ -d "$WHEELHOUSE" ] || die "--wheelhouse $WHEELHOUSE: no such folder"
 
 USER_NAME=timebank-ledger
 PREFIX=$ROOT/opt/timebank-ledger
 ETC=$ROOT/etc/timebank-ledger
 DATA=$ROOT/var/lib/timebank-ledger
 DB=${DB:-sqlite:////var/lib/timebank-ledger/ledger.db}
-
-# shellcheck source=install-common.sh
-. "$REPO/deploy/install-common.sh"
 
 if [ -z "$ROOT" ]; then
     say "installing Debian packages"

@@ -85,6 +85,9 @@ class KioskRuntime:
             run_self_test(self.desk.parts, "power-on")  # logged and sent as a "self_test" event
         except Exception:
             log.exception("power-on self-test failed to run")
+        if self.gpio is not None:
+            # The cycle ends on a fixed pattern; a visit may have begun meanwhile: show its state.
+            self.gpio.annunciator(self.controller.view)
 
     def status(self) -> dict[str, object]:
         """Every part's status, for diagnostics."""

@@ -1,23 +1,21 @@
 """The ledger's HTTP API (contract v1 in DESIGN.md) as a FastAPI app factory.
 
 Endpoints are plain `def`s: FastAPI runs them on its thread pool, and each one is a single
-database transaction.
+database transaction. The money routes, which run on every redemption, are in ledger.money_api.
 """
 
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, StrictInt, StrictStr
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger import (
@@ -25,8 +23,8 @@ from ledger import (
     catalog,
     events,
     expiry,
-    idempotency,
     kiosks,
+    money_api,
     observability,
     openapi,
     pairing_api,
@@ -35,7 +33,7 @@ from ledger import (
     signin,
 )
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
-from ledger.errors import ApiError, BadRequest, IdempotencyKeyRequired, Unauthorized
+from ledger.errors import ApiError, BadRequest
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +41,6 @@ log = logging.getLogger(__name__)
 class SessionRequest(BaseModel):
     code: str = Field(min_length=1, max_length=500)
     pin: str | None = Field(default=None, max_length=32)
-
-
-class HoldRequest(BaseModel):
-    session: str = Field(min_length=1, max_length=100)
-    sku: str = Field(min_length=1, max_length=64)
-    locker: StrictStr | StrictInt  # kept and returned as the kiosk sent it
-    price: int = Field(ge=0)
-
-
-@dataclass(frozen=True)
-class MoneyCall:
-    """The calling kiosk and the Idempotency-Key of a money call, with the key's record."""
-
-    kiosk_id: str
-    key: str
-    record: Any  # as idempotency.kiosk_and_record read it
-
-
-class VoidRequest(BaseModel):
-    reason: str | None = Field(default=None, max_length=500)
 
 
 def iso(moment: datetime) -> str:
@@ -161,39 +139,7 @@ def create_app(
         request.state.kiosk_id = kiosk.id  # for the access log (ledger.observability)
         return kiosk
 
-    def idempotency_key(request: Request) -> str:
-        key = request.headers.get("idempotency-key", "").strip()
-        if not key:
-            raise IdempotencyKeyRequired()
-        if len(key) > 200:
-            raise BadRequest("Idempotency-Key is longer than 200 characters")
-        return key
-
-    def money_call(request: Request) -> MoneyCall:
-        # The kiosk look-up and the Idempotency-Key's look in one read (they run on every
-        # redemption); the kiosk's errors come first, as in `current_kiosk`.
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else ""
-        if not token:
-            raise Unauthorized("missing kiosk key: send Authorization: Bearer <kiosk key>")
-        idem = request.headers.get("idempotency-key", "").strip()
-        found = idempotency.kiosk_and_record(engine, kiosks.hash_key(token), idem)
-        if found is None:
-            raise Unauthorized("unknown kiosk key")
-        kiosk_id, revoked_at, record = found
-        if revoked_at is not None:
-            raise Unauthorized(f"the key of kiosk {kiosk_id} was revoked")
-        request.state.kiosk_id = kiosk_id  # for the access log (ledger.observability)
-        return MoneyCall(kiosk_id, idempotency_key(request), record)
-
     KioskDep = Annotated[Kiosk, Depends(current_kiosk)]
-    CallDep = Annotated[MoneyCall, Depends(money_call)]
-
-    def once(call: MoneyCall, request: Request, body: Any, effect: Any) -> JSONResponse:
-        req_hash = idempotency.request_hash(request.method, request.url.path, body)
-        outcome = idempotency.run_once(db, call.kiosk_id, call.key, req_hash, effect, call.record)
-        headers = {idempotency.REPLAYED_HEADER: "true"} if outcome.replayed else None
-        return JSONResponse(outcome.payload, status_code=outcome.status, headers=headers)
 
     @app.get("/v1/health")
     def health() -> JSONResponse:
@@ -217,54 +163,7 @@ def create_app(
         with db() as s, s.begin():
             return JSONResponse({"items": catalog.list_items(s)})
 
-    @app.post("/v1/holds", status_code=201)
-    def place_hold(body: HoldRequest, call: CallDep, request: Request) -> Any:
-        def effect(s: Session) -> idempotency.Answer:
-            now = clock()
-            member_id = sessions.live_member(s, body.session, call.kiosk_id, now)
-            hold = book.place_hold(
-                s,
-                member_id=member_id,
-                kiosk_id=call.kiosk_id,
-                sku=body.sku,
-                locker=body.locker,
-                price=body.price,
-                ttl=hold_ttl,
-                now=now,
-            )
-            return 201, {
-                "hold": hold.id,
-                "state": hold.state.value,
-                "balance": hold.balance,
-                "expires_at": iso(hold.expires_at),
-            }
-
-        return once(call, request, body.model_dump(mode="json"), effect)
-
-    def settled(s: Session, hold: book.HoldSnapshot) -> idempotency.Answer:
-        balance = book.spendable_balance(s, hold.member_id, clock())
-        return 200, {"hold": hold.id, "state": hold.state.value, "balance": balance}
-
-    @app.post("/v1/holds/{hold_id}/capture")
-    def capture(hold_id: str, call: CallDep, request: Request) -> Any:
-        def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.capture_hold(s, hold_id, call.kiosk_id, clock()))
-
-        return once(call, request, {}, effect)
-
-    @app.post("/v1/holds/{hold_id}/void")
-    def void(
-        hold_id: str,
-        call: CallDep,
-        request: Request,
-        body: Annotated[VoidRequest | None, Body()] = None,
-    ) -> Any:
-        reason = body.reason if body else None
-
-        def effect(s: Session) -> idempotency.Answer:
-            return settled(s, book.void_hold(s, hold_id, call.kiosk_id, reason, clock()))
-
-        return once(call, request, {"reason": reason}, effect)
+    app.include_router(money_api.router(engine, db, clock, hold_ttl))
 
     @app.get("/v1/holds/{hold_id}")
     def get_hold(hold_id: str, kiosk: KioskDep) -> JSONResponse:
@@ -277,5 +176,7 @@ def create_app(
     app.include_router(pairing_web.router(db, clock))
     observability.install(app, engine)
     openapi.install(app)
+    contract = app.openapi
+    app.openapi = lambda: money_api.install_schemas(contract())  # type: ignore[method-assign]
 
     return app

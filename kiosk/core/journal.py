@@ -57,6 +57,16 @@ CREATE TABLE IF NOT EXISTS lockers (
 _FINAL = (VendStep.CAPTURED.value, VendStep.VOIDED.value)
 
 
+def open_journal_db(path: str) -> sqlite3.Connection:
+    """The journal's file as each of its users opens it (the vends, the service switch): WAL with
+    synchronous=FULL, so a committed write outlives a power cut; autocommit, rows by name."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    return db
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -97,10 +107,7 @@ class VendJournal(LockerStockStore):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_journal_db(self.path)
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(vends)")}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.errors import ServiceSwitchError
+from kiosk.core.journal import open_journal_db
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS service_log (
@@ -57,10 +58,7 @@ class ServiceSwitch:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_journal_db(self.path)
         self._db.executescript(_SCHEMA)
 
     def state(self) -> ServiceState:

@@ -9,22 +9,23 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
+from kiosk.core import lock_walk
 from kiosk.core.engine import SessionEngine
 from kiosk.core.errors import KioskError
 from kiosk.core.interfaces import MemberSession
 from kiosk.core.technician import (
     MAX_COUNT,
     RestockDraft,
+    TechnicianDesk,
     TechnicianView,
     TechPage,
-    WalkView,
 )
 from kiosk.core.view import KioskView, SessionState
 
 log = logging.getLogger(__name__)
 
 SENSOR_INTERVAL_S = 1.0  # live sensor reads while the lock page is open
-WALK_VERDICTS = ("opened", "not_opened", "stop")
+TechStep = Callable[[TechnicianDesk, TechnicianView, str], TechnicianView]  # (desk, view, actor)
 
 
 class Servicing(SessionEngine):
@@ -97,70 +98,17 @@ class Servicing(SessionEngine):
             )
         self._schedule_sensors(round_)
 
-    # --- lock test ---------------------------------------------------------------------------
+    # --- lock test (kiosk/core/lock_walk.py) ------------------------------------------------
 
     def _tech_open(self, locker: str) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            opened = self.desk.open_locker(locker, actor)
-            return replace(
-                tv,
-                last_open=opened,
-                lockers=tuple(self.desk.lockers()),
-                message="tech.opened" if opened.opened else "tech.not_opened",
-                detail=opened.locker,
-                ok=opened.opened,
-            )
-
-        self._tech_do("open", work)
+        self._tech_do("open", lambda desk, tv, actor: lock_walk.open_one(desk, tv, actor, locker))
 
     def _tech_walk(self) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            if tv.walk is not None:
-                return tv
-            order = [line.locker for line in self.desk.lockers()]
-            if not order:
-                return replace(tv, message="tech.no_lockers", ok=False)
-            return self._walk_next(tv, WalkView(None, tuple(order)), actor)
-
-        self._tech_do("walk", work)
+        self._tech_do("walk", lock_walk.start_walk)
 
     def _tech_walk_verdict(self, verdict: str) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            walk = tv.walk
-            if walk is None or walk.current is None or verdict not in WALK_VERDICTS:
-                return tv
-            if verdict == "stop":
-                return self._walk_end(tv, walk, actor)
-            self.desk.walk_verdict(walk.current, verdict == "opened", actor)
-            walk = replace(walk, done=walk.done + ((walk.current.locker, verdict),))
-            return self._walk_next(tv, walk, actor)
-
-        self._tech_do("walk verdict", work)
-
-    def _walk_next(self, tv: TechnicianView, walk: WalkView, actor: str) -> TechnicianView:
-        assert self.desk is not None
-        if not walk.remaining:
-            return self._walk_end(tv, walk, actor)
-        current = self.desk.open_locker(walk.remaining[0], actor, walk=True)
-        walk = WalkView(current, walk.remaining[1:], walk.done)
-        return replace(
-            tv, walk=walk, last_open=current, lockers=tuple(self.desk.lockers()), message=None
-        )
-
-    def _walk_end(self, tv: TechnicianView, walk: WalkView, actor: str) -> TechnicianView:
-        assert self.desk is not None
-        self.desk.walk_done(list(walk.done), actor)
-        failed = [locker for locker, v in walk.done if v != "opened"]
-        return replace(
-            tv,
-            walk=None,
-            lockers=tuple(self.desk.lockers()),
-            message="tech.walk_failed" if failed else "tech.walk_done",
-            detail=", ".join(failed) if failed else str(len(walk.done)),
-            ok=not failed,
+        self._tech_do(
+            "walk verdict", lambda desk, tv, actor: lock_walk.walk_verdict(desk, tv, actor, verdict)
         )
 
     # --- restock -----------------------------------------------------------------------------
@@ -206,12 +154,11 @@ class Servicing(SessionEngine):
             self._tech_show(replace(tv, message="tech.sku_unknown", detail=code[:40], ok=False))
 
     def _tech_restock(self) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            reported = self.desk.restock(tv.draft, actor)
+        def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
+            reported = desk.restock(tv.draft, actor)
             return replace(
                 tv,
-                lockers=tuple(self.desk.lockers()),
+                lockers=tuple(desk.lockers()),
                 message="tech.restocked" if reported else "tech.restocked_offline",
                 detail=tv.draft.locker,
                 ok=True,
@@ -222,18 +169,16 @@ class Servicing(SessionEngine):
     # --- service, self-test, bundle ----------------------------------------------------------
 
     def _tech_service(self, in_service: bool, reason: str) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            state = self.desk.set_service(in_service, reason, actor)
+        def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
+            state = desk.set_service(in_service, reason, actor)
             key = "tech.in_service" if state.in_service else "tech.out_of_service"
             return replace(tv, service=state, message=key, detail="", ok=True)
 
         self._tech_do("service", work)
 
     def _tech_self_test(self) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            report = self.desk.self_test(actor)
+        def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
+            report = desk.self_test(actor)
             return replace(
                 tv,
                 self_test=report,
@@ -246,9 +191,8 @@ class Servicing(SessionEngine):
         self._tech_do("self-test", work)
 
     def _tech_bundle(self) -> None:
-        def work(tv: TechnicianView, actor: str) -> TechnicianView:
-            assert self.desk is not None
-            path = self.desk.write_bundle(actor)
+        def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
+            path = desk.write_bundle(actor)
             return replace(tv, message="tech.bundle_written", detail=path, ok=True)
 
         self._tech_do("bundle", work)
@@ -263,13 +207,13 @@ class Servicing(SessionEngine):
             return None
         return v.technician
 
-    def _tech_do(self, what: str, work: Callable[[TechnicianView, str], TechnicianView]) -> None:
+    def _tech_do(self, what: str, work: TechStep) -> None:
         tv = self._tech(what)
         if tv is None or self.desk is None or self._session is None:
             return
         self._tech_show(replace(tv, message=None, detail=""), busy=True)
         try:
-            tv = work(tv, self._session.member.id)
+            tv = work(self.desk, tv, self._session.member.id)
         except KioskError as e:
             log.warning("technician %s refused: %s", what, e)
             tv = replace(tv, message="tech.failed", detail=str(e), ok=False)

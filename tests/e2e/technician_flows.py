@@ -6,29 +6,24 @@ Run as `python -m tests.e2e.technician_flows DATA_DIR`; prints `RESULT <json>`.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-import traceback
 from typing import Any
 
 from kiosk.ui.headless import use_offscreen_window
 
 use_offscreen_window()
 
-from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
-
 from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.technician import TechPage  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
 from kiosk.simulate import SCREEN_SIZE, _configure_window  # noqa: E402
-from kiosk.ui.testing import drive, settled, tap  # noqa: E402
+from kiosk.ui.testing import tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
 from tests.diag.conftest import ledger_events  # noqa: E402
+from tests.e2e.scripted import play, report, step_waiter  # noqa: E402
 
-STEP_TIMEOUT_S = 30.0
 TAP_GAP_S = 1.1  # past a button's double-tap guard
 
 
@@ -51,18 +46,7 @@ def main(data_dir: str) -> int:
         def tech():
             return view().technician
 
-        def until(what, test):
-            deadline = Clock.get_time() + STEP_TIMEOUT_S
-
-            def check():
-                if test() and settled(app) and app.view == view():
-                    return True
-                if Clock.get_time() > deadline:
-                    errors.append(f"waited {STEP_TIMEOUT_S:.0f} s for {what}; {view()}")
-                    app.stop()
-                return False
-
-            return check
+        until = step_waiter(app, view, errors)
 
         def ready(test=lambda tv: True):
             return lambda: (
@@ -148,22 +132,8 @@ def main(data_dir: str) -> int:
             )
             out["technician_id"] = site.member("张师傅")["member"]
 
-        def script():
-            try:
-                yield 0.3
-                yield from flows()
-            except Exception:
-                errors.append(traceback.format_exc())
-            App.get_running_app().stop()
-
-        drive(script())
-        try:
-            app.run()
-        finally:
-            runtime.close()
-    out["errors"] = errors
-    print("RESULT " + json.dumps(out, ensure_ascii=False), flush=True)
-    return 1 if errors else 0
+        play(app, runtime, flows, errors)
+    return report(out, errors)
 
 
 if __name__ == "__main__":

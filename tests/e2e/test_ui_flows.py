@@ -1,28 +1,16 @@
 """Every flow of a visit tapped through the touch UI against the real core, embedded ledger and
 simulated lock board (tests/e2e/ui_flows.py runs them in one headless Kivy process)."""
 
-import json
-import subprocess
-import sys
-
 import pytest
+
+from tests.e2e.scripted import run_script
 
 pytestmark = pytest.mark.ui
 
 
 @pytest.fixture(scope="module")
 def flows(tmp_path_factory):
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.ui_flows", str(tmp_path_factory.mktemp("site"))],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, run.stdout[-2000:] + run.stderr[-4000:]
-    result = json.loads(lines[-1][len("RESULT ") :])
-    assert not result["errors"], "\n".join(result["errors"])
-    return result
+    return run_script("tests.e2e.ui_flows", tmp_path_factory.mktemp("site"), timeout=240)
 
 
 def test_a_visit_tapped_through_takes_the_price_once_and_says_so(flows):

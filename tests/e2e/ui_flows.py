@@ -6,10 +6,8 @@ Run as `python -m tests.e2e.ui_flows DATA_DIR`; prints `RESULT <json>` (see test
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-import traceback
 from dataclasses import replace
 from typing import Any
 
@@ -17,17 +15,14 @@ from kiosk.ui.headless import use_offscreen_window
 
 use_offscreen_window()
 
-from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
-
 from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.view import SessionState, VendStep  # noqa: E402
 from kiosk.simulate import SCREEN_SIZE, _configure_window  # noqa: E402
-from kiosk.ui.testing import button, drive, find_offer_button, pin_key, settled, tap  # noqa: E402
+from kiosk.ui.testing import button, find_offer_button, pin_key, tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
+from tests.e2e.scripted import play, report, step_waiter  # noqa: E402
 
-STEP_TIMEOUT_S = 30.0
 PIN = "2468"
 DOOR_OPEN_S = 4.0
 
@@ -65,19 +60,7 @@ def main(data_dir: str) -> int:
         def view():
             return core.view
 
-        def until(what, test):
-            """A script step: wait until `test()` and the UI shows it; fail after a while."""
-            deadline = Clock.get_time() + STEP_TIMEOUT_S
-
-            def check():
-                if test() and settled(app) and app.view == view():
-                    return True
-                if Clock.get_time() > deadline:
-                    errors.append(f"waited {STEP_TIMEOUT_S:.0f} s for {what}; {view()}")
-                    app.stop()
-                return False
-
-            return check
+        until = step_waiter(app, view, errors)
 
         def sign_in(name, steps_ahead=0):
             # Each TOTP step signs in once; a second visit soon after shows the next step's
@@ -177,22 +160,8 @@ def main(data_dir: str) -> int:
             out["oos_screen"] = app.screens.current
             out["oos_reason"] = app.screens.get_screen("out_of_service").ids.reason.text
 
-        def script():
-            try:
-                yield 0.3
-                yield from flows()
-            except Exception:
-                errors.append(traceback.format_exc())
-            App.get_running_app().stop()
-
-        drive(script())
-        try:
-            app.run()
-        finally:
-            runtime.close()
-    out["errors"] = errors
-    print("RESULT " + json.dumps(out, ensure_ascii=False), flush=True)
-    return 1 if errors else 0
+        play(app, runtime, flows, errors)
+    return report(out, errors)
 
 
 if __name__ == "__main__":

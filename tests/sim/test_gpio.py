@@ -109,6 +109,8 @@ def test_a_whole_visit_at_a_relay_cabinet_pulses_once_captures_and_lights_ready_
             runtime = build(config, pin_factory=sim.factory)
             try:
                 runtime.start()
+                assert runtime.self_test is not None
+                runtime.self_test.join(10)  # the power-on self-test cycles the light first
                 assert runtime.gpio is not None
                 views = Views()
                 runtime.controller.subscribe(views)
