@@ -109,7 +109,7 @@ class KioskRuntime:
         self.health.stop()
         self.controller.close()
         self.settlement.stop()
-        self.events.stop()
+        self.events.close()
         self.board.close()
         if self.gpio is not None:
             self.gpio.close()
@@ -142,7 +142,7 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     settler = Settler(journal, ledger)
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
     inventory = Inventory(journal, warning_days=core.best_before_warning_days)
-    events = EventOutbox(ledger)
+    events = EventOutbox(ledger, config.journal_path)
     controller = SessionController(
         ledger,
         inventory,

@@ -13,8 +13,8 @@ from typing import Any
 
 from kiosk.core.errors import KioskError
 from kiosk.core.interfaces import LockerAddress, LockState
+from kiosk.core.outbox import EventKind
 from kiosk.diag.errors import LockTestError
-from kiosk.diag.events import EventKind
 from kiosk.diag.parts import KioskParts
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from kiosk.boards import build_board
 from kiosk.core.config import KioskConfig
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal
+from kiosk.core.outbox import EventOutbox
 from kiosk.core.service import ServiceSwitch
-from kiosk.diag.events import EventReporter
 from kiosk.ledger_client import LedgerClient
 
 
@@ -38,7 +38,7 @@ class KioskParts:
     board: BoardBus | LockBoard
     journal: VendJournal
     service: ServiceSwitch
-    events: EventReporter
+    events: EventOutbox  # not started here: the CLI sends with report(); the kiosk has its own
     signals: Any = None  # kiosk.gpio_wiring.GpioRuntime (light, buzzer, switches) with [gpio]
     gpio_error: str | None = None  # why the GPIO parts could not be had (pins busy, no GPIO)
     gpio: list[Any] = field(default_factory=list)  # more parts with status(), shown as checks
@@ -58,7 +58,7 @@ class KioskParts:
             board=build_board(config, pin_factory),
             journal=journal,
             service=ServiceSwitch(config.journal_path),
-            events=EventReporter(ledger, config.journal_path),
+            events=EventOutbox(ledger, config.journal_path),
             signals=signals,
             gpio_error=gpio_error,
         )
@@ -72,7 +72,7 @@ class KioskParts:
             board=runtime.board,
             journal=runtime.journal,
             service=runtime.service,
-            events=EventReporter(runtime.ledger, runtime.config.journal_path),
+            events=runtime.events,  # one outbox per kiosk, sent by its own thread
             signals=getattr(runtime, "gpio", None),
             owned=False,
         )
@@ -94,11 +94,11 @@ class KioskParts:
         return cast(BoardBus, self.board).status(board)
 
     def close(self) -> None:
-        self.events.close()
         for part in self.gpio:
             part.close()
         if not self.owned:
             return
+        self.events.close()
         if self.signals is not None:
             self.signals.close()
         self.service.close()

@@ -14,9 +14,9 @@ from typing import Any
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.inventory import Inventory
+from kiosk.core.outbox import EventKind
 from kiosk.core.stock import LockerStock
 from kiosk.diag.errors import LockTestError, RestockError
-from kiosk.diag.events import EventKind
 from kiosk.diag.locktest import SETTLE_S, LockTester, LockTestResult, report_action
 from kiosk.diag.parts import KioskParts
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.interfaces import Light, Sound
+from kiosk.core.outbox import EventKind
 from kiosk.diag.checks import Check, Status, worst
-from kiosk.diag.events import EventKind
 from kiosk.diag.health import board_checks, kiosk_version, scanner_check
 from kiosk.diag.parts import KioskParts
 

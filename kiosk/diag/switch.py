@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.core.outbox import EventKind
 from kiosk.core.service import ServiceMode, ServiceState
-from kiosk.diag.events import EventKind
 from kiosk.diag.locktest import report_action
 from kiosk.diag.parts import KioskParts
 

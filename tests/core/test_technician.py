@@ -11,13 +11,13 @@ import pytest
 from kiosk.core.config import load_config
 from kiosk.core.health import HealthMonitor
 from kiosk.core.interfaces import LockerAddress
+from kiosk.core.outbox import EventOutbox
 from kiosk.core.service import ServiceSwitch
 from kiosk.core.session import SessionController
 from kiosk.core.settings import SessionTimeouts
 from kiosk.core.technician import TechPage
 from kiosk.core.view import SessionState
 from kiosk.diag.desk import DiagDesk
-from kiosk.diag.events import EventReporter
 from kiosk.diag.parts import KioskParts
 from tests.core.test_session import Views
 from tests.diag.conftest import ledger_events
@@ -35,7 +35,7 @@ def tech(rig, tmp_path):
         board=rig.board,
         journal=rig.journal,
         service=service,
-        events=EventReporter(rig.ledger, tmp_path / "journal.db"),
+        events=EventOutbox(rig.ledger, tmp_path / "journal.db"),
         owned=False,
     )
     timeouts = SessionTimeouts(idle=30, pin=30, pairing=30, technician=30)

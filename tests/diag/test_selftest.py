@@ -6,8 +6,8 @@ import pytest
 
 from kiosk.core.config import load_config
 from kiosk.core.interfaces import Light
+from kiosk.core.outbox import EventKind, EventOutbox
 from kiosk.diag.checks import Status
-from kiosk.diag.events import EventKind, EventReporter
 from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import last_self_test, run_self_test
 from kiosk.ledger_client import LedgerClient
@@ -37,15 +37,15 @@ def test_a_silent_board_fails_the_self_test_and_the_failure_is_reported(parts, s
 
 def test_events_wait_in_the_outbox_while_the_ledger_is_down_and_go_later(parts, site, tmp_path):
     down = LedgerClient("http://127.0.0.1:9", "k", timeout=0.5, retries=0)
-    reporter = EventReporter(down, tmp_path / "outbox.db")
+    reporter = EventOutbox(down, tmp_path / "outbox.db")
     assert reporter.report(EventKind.SELF_TEST, {"status": "ok", "n": 1}) is False
     assert reporter.report(EventKind.SERVICE, {"mode": "out_of_service", "n": 2}) is False
     assert reporter.pending() == 2 and "unreachable" in reporter.status()["last_error"]
     reporter.close()
 
     # After a restart, with the ledger back: the queue survives and goes first, in order.
-    reporter = EventReporter(parts.ledger, tmp_path / "outbox.db")
-    assert reporter.flush() == 0
+    reporter = EventOutbox(parts.ledger, tmp_path / "outbox.db")
+    assert reporter.send_pending() == 0
     stored = ledger_events(site, "self_test") + ledger_events(site, "service")
     assert sorted(e["data"]["n"] for e in stored) == [1, 2]
     reporter.close()
