@@ -3,8 +3,9 @@
 The kiosk's ledger URL points here; requests pass through to the real ledger unless a fault
 is set: `down` (the connection is dropped unanswered), `slow` (the answer comes after
 `delay` seconds), `error` (503 without reaching the ledger), `lose_response` (the ledger
-commits, the answer is dropped). A fault can be limited to paths starting with `only` and to
-the next `times` requests.
+commits, the answer is dropped), `reset` (the connection is reset with a TCP RST before the
+request reaches the ledger). A fault can be limited to paths starting with `only` and to the
+next `times` requests. `chaos()` instead gives each request a fault at random, at a set rate.
 
     python -m sim.ledger_proxy --upstream http://127.0.0.1:8080 [--port P]
 """
@@ -14,8 +15,12 @@ from __future__ import annotations
 import argparse
 import enum
 import http.client
+import random
+import socket
+import struct
 import threading
 import time
+from collections import Counter, deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,6 +35,7 @@ class Fault(enum.Enum):
     SLOW = "slow"
     ERROR = "error"
     LOSE_RESPONSE = "lose_response"
+    RESET = "reset"
 
 
 @dataclass
@@ -48,7 +54,10 @@ class LedgerProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self._rule = _Rule(Fault.NONE, 0.0, "", None)
         self._lock = threading.Lock()
-        self.seen: list[tuple[str, str, str]] = []  # (method, path, what the proxy did)
+        self._chaos: _Chaos | None = None
+        # (method, path, what the proxy did) for the latest requests; `counts()` for all of them
+        self.seen: deque[tuple[str, str, str]] = deque(maxlen=10_000)
+        self._counts: Counter[str] = Counter()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -89,7 +98,38 @@ class LedgerProxy:
             self._rule = _Rule(fault, delay, only, times)
 
     def clear(self) -> None:
+        with self._lock:
+            self._chaos = None
         self.inject(Fault.NONE)
+
+    def chaos(
+        self,
+        rate: float,
+        faults: tuple[Fault, ...] = (
+            Fault.DOWN,
+            Fault.SLOW,
+            Fault.ERROR,
+            Fault.LOSE_RESPONSE,
+            Fault.RESET,
+        ),
+        *,
+        delay: float = 0.5,
+        only: str = "",
+        seed: int | None = None,
+    ) -> None:
+        """From now on each request (under `only`) meets one of `faults`, with probability
+        `rate`, chosen at random; `seed` makes the sequence repeatable."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"chaos rate must be within 0..1, not {rate}")
+        if Fault.NONE in faults or not faults:
+            raise ValueError("chaos needs at least one real fault")
+        with self._lock:
+            self._chaos = _Chaos(rate, faults, delay, only, random.Random(seed))
+
+    def counts(self) -> dict[str, int]:
+        """How many requests met each fault so far ("none": passed through)."""
+        with self._lock:
+            return dict(self._counts)
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -98,6 +138,11 @@ class LedgerProxy:
 
     def _fault_for(self, path: str) -> _Rule | None:
         with self._lock:
+            c = self._chaos
+            if c is not None:
+                if not path.startswith(c.only) or c.rng.random() >= c.rate:
+                    return None
+                return _Rule(c.rng.choice(c.faults), c.delay, c.only, None)
             r = self._rule
             if r.fault is Fault.NONE or not path.startswith(r.only) or r.times == 0:
                 return None
@@ -111,8 +156,16 @@ class LedgerProxy:
         rule = self._fault_for(h.path)
         fault = rule.fault if rule else Fault.NONE
         self.seen.append((h.command, h.path, fault.value))
+        with self._lock:
+            self._counts[fault.value] += 1
         if fault is Fault.DOWN:
             h.close_connection = True
+            h.connection.close()
+            return
+        if fault is Fault.RESET:
+            h.close_connection = True
+            # Linger on with a zero timeout: close() sends RST instead of FIN.
+            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             h.connection.close()
             return
         if fault is Fault.ERROR:
@@ -138,6 +191,15 @@ class LedgerProxy:
             return r.status, kept, answer
         finally:
             conn.close()
+
+
+@dataclass
+class _Chaos:
+    rate: float
+    faults: tuple[Fault, ...]
+    delay: float
+    only: str
+    rng: random.Random
 
 
 def _answer(h: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
