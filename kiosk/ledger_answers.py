@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from kiosk.core.errors import LedgerProtocolError
 from kiosk.core.interfaces import Hold, Member, MemberSession
 
 
+HOLD_STATES = ("held", "captured", "voided", "expired", "refunded")
+# Longer than any pairing lives; a longer wait (or inf, nan) would overflow a threading.Timer.
+MAX_SECONDS = 24 * 3600
+
+
 def whole_coins(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    # Balances and prices are never below zero in the ledger (DESIGN.md, "Ledger HTTP contract").
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise LedgerProtocolError(f"{name} must be a whole number of coins, not {value!r}")
     return value
 
 
 def seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LedgerProtocolError(f"{value!r} is not a positive number of seconds")
+    if not 0 < value <= MAX_SECONDS or math.isnan(value):
         raise LedgerProtocolError(f"{value!r} is not a positive number of seconds")
     return float(value)
 
@@ -33,14 +42,21 @@ def member_session(doc: dict[str, Any]) -> MemberSession:
         raise LedgerProtocolError(f"session answer lacks {e}") from None
 
 
-def hold_answer(doc: dict[str, Any]) -> Hold:
+def hold_answer(doc: dict[str, Any], expect: str | None = None) -> Hold:
+    """The hold in `doc`; with `expect`, a hold in any other state is an error, not a success."""
     try:
-        balance = doc.get("balance")
-        return Hold(
-            hold=str(doc["hold"]),
-            state=str(doc["state"]),
-            balance=None if balance is None else whole_coins(balance, "balance"),
-            expires_at=doc.get("expires_at"),
-        )
-    except (KeyError, TypeError) as e:
+        hold, state, balance = doc["hold"], doc["state"], doc.get("balance")
+    except KeyError as e:
         raise LedgerProtocolError(f"hold answer lacks {e}") from None
+    if not isinstance(hold, str) or not hold.strip():
+        raise LedgerProtocolError(f"hold id {hold!r} is not a hold id")
+    if state not in HOLD_STATES or (expect is not None and state != expect):
+        raise LedgerProtocolError(
+            f"hold {hold} is in state {state!r}, expected {expect or 'a known one'}"
+        )
+    return Hold(
+        hold=hold,
+        state=state,
+        balance=None if balance is None else whole_coins(balance, "balance"),
+        expires_at=doc.get("expires_at"),
+    )

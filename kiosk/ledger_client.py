@@ -113,18 +113,17 @@ class LedgerClient:
 
     def hold(self, session: str, sku: str, locker: str, price: int, key: str) -> Hold:
         body = {"session": session, "sku": sku, "locker": locker, "price": price}
-        return hold_answer(self._call(self._idempotent, "POST", "/v1/holds", body, key=key))
+        doc = self._call(self._idempotent, "POST", "/v1/holds", body, key=key)
+        return hold_answer(doc, expect="held")  # anything else must not open a locker
 
     def capture(self, hold: str, key: str) -> Hold:
-        return hold_answer(
-            self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", {}, key=key)
-        )
+        doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", {}, key=key)
+        return hold_answer(doc, expect="captured")
 
     def void(self, hold: str, reason: str, key: str) -> Hold:
         body = {"reason": reason}
-        return hold_answer(
-            self._call(self._idempotent, "POST", f"/v1/holds/{hold}/void", body, key=key)
-        )
+        doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/void", body, key=key)
+        return hold_answer(doc, expect="voided")
 
     def get_hold(self, hold: str) -> Hold:
         return hold_answer(self._call(self._idempotent, "GET", f"/v1/holds/{hold}"))
@@ -214,7 +213,7 @@ class LedgerClient:
             raise LedgerUnreachable(f"{method} {path}: {type(e).__name__}: {e}") from None
         try:
             doc = r.json() if r.content else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise LedgerProtocolError(
                 f"{method} {path} answered {r.status_code} with a body that is not JSON"
             ) from None
@@ -229,6 +228,8 @@ class LedgerClient:
             if "retry_after" not in extra and r.headers.get("Retry-After", "").isdigit():
                 extra["retry_after"] = int(r.headers["Retry-After"])
             raise ledger_error(doc["error"], str(doc.get("message", "")), r.status_code, extra)
+        if not 200 <= r.status_code < 300:  # e.g. a redirect from a captive portal
+            raise LedgerProtocolError(f"{method} {path} answered {r.status_code}, not a success")
         if not isinstance(doc, dict):
             raise LedgerProtocolError(
                 f"{method} {path} answered a JSON {type(doc).__name__}, not an object"

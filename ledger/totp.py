@@ -23,8 +23,9 @@ STEP_SECONDS = 30
 WINDOW_STEPS = 1  # phone and kiosk clocks may differ by up to one step
 PHONE_PREFIX = "tb1"
 CARD_PREFIX = "tbc1"
-MEMBER_ID_PATTERN = re.compile(r"m\d{6}")
-OTP_PATTERN = re.compile(rf"\d{{{DIGITS}}}")
+# [0-9], not \d: \d also takes other scripts' digits ("١٢٣"), which the HMAC check cannot compare.
+MEMBER_ID_PATTERN = re.compile(r"m[0-9]{6}")
+OTP_PATTERN = re.compile(rf"[0-9]{{{DIGITS}}}")
 
 
 def totp_for(secret: str) -> pyotp.TOTP:

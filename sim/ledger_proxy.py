@@ -62,6 +62,9 @@ class LedgerProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, the body waits for the
+            # client's delayed ACK (~40 ms a request), which no real server adds.
+            disable_nagle_algorithm = True
 
             def _handle(self) -> None:
                 proxy._serve(self)

@@ -54,6 +54,8 @@ class SimBoard(ABC, Generic[C]):
         self.corrupt = 0
         self.split = 0.0
         self.heard: list[C] = []  # every valid command frame, in order
+        # time.monotonic() when each heard frame's last byte was read, for latency benchmarks
+        self.heard_at: list[float] = []
         self._port = SimPort(tcp_port, link)
         self.url = self._port.url
         self.path = self._port.path
@@ -145,13 +147,14 @@ class SimBoard(ABC, Generic[C]):
                 buf = b""  # a new connection starts a new byte stream
                 continue
             buf += data
+            arrived = time.monotonic()
             while buf:
                 command, used = self.decode_command(buf)
                 if used == 0:
                     break
                 buf = buf[used:]
                 if command is not None:
-                    self._handle(command)
+                    self._handle(command, arrived)
 
     def _follow_plug(self) -> bool:
         """Carry out a pending unplug or replug; True when the line changed."""
@@ -170,7 +173,8 @@ class SimBoard(ABC, Generic[C]):
             time.sleep(_POLL)
         return False
 
-    def _handle(self, command: C) -> None:
+    def _handle(self, command: C, at: float) -> None:
+        self.heard_at.append(at)
         self.heard.append(command)
         reply = self.answer(command)
         if reply is None or self.silent:

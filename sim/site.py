@@ -17,7 +17,7 @@ from ledger.db import make_engine, session_factory
 from ledger.demo import seed_demo
 from ledger.members import member_summary
 from ledger.server import EmbeddedLedger
-from sim.lockboard import SimKerongBoard
+from sim.lockboard import FIRST_BOARD, make_board
 from sim.scanner import SimScanner
 from sim.world import Cabinet
 
@@ -25,15 +25,24 @@ from sim.world import Cabinet
 class SimulatedSite:
     """Ledger + cabinet + scanner, started together; `config_path` is the kiosk's config."""
 
-    def __init__(self, data_dir: str | Path, pace: bool = False, gpio: bool = False) -> None:
+    def __init__(
+        self,
+        data_dir: str | Path,
+        pace: bool = False,
+        gpio: bool = False,
+        protocol: str = "kerong",
+    ) -> None:
         """`gpio`: the config gets a [gpio] section (status light, buzzer, service door,
-        presence) for gpiozero's MockFactory, as `kiosk sim` runs it (sim/gpio.py SimGpio)."""
+        presence) for gpiozero's MockFactory, as `kiosk sim` runs it (sim/gpio.py SimGpio).
+        `protocol`: the lock boards' wire protocol, kerong or xor (the demo cabinet then sits
+        on that protocol's first bus address)."""
         self.data_dir = Path(data_dir)
         self.gpio = gpio
+        self.protocol = protocol
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.ledger = EmbeddedLedger(f"sqlite:///{self.data_dir / 'ledger.db'}")
-        self.cabinet = Cabinet.demo()
-        self.board = SimKerongBoard(self.cabinet, pace=pace)
+        self.cabinet = Cabinet.demo(FIRST_BOARD[protocol])
+        self.board = make_board(protocol, self.cabinet, pace)
         self.scanner = SimScanner()
         self.demo: dict[str, Any] = {}
         self.config_path = self.data_dir / "kiosk.toml"
@@ -117,7 +126,7 @@ class SimulatedSite:
         tables: list[tuple[str, dict[str, Any]]] = [
             ("kiosk", {"name": "Simulated kiosk", "data_dir": "kiosk-data"}),
             ("ledger", {"url": self.ledger.url, "key": self.demo["kiosk_key"], "timeout": 5.0}),
-            ("lockboard", {"port": self.board.url, "protocol": "kerong"}),
+            ("lockboard", {"port": self.board.url, "protocol": self.protocol}),
             ("scanner", {"port": self.scanner.path}),
             (
                 "vend",

@@ -8,7 +8,9 @@ import unicodedata
 
 log = logging.getLogger(__name__)
 
-MAX_CODE = 512  # member codes are under 100 characters; a longer read is noise or a wrong code
+# Member codes are under 100 characters; a longer read is noise or a wrong code. No more than
+# the ledger takes (POST /v1/sessions: 500), or the member is told "unknown error", not "invalid".
+MAX_CODE = 500
 
 
 def accept_code(text: str, source: str) -> str | None:

@@ -16,6 +16,7 @@ import serial
 from serial.threaded import Protocol, ReaderThread
 
 from drivers.errors import ScannerUnavailable
+from drivers.scanner.codes import MAX_CODE
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,17 @@ _TERMINATORS = b"\r\n"
 
 
 def clean_code(line: bytes) -> str | None:
-    """The code a line holds, or None when the line is not a printable UTF-8 code."""
+    """The code a line holds, or None when the line is not a printable UTF-8 code of at most
+    MAX_CODE characters (the rule of every scanner, drivers.scanner.codes)."""
     try:
         text = line.decode("utf-8").strip()
     except UnicodeDecodeError:
         return None
-    if not text or any(unicodedata.category(ch).startswith("C") for ch in text):
+    if (
+        not text
+        or len(text) > MAX_CODE
+        or any(unicodedata.category(ch).startswith("C") for ch in text)
+    ):
         return None
     return text
 

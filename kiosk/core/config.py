@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,9 @@ class _Section:
                 raise ConfigError(f"{where} is missing")
             return default
         value = self.table[key]
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            # TOML integers are 64-bit; tomllib reads any size, which float() or SQLite reject.
+            raise ConfigError(f"{where} is out of range: {value}")
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -99,18 +104,37 @@ class _Section:
 
     def positive(self, key: str, kind: type, default: Any = ...) -> Any:
         value = self.get(key, kind, default)
-        if value <= 0:
+        if not 0 < value < math.inf:  # also refuses nan
             raise ConfigError(f"{self.source}: {self.name}.{key} must be above 0, not {value!r}")
         return value
+
+
+def _iso_date(s: _Section, key: str) -> str | None:
+    """A YYYY-MM-DD date, or None: best-before dates are compared as text, so they must be ISO."""
+    text = s.get(key, str, None)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ConfigError(
+            f"{s.source}: {s.name}.{key} must be a date like 2027-06-30, not {text!r}"
+        ) from None
 
 
 def load_config(path: str | Path) -> KioskConfig:
     source = str(path)
     try:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{source}: no such file") from None
+    except OSError as e:
+        raise ConfigError(f"{source}: cannot be read: {e.strerror or e}") from None
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ConfigError(f"{source}: line {line} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{source}: not valid TOML: {e}") from None
     return parse_config(doc, source, base=Path(path).parent)
@@ -146,7 +170,7 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     if key_file is not None:
         try:
             key = (base / key_file).read_text().strip()
-        except OSError as e:
+        except (OSError, ValueError) as e:  # ValueError: a NUL in the name, or not UTF-8
             raise ConfigError(f"{source}: ledger.key_file cannot be read: {e}") from None
     ledger = LedgerConfig(
         url.rstrip("/"),
@@ -191,18 +215,22 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         poll_interval=v.positive("poll_interval", float, 0.2),
     )
 
-    lockers = []
+    lockers: list[LockerStock] = []
     raw_lockers = doc.get("locker", [])
     if not isinstance(raw_lockers, list):
         raise ConfigError(f"{source}: locker must be an array of tables ([[locker]])")
     for i, raw in enumerate(raw_lockers):
         s = _Section(source, f"locker[{i}]", raw, "address sku count best_before")
-        address = s.get("address", str)
+        written = s.get("address", str)
         try:
-            LockerAddress.parse(address)
+            # Kept as "0:1" however written ("00:01"): stock and vends look lockers up by it.
+            address = str(LockerAddress.parse(written))
         except ValueError as e:
             raise ConfigError(f"{source}: locker[{i}].address: {e}") from None
-        best_before = s.get("best_before", str, None)
+        twin = next((j for j, lk in enumerate(lockers) if lk.locker == address), None)
+        if twin is not None:
+            raise ConfigError(f"{source}: locker[{i}].address {address} is already locker[{twin}]")
+        best_before = _iso_date(s, "best_before")
         count = s.get("count", int, 1)
         if count < 0:
             raise ConfigError(f"{source}: locker[{i}].count must be 0 or more, not {count}")

@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS lockers (
 
 _FINAL = (VendStep.CAPTURED.value, VendStep.VOIDED.value)
 
+# One item fewer in the vend's locker (never below zero).
+_TAKE_ONE = (
+    "UPDATE lockers SET count = MAX(count - 1, 0) WHERE locker ="
+    " (SELECT locker FROM vends WHERE id = ?)"
+)
+
 
 def open_journal_db(path: str) -> sqlite3.Connection:
     """The journal's file as each of its users opens it (the vends, the service switch): WAL with
@@ -154,7 +160,9 @@ class VendJournal(LockerStockStore):
         """Move a vend to `step`. A final vend never moves again."""
         now = _now()
         with self._tx() as db:
-            row = db.execute("SELECT state FROM vends WHERE id = ?", (vend_id,)).fetchone()
+            row = db.execute(
+                "SELECT state, settlement FROM vends WHERE id = ?", (vend_id,)
+            ).fetchone()
             if row is None:
                 raise JournalError(f"no vend {vend_id} in the journal")
             if row["state"] in _FINAL:
@@ -167,24 +175,26 @@ class VendJournal(LockerStockStore):
                 "INSERT INTO vend_steps (vend_id, state, at, detail) VALUES (?, ?, ?, ?)",
                 (vend_id, step.value, now, detail),
             )
-            if step is VendStep.CAPTURED:
-                db.execute(
-                    "UPDATE lockers SET count = MAX(count - 1, 0) WHERE locker ="
-                    " (SELECT locker FROM vends WHERE id = ?)",
-                    (vend_id,),
-                )
+            if step is VendStep.CAPTURED and row["settlement"] is None:
+                db.execute(_TAKE_ONE, (vend_id,))  # captured without a decision first
         return self.get(vend_id)
 
     def decide(self, vend_id: int, settlement: str, reason: str) -> VendRecord:
-        """Record that the vend must be captured or voided, before asking the ledger to."""
+        """Record that the vend must be captured or voided, before asking the ledger to.
+
+        A capture means the item was handed out, so it leaves the locker's stock now, not when
+        the ledger acknowledges: while the capture waits in the queue the item is already gone,
+        and a locker's last item must not be sold again."""
         if settlement not in ("capture", "void"):
             raise JournalError(f"settlement must be capture or void, not {settlement!r}")
         with self._tx() as db:
-            db.execute(
+            decided = db.execute(
                 "UPDATE vends SET settlement = ?, reason = ?, updated_at = ?"
                 " WHERE id = ? AND settlement IS NULL",
                 (settlement, reason, _now(), vend_id),
-            )
+            ).rowcount
+            if decided and settlement == "capture":
+                db.execute(_TAKE_ONE, (vend_id,))
         return self.get(vend_id)
 
     def note_attempt(self, vend_id: int, error: str) -> None:

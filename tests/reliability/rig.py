@@ -1,6 +1,7 @@
 """A site for many vends under faults: the real ledger over loopback HTTP behind the fault proxy,
-the real Kerong driver on a pty to the simulated board, the real journal, settlement queue and
-vend transaction, and a visitor who takes the item whenever a door springs open.
+the real Kerong driver (XOR with `protocol="xor"`) on a pty to the simulated board, the real
+journal, settlement queue and vend transaction, and a visitor who takes the item whenever a door
+springs open (tests/reliability/visitor.py).
 
     with VendRig(tmp_path, seed=7) as rig:
         rig.proxy.chaos(0.2, seed=7)
@@ -18,54 +19,29 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard import open_board
 from drivers.lockboard.profile import BoardProfile
+from kiosk.core.errors import LedgerUnreachable
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.journal import LockerStock, VendJournal
 from kiosk.core.recovery import recover
 from kiosk.core.settlement import Settler
 from kiosk.core.vend import VendOutcome, VendTimings, VendTransaction
+from kiosk.core.view import VendStep
 from kiosk.ledger_client import LedgerClient
 from ledger import cards
 from ledger.db import Member, make_engine, session_factory
 from ledger.income import credit_hours
 from sim.ledger_proxy import LedgerProxy
 from sim.site import SimulatedSite
-from sim.world import Cabinet
 from tests.reliability.audit import Baseline, disagreements
+from tests.reliability.visitor import Visitor
+
+__all__ = ["ITEMS_PER_LOCKER", "QUICK", "Shopper", "VendRig", "Visitor"]
 
 ITEMS_PER_LOCKER = 20_000
 PIN = "2468"
 QUICK = VendTimings(door_open_timeout=1.0, door_close_timeout=2.0, poll_interval=0.01)
-
-
-class Visitor:
-    """Someone always at the cabinet: when a door springs open they take one item (if any) and
-    shut it. `shy` is the chance they walk off without taking it (the kiosk must void)."""
-
-    def __init__(self, cabinet: Cabinet, rng: random.Random, shy: float = 0.0) -> None:
-        self.cabinet = cabinet
-        self.rng = rng
-        self.shy = shy
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="visitor", daemon=True)
-
-    def start(self) -> Visitor:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.005):
-            for lk in self.cabinet.lockers():
-                if lk.door_open:
-                    self._stop.wait(0.03)  # the kiosk sees the door open first
-                    if self.rng.random() >= self.shy:
-                        self.cabinet.take_item(lk.board, lk.lock)
-                    self.cabinet.close_door(lk.board, lk.lock)
 
 
 @dataclass(frozen=True)
@@ -76,7 +52,11 @@ class Shopper:
 
 class VendRig:
     """Everything a vend needs, with faults reachable: `proxy` (ledger side), `site.board`
-    (serial side), `restart_ledger()`, `crash_and_recover()`."""
+    (serial side), `restart_ledger()` (from any thread), `restart_kiosk()`.
+
+    Every locker holds ITEMS_PER_LOCKER items, except `single_item_lockers` ("0:3"), which hold
+    one and are refilled (cabinet, journal and the audit's baseline alike) once the kiosk and
+    the cabinet agree it is gone: the only lockers where a member leaving the item is seen."""
 
     def __init__(
         self,
@@ -86,21 +66,31 @@ class VendRig:
         shy: float = 0.0,
         timings: VendTimings = QUICK,
         profile: BoardProfile | None = None,
+        protocol: str = "kerong",
+        single_item_lockers: tuple[str, ...] = (),
+        patience: float = 5.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.rng = random.Random(seed)
-        self.site = SimulatedSite(self.data_dir / "site")
+        self.site = SimulatedSite(self.data_dir / "site", protocol=protocol)
+        self.single_item_lockers = single_item_lockers
         for lk in self.site.cabinet.lockers():
-            self.site.cabinet.restock(lk.board, lk.lock, ITEMS_PER_LOCKER)
+            single = f"{lk.board}:{lk.lock}" in single_item_lockers
+            self.site.cabinet.restock(lk.board, lk.lock, 1 if single else ITEMS_PER_LOCKER)
         self.timings = timings
-        self.profile = profile or BoardProfile(
-            command_timeout=0.2, read_retries=1, unlock_settle=0.02
+        self.profile = profile or BoardProfile.for_protocol(
+            protocol, command_timeout=0.2, read_retries=1, unlock_settle=0.02
         )
-        self.visitor = Visitor(self.site.cabinet, self.rng, shy)
+        # The visitor's own generator: its thread's draws must not shift the rig's choices.
+        self.visitor = Visitor(self.site.cabinet, random.Random(seed + 1), shy, patience)
         self.journal_path = self.data_dir / "journal.db"
         self.shoppers: list[Shopper] = []
         self.prices: dict[str, int] = {}
         self.vends = 0
+        self.ledger_restarts = 0
+        self.kiosk_restarts = 0
+        self.vending = threading.Event()  # set while a vend runs, for faults aimed at one
+        self._restarting = threading.Lock()
         self._visit_left = 0
         self._shopper = Shopper("", "")
         self._session = ""
@@ -143,7 +133,7 @@ class VendRig:
         """The kiosk's side, as it is after a (re)start: client, board driver, journal."""
         key = self.site.demo["kiosk_key"]
         self.ledger = LedgerClient(self.proxy.url, key, timeout=1.0, retries=1, backoff=0.0)
-        self.board = KerongLockBoard(self.site.board.url, self.profile)
+        self.board = open_board(self.site.board.url, self.profile)
         self.journal = VendJournal(self.journal_path)
         self.settler = Settler(self.journal, self.ledger)
         self.transaction = VendTransaction(
@@ -175,47 +165,90 @@ class VendRig:
     def vend(self, sku: str | None = None) -> VendOutcome:
         """One member signs in (on the direct line: sign-in is not under test) and vends one
         item through the faulty line; the result is whatever the kiosk decided."""
+        self._refill()
         if self._visit_left == 0:  # a new visit: someone signs in for up to five items
             self._shopper = self.rng.choice(self.shoppers)
-            self._session = self.direct.open_session(self._shopper.card, PIN).session
+            self._session = self._sign_in(self._shopper)
             self._visit_left = 5
         self._visit_left -= 1
         shopper, session = self._shopper, self._session
-        sku = sku or self.rng.choice(sorted(self.prices))
         stock = {s.sku: s for s in self.journal.lockers() if s.count > 0}
+        sku = sku or self.rng.choice(sorted(stock))
         locker = stock[sku]
         self.vends += 1
-        return self.transaction.run(
-            session,
-            shopper.member,
-            sku,
-            self.prices[sku],
-            LockerAddress.parse(locker.locker),
-            lambda _step: None,
-            items_in_locker=locker.count,
-        )
+
+        def on_step(step: VendStep) -> None:
+            if step is VendStep.DOOR_OPENED:
+                self.visitor.kiosk_saw(locker.locker)
+
+        self.vending.set()
+        try:
+            return self.transaction.run(
+                session,
+                shopper.member,
+                sku,
+                self.prices[sku],
+                LockerAddress.parse(locker.locker),
+                on_step,
+                items_in_locker=locker.count,
+            )
+        finally:
+            self.vending.clear()
+
+    def _sign_in(self, shopper: Shopper, within: float = 30.0) -> str:
+        """A session on the direct line, waiting out a ledger restart in another thread."""
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                return self.direct.open_session(shopper.card, PIN).session
+            except LedgerUnreachable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _refill(self) -> None:
+        """A technician refills a single-item locker that the kiosk and the cabinet both count
+        empty; a locker they disagree on is left for the audit to name."""
+        counted = {s.locker: s for s in self.journal.lockers()}
+        for name in self.single_item_lockers:
+            address = LockerAddress.parse(name)
+            in_cabinet = self.site.cabinet.locker(address.board, address.lock).items
+            if counted[name].count == 0 and in_cabinet == 0:
+                self.site.cabinet.restock(address.board, address.lock, 1)
+                self.journal.restock(LockerStock(name, counted[name].sku, 1, None, None))
+                self.baseline.items[name] += 1
 
     def settle(self, within: float = 60.0) -> int:
         """Faults off, then drain the settlement queue as the kiosk's worker would."""
         self.proxy.clear()
-        for attr in ("silent", "delay", "corrupt", "split"):
-            setattr(self.site.board, attr, type(getattr(self.site.board, attr))())
+        self.site.board.clear_faults()
         deadline = time.monotonic() + within
+        # An unplugged line comes back by itself; the driver reopens it in the background.
+        while not self.site.board.status()["plugged"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.board.wait_connected(max(deadline - time.monotonic(), 0.0))
         while self.settler.settle_all() and time.monotonic() < deadline:
             time.sleep(0.05)
-        recover(self.journal, self.board, self.settler)  # anything the board left undecided
+        # Vends the board left undecided (silent through the unlock) are judged now.
+        while recover(self.journal, self.board, self.settler).undecided:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         return self.settler.settle_all()
 
     def restart_ledger(self, down_for: float = 0.3) -> None:
         """The ledger process goes away and comes back on the same port."""
-        self.site.ledger.stop()
-        time.sleep(down_for)
-        self.site.ledger.start()
+        with self._restarting:
+            self.site.ledger.stop()
+            time.sleep(down_for)
+            self.site.ledger.start()
+            self.ledger_restarts += 1
 
     def restart_kiosk(self) -> None:
         """The kiosk process starts again on the same journal, and recovers first."""
         self._close_kiosk()
         self._open_kiosk()
+        self.kiosk_restarts += 1
         recover(self.journal, self.board, self.settler)
 
     def disagreements(self) -> list[str]:
