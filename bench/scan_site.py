@@ -56,6 +56,8 @@ class VendTiming:
     commands: int  # board command frames heard in the interval, the unlock included
     answers: int  # board answers sent in the interval (every command's but the unlock's)
     requests: tuple[tuple[str, float], ...]  # (route, the ledger's ms) answered in the interval
+    client_http: float  # the kiosk's ledger calls that ended in the interval, as it timed them
+    journal: float  # the kiosk's journal writes that ended in the interval
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -93,6 +95,22 @@ class RequestLog(logging.Handler):
         self.seen.append((time.monotonic(), route, float(line["duration_ms"])))
 
 
+def time_calls(owner: Any, name: str, into: list[tuple[float, float]]) -> None:
+    """Wrap `owner.name` on that instance only (the bench's stopwatch; no product code changes):
+    each call appends (when it ended, seconds it took) to `into`."""
+    inner = getattr(owner, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            ended = time.monotonic()
+            into.append((ended, ended - started))
+
+    setattr(owner, name, timed)
+
+
 class ScanSite:
     """`with ScanSite(folder) as rig: rig.vend()`; `members` phone-code holders are enrolled."""
 
@@ -108,6 +126,8 @@ class ScanSite:
         self._armed = False
         self._result: KioskView | None = None
         self._done = threading.Event()
+        self._http_calls: list[tuple[float, float]] = []
+        self._journal_writes: list[tuple[float, float]] = []
 
     def start(self) -> ScanSite:
         self.site.start()
@@ -116,6 +136,9 @@ class ScanSite:
         self._level = access_log.level
         access_log.setLevel(logging.INFO)
         self.runtime = build(load_config(self.site.config_path))
+        time_calls(self.runtime.ledger, "_call_once", self._http_calls)
+        for write in ("begin", "advance"):
+            time_calls(self.runtime.journal, write, self._journal_writes)
         self.runtime.start()
         if self.runtime.self_test is not None:
             self.runtime.self_test.join(30)  # its board reads would land in the first vends
@@ -172,6 +195,8 @@ class ScanSite:
             commands,
             commands - 1,
             routes,
+            sum(took for at, took in self._http_calls if started < at <= unlocked),
+            sum(took for at, took in self._journal_writes if started < at <= unlocked),
             _phases(started, self._events + [(unlocked, "unlock heard")]),
         )
 

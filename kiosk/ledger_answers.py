@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from kiosk.core.errors import LedgerProtocolError
 from kiosk.core.interfaces import Hold, Member, MemberSession
-
 
 HOLD_STATES = ("held", "captured", "voided", "expired", "refunded")
 # Longer than any pairing lives; a longer wait (or inf, nan) would overflow a threading.Timer.
@@ -22,9 +20,8 @@ def whole_coins(value: Any, name: str) -> int:
 
 
 def seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LedgerProtocolError(f"{value!r} is not a positive number of seconds")
-    if not 0 < value <= MAX_SECONDS or math.isnan(value):
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not 0 < value <= MAX_SECONDS:  # also refuses nan
         raise LedgerProtocolError(f"{value!r} is not a positive number of seconds")
     return float(value)
 

@@ -225,8 +225,9 @@ class LedgerClient:
                     f"{method} {path} answered {r.status_code} without an error code"
                 )
             extra = {k: v for k, v in doc.items() if k not in ("error", "message")}
-            if "retry_after" not in extra and r.headers.get("Retry-After", "").isdigit():
-                extra["retry_after"] = int(r.headers["Retry-After"])
+            retry_after = r.headers.get("Retry-After", "")
+            if "retry_after" not in extra and retry_after.isascii() and retry_after.isdigit():
+                extra["retry_after"] = int(retry_after)  # isdigit() alone passes "²"
             raise ledger_error(doc["error"], str(doc.get("message", "")), r.status_code, extra)
         if not 200 <= r.status_code < 300:  # e.g. a redirect from a captive portal
             raise LedgerProtocolError(f"{method} {path} answered {r.status_code}, not a success")

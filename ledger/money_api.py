@@ -92,15 +92,15 @@ async def _read_body(request: Request) -> Any:
         if is_json:
             try:
                 return json.loads(raw)
-            except json.JSONDecodeError as e:
+            except (ValueError, RecursionError) as e:  # also not UTF-8, too many digits or levels
                 error = {
                     "type": "json_invalid",
-                    "loc": ("body", e.pos),
+                    "loc": ("body", getattr(e, "pos", getattr(e, "start", 0))),
                     "msg": "JSON decode error",
                     "input": {},
-                    "ctx": {"error": e.msg},
+                    "ctx": {"error": getattr(e, "msg", None) or str(e) or type(e).__name__},
                 }
-                raise RequestValidationError([error], body=e.doc) from e
+                raise RequestValidationError([error], body=raw) from e
     return raw
 
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from kiosk.core.deadline import Deadline
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession, Pairing
 from kiosk.core.inventory import Inventory
@@ -53,8 +54,10 @@ class SessionEngine:
         self._out_of_service: str | None = None  # why, as a translation key
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
-        self._timer: threading.Timer | None = None
-        self._activity = 0  # bumped by every intent and view; a stale timer sees it moved on
+        self._activity = 0  # bumped by every intent and view; a stale timeout sees it moved on
+        self._timeout = Deadline(
+            lambda activity: self._submit(lambda: self._timed_out(activity)), "session-timeout"
+        )
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
         self._closed = False
         self.desk = desk  # the technician screens' operations (kiosk/diag/desk.py); app.py sets it
@@ -113,8 +116,7 @@ class SessionEngine:
         with self._lock:
             self._closed = True
             self._activity += 1
-            if self._timer is not None:
-                self._timer.cancel()
+        self._timeout.close()  # outside our lock: its thread may be waiting for it in _submit
         self._worker.shutdown(wait=True, cancel_futures=True)
 
     # --- timeouts: a member who walks away must not leave their coins open to the next -------
@@ -133,17 +135,7 @@ class SessionEngine:
     def _arm_timer(self, view: KioskView) -> None:
         """(Re)start the inactivity timer for the screen now showing."""
         self._activity += 1
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        timeout = self._timeout_for(view)
-        if timeout is None or self._closed:
-            return
-        activity = self._activity
-        timer = threading.Timer(timeout, lambda: self._submit(lambda: self._timed_out(activity)))
-        timer.daemon = True
-        timer.start()
-        self._timer = timer
+        self._timeout.arm(None if self._closed else self._timeout_for(view), self._activity)
 
     def _touched(self) -> None:
         with self._lock:

@@ -52,10 +52,12 @@ def recover(journal: VendJournal, board: LockBoard, settler: Settler) -> Recover
 def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[str, str] | None:
     if vend.state in (VendStep.INTENT, VendStep.HELD, VendStep.UNLOCK_FAILED):
         return ("void", f"recovered_{vend.state.value}")
+    locker = LockerAddress.parse(vend.locker)
     if vend.state in _HANDED_OUT:
+        if _only_item_left_behind(vend, journal, board, locker):
+            return ("void", f"recovered_{vend.state.value}_not_taken")
         return ("capture", f"recovered_{vend.state.value}")
     # UNLOCKING with no answer recorded: the pulse may have gone out. Never pulse again.
-    locker = LockerAddress.parse(vend.locker)
     try:
         state = board.read(locker)
     except LockBoardError as e:
@@ -65,3 +67,18 @@ def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[
         return ("capture", "recovered_unlocking_open")
     journal.flag_for_inspection(vend.locker, "crash during unlock; lock seen closed")
     return ("void", "recovered_unlocking_closed")
+
+
+def _only_item_left_behind(
+    vend: VendRecord, journal: VendJournal, board: LockBoard, locker: LockerAddress
+) -> bool:
+    """The running kiosk's rule at a shut door (vend.py): the locker's only item still sensed
+    behind it was not taken. A board that cannot be read, or has no item sensor, tells nothing,
+    and an unlocked vend counts as handed out."""
+    try:
+        state = board.read(locker)
+    except LockBoardError as e:
+        log.warning("recovery: cannot read %s for vend %s: %s", locker, vend.id, e)
+        return False
+    count = next((s.count for s in journal.lockers() if s.locker == vend.locker), 0)
+    return not state.hook_open and state.item_sensed and state.item_present and count == 1

@@ -88,7 +88,7 @@ class VendTransaction:
         except LockBoardError as e:
             # No answer: the pulse may or may not have reached the lock. Read before deciding.
             log.warning("unlock of %s not acknowledged: %s", locker, e)
-            return self._unlock_unanswered(rec, locker, after_hold, on_step)
+            return self._unlock_unanswered(rec, locker, after_hold, on_step, items_in_locker)
         rec = self.journal.advance(rec.id, VendStep.UNLOCKED)
         on_step(VendStep.UNLOCKED)
         return self._watch_door(rec, locker, after_hold, on_step, items_in_locker)
@@ -151,6 +151,7 @@ class VendTransaction:
         locker: LockerAddress,
         after_hold: int | None,
         on_step: Callable[[VendStep], None],
+        items_in_locker: int,
     ) -> VendOutcome:
         # Never pulse again: wait for the board to answer a read, and let the lock decide.
         state = self._wait_for(locker, lambda _s: True, self.timings.door_open_timeout)
@@ -164,7 +165,7 @@ class VendTransaction:
                 rec.id, VendStep.UNLOCKED, detail="seen open after no answer"
             )
             on_step(VendStep.UNLOCKED)
-            return self._watch_door(rec, locker, after_hold, on_step, 1)
+            return self._watch_door(rec, locker, after_hold, on_step, items_in_locker)
         rec = self.journal.advance(rec.id, VendStep.UNLOCK_FAILED)
         on_step(VendStep.UNLOCK_FAILED)
         self.journal.flag_for_inspection(str(locker), "unlock not acknowledged")
@@ -173,8 +174,9 @@ class VendTransaction:
     # --- settling ----------------------------------------------------------------------------
 
     def _hold_refused(self, rec: VendRecord, e: LedgerError) -> VendOutcome:
-        if isinstance(e, LedgerUnreachable):
-            # The hold may have committed with its answer lost: the queue voids it by its key.
+        if not e.final:
+            # Unreachable, a garbled answer, or still in flight: the hold may have committed, so
+            # the queue voids it by its key.
             rec = self.journal.decide(rec.id, "void", "hold_unanswered")
             rec = self.settler.settle(rec)
             return VendOutcome(rec, False, "error.ledger_unreachable", None)

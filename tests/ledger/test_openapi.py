@@ -54,15 +54,17 @@ def operations(bank: Bank) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_no_generated_request_makes_the_ledger_fail(served: Bank) -> None:
-    auth = {"Authorization": f"Bearer {served.key}"}
-    found = operations(served)
+def check_every_operation(bank: Bank, max_examples: int) -> None:
+    """Send `max_examples` generated requests per operation; each answer must keep to the
+    document. tests/reliability/test_ledger_schema_slow.py runs it with many more."""
+    auth = {"Authorization": f"Bearer {bank.key}"}
+    found = operations(bank)
     assert len(found) >= 11  # every /v1 route of the contract
     for operation in found:
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=MAX_EXAMPLES,
+            max_examples=max_examples,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
@@ -71,3 +73,7 @@ def test_no_generated_request_makes_the_ledger_fail(served: Bank) -> None:
             case.call_and_validate(headers=auth, excluded_checks=NOT_FOR_IDEMPOTENT_CALLS)
 
         check()
+
+
+def test_no_generated_request_makes_the_ledger_fail(served: Bank) -> None:
+    check_every_operation(served, MAX_EXAMPLES)

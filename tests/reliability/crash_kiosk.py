@@ -21,12 +21,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from kiosk.app import KioskRuntime, build
 from kiosk.core.config import load_config
-from kiosk.core.journal import VendJournal
+from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.session import SessionController
-from kiosk.core.view import KioskView, SessionState
+from kiosk.core.view import KioskView, SessionState, VendStep
 
 WAIT = 60.0  # seconds a screen may take to come up before the visit is declared stuck
 
@@ -71,17 +73,17 @@ def _die_after(crash_at: str) -> None:
         if step == crash_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    def begin_then(self, *a, **kw):  # type: ignore[no-untyped-def]
+    def begin_then(self: VendJournal, *a: Any, **kw: Any) -> VendRecord:
         rec = begin(self, *a, **kw)
         die("intent")
         return rec
 
-    def advance_then(self, vend_id, step, **kw):  # type: ignore[no-untyped-def]
+    def advance_then(self: VendJournal, vend_id: int, step: VendStep, **kw: Any) -> VendRecord:
         rec = advance(self, vend_id, step, **kw)
         die(step.value)
         return rec
 
-    def decide_then(self, *a, **kw):  # type: ignore[no-untyped-def]
+    def decide_then(self: VendJournal, *a: Any, **kw: Any) -> VendRecord:
         rec = decide(self, *a, **kw)
         die("decided")
         return rec
@@ -125,7 +127,7 @@ def _visit(
     screens.touch(lambda: kiosk.present_code(card), SessionState.PIN_ENTRY)
     screens.touch(lambda: kiosk.enter_pin(pin), SessionState.BROWSING)
     for sku in rng.sample(in_stock, min(len(in_stock), rng.choice((1, 1, 2)))):
-        screens.touch(lambda sku=sku: kiosk.add(sku), SessionState.BROWSING)  # type: ignore[misc]
+        screens.touch(partial(kiosk.add, sku), SessionState.BROWSING)
     screens.touch(kiosk.checkout, SessionState.CONFIRMING)
     screens.touch(kiosk.confirm, SessionState.RESULT)
     screens.touch(kiosk.finish, SessionState.IDLE, SessionState.OUT_OF_SERVICE)

@@ -109,9 +109,12 @@ class LineFaults(_Striker):
         self.board = rig.site.board
         self.timeout = rig.profile.command_timeout
         self.counts: Counter[str] = Counter()
+        self._next: list[str] = []
 
     def _strike(self) -> None:
-        kind = self.rng.choice(self.KINDS)
+        if not self._next:  # every kind once per round, in a random order
+            self._next = self.rng.sample(self.KINDS, len(self.KINDS))
+        kind = self._next.pop()
         self.counts[kind] += 1
         spell = self.rng.uniform(0.05, 0.4)
         if kind == "silent":
