@@ -4,12 +4,12 @@ Kiosks report them (POST /v1/kiosks/me/events); staff read them (`timebank-ledge
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,16 @@ class EventIn(BaseModel):
     kind: EventKind
     at: AwareDatetime
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("at")
+    @classmethod
+    def _has_a_utc_time(cls, at: datetime) -> datetime:
+        # Stored in UTC: 0001-01-01T00:00+21:05 has no UTC time and failed the insert (a 500).
+        try:
+            at.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the time is out of range once in UTC") from None
+        return at
 
 
 class EventBatch(BaseModel):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.core.errors import LedgerError, LedgerUnreachable, LockBoardError
+from kiosk.core.errors import LedgerError, LockBoardError
 from kiosk.core.interfaces import Ledger, LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.settlement import Settler

@@ -31,8 +31,8 @@ from tests.ledger.test_openapi import (  # noqa: F401  (served: the ledger, as a
 
 pytestmark = pytest.mark.slow
 
-LONG_EXAMPLES = 400  # per operation; CI sends 60
-SCENARIOS = 500
+LONG_EXAMPLES = 1000  # per operation; CI sends 60
+SCENARIOS = 1000
 SHOPPERS = 4
 START_COINS = 10_000
 

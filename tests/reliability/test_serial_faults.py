@@ -80,8 +80,8 @@ class Spells:
         def advance_then_strike(vend_id: int, step: VendStep, **kw: Any) -> Any:
             rec = advance(vend_id, step, **kw)
             if step is VendStep.HELD and not self._first.is_set():
-                self._first.set()
                 self._strike()
+                self._first.set()  # only now: the spell's clock starts at the strike
             return rec
 
         journal.advance = advance_then_strike  # type: ignore[method-assign]

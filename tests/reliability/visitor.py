@@ -3,7 +3,8 @@
 A real member keeps a door open for seconds, far longer than the kiosk needs to see it; with
 the rig's short timings and the line faults of a soak, a visitor on a fixed clock would shut
 the door before a kiosk that is riding out a garbled answer has looked. So the visitor waits
-until the kiosk says it saw the door open (`kiosk_saw`), or until their patience runs out.
+until the kiosk says it saw the door open (`kiosk_saw`), or until their patience runs out;
+meanwhile they see to every other door that opens (one slow door must not hold up the rest).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class Visitor:
         self.took = 0
         self.walked_off = 0
         self.tired = 0  # doors shut because the kiosk never said it saw them open
-        self._seen: set[str] = set()
-        self._seen_changed = threading.Condition()
+        self._seen: dict[str, float] = {}  # locker -> when the kiosk last saw its door open
+        self._seen_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="visitor", daemon=True)
 
@@ -43,39 +44,44 @@ class Visitor:
 
     def stop(self) -> None:
         self._stop.set()
-        with self._seen_changed:
-            self._seen_changed.notify_all()
         self._thread.join(5)
 
     def kiosk_saw(self, locker: str) -> None:
         """The kiosk has seen this locker's door open (its `door_opened` step)."""
-        with self._seen_changed:
-            self._seen.add(locker)
-            self._seen_changed.notify_all()
+        with self._seen_lock:
+            self._seen[locker] = time.monotonic()
 
     def _run(self) -> None:
+        opened_at: dict[str, float] = {}  # doors found open, and when
+        # When each door was last known shut: what the kiosk saw before then is old news.
+        shut_at: dict[str, float] = {}
         while not self._stop.wait(0.005):
+            now = time.monotonic()  # taken before looking, so a door seen shut was shut then
             for lk in self.cabinet.lockers():
-                if not lk.door_open:
-                    continue
                 name = f"{lk.board}:{lk.lock}"
-                self._wait_for_kiosk(name)
+                if not lk.door_open:
+                    opened_at.pop(name, None)
+                    shut_at[name] = now
+                    continue
+                first = opened_at.setdefault(name, now)
+                if not self._ready(name, shut_at.get(name, 0.0), now - first):
+                    continue
                 if lk.items == 1 and self.rng.random() < self.shy:
                     self.walked_off += 1
                 elif self.cabinet.take_item(lk.board, lk.lock):
                     self.took += 1
                 self.cabinet.close_door(lk.board, lk.lock)
+                shut_at[name] = time.monotonic()
+                del opened_at[name]
 
-    def _wait_for_kiosk(self, name: str) -> None:
+    def _ready(self, name: str, shut_at: float, open_for: float) -> bool:
+        """Has the kiosk seen this door open (or has the visitor waited long enough)?"""
         if self.patience <= 0:
-            self._stop.wait(0.03)  # the kiosk polls faster than this when nothing is wrong
-            return
-        deadline = time.monotonic() + self.patience
-        with self._seen_changed:
-            while name not in self._seen and not self._stop.is_set():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self.tired += 1
-                    break
-                self._seen_changed.wait(left)
-            self._seen.discard(name)
+            return open_for >= 0.03  # the kiosk polls faster than this when nothing is wrong
+        with self._seen_lock:
+            if self._seen.get(name, -1.0) > shut_at:
+                return True
+        if open_for >= self.patience:
+            self.tired += 1
+            return True
+        return False
