@@ -121,8 +121,11 @@ class Member:
         return self.app.view.state
 
     def settled(self, state: SessionState) -> bool:
-        """The UI shows `state`, with no later view waiting to be drawn."""
-        return self.state() is state and getattr(self.app, "_pending", None) is None
+        """The UI shows `state`, with no later view waiting to be drawn and no screen change
+        under way (the ScreenManager ignores touches during one; kiosk/ui/testing.py)."""
+        pending = getattr(self.app, "_pending", None)
+        changing = self.app.screens.transition.is_active
+        return self.state() is state and pending is None and not changing
 
     def tap(self, key: str, widget: Any, gap: float = TAP_GAP_S) -> Iterator[Any]:
         """Touch the widget's centre and lift, a frame after it was drawn (its layout done)
@@ -159,6 +162,8 @@ class Member:
             keys = {w.text: w for w in pad.ids.keypad.walk(restrict=True) if hasattr(w, "text")}
             for digit in PIN:
                 yield from self.tap("digit", keys[digit], DIGIT_GAP_S)
+            # A button acts on release, up to its min_state_time after the finger lifts.
+            yield self.until("the PIN typed", lambda: pad.pin == PIN)
             yield from self.tap("pin ok", pad.ids.ok)
             yield self.until("the catalog", lambda: self.settled(SessionState.BROWSING))
             offers = [o for o in app.view.offers if o.stock > 0 and o.affordable]

@@ -98,12 +98,16 @@ def parse_gpio(doc: dict[str, Any], source: str, section: Any) -> GpioConfig | N
     locks: list[GpioLockConfig] = []
     for i, raw in enumerate(raw_locks):
         s = section(source, f"gpio.lock[{i}]", raw, "address relay reed item_sensor")
+        written = s.get("address", str)  # outside the try: its ConfigError is a ValueError too
         try:
-            address = LockerAddress.parse(s.get("address", str))
+            address = LockerAddress.parse(written)
         except ValueError as e:
             raise ConfigError(f"{source}: gpio.lock[{i}].address: {e}") from None
-        if any(lk.address == address for lk in locks):
-            raise ConfigError(f"{source}: gpio.lock[{i}].address {address} is wired twice")
+        twin = next((j for j, lk in enumerate(locks) if lk.address == address), None)
+        if twin is not None:  # name both entries, so the technician finds the other one too
+            raise ConfigError(
+                f"{source}: gpio.lock[{i}].address {address} is wired twice (gpio.lock[{twin}])"
+            )
         relay, reed = pin(s, "relay", True), pin(s, "reed", True)
         assert relay is not None and reed is not None
         locks.append(GpioLockConfig(address, relay, reed, pin(s, "item_sensor")))

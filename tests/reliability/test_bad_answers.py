@@ -27,9 +27,10 @@ from kiosk.ledger_client import LedgerClient
 from sim.lockboard import SimKerongBoard
 from sim.world import Cabinet
 from tests.reliability.nonsense_ledger import CONTRACT, Answer, NonsenseLedger, answers
+from tests.reliability.scale import examples
 
 QUICK = settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -150,7 +151,7 @@ def test_a_nonsense_hold_answer_opens_no_locker_and_leaves_a_void_queued(
 ) -> None:
     transaction, cabinet = vends
 
-    @settings(QUICK, max_examples=60)
+    @settings(QUICK, max_examples=examples(60))
     @given(answer=answers)
     @example(answer=Answer(201, b'{"hold": "h1", "state": "voided"}'))
     @example(answer=Answer(201, b'{"hold": "h1", "state": "held", "balance": -20}'))

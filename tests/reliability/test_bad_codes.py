@@ -21,12 +21,13 @@ from ledger.server import EmbeddedLedger
 from tests.ledger.conftest import Bank, phone_code
 from tests.ledger.pairing_helpers import Phone
 from tests.reliability.near_misses import OTHER_DIGITS, NearMiss, any_code, near_misses
+from tests.reliability.scale import examples
 
 PIN = "2580"
 # What a refused code may be answered with: the contract's codes and their statuses.
 REFUSALS = {"invalid_code": 401, "bad_request": 422}
 EXAMPLES = settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -122,7 +123,7 @@ def test_the_phone_page_refuses_any_typed_member_and_code_without_failing(
 ) -> None:
     bank = members.bank
 
-    @settings(EXAMPLES, max_examples=25)
+    @settings(EXAMPLES, max_examples=examples(25))
     @given(member=any_code(), otp=any_code(), near=st.booleans())
     @example(member="", otp=OTHER_DIGITS[1][:8], near=True)
     def refused(member: str, otp: str, near: bool) -> None:

@@ -36,8 +36,9 @@ from tests.reliability.config_docs import (
     to_toml,
     with_value,
 )
+from tests.reliability.scale import examples
 
-QUICK = settings(max_examples=300, deadline=None, database=None)
+QUICK = settings(max_examples=examples(300), deadline=None, database=None)
 BASES = {"serial": SERIAL, "relay": RELAY}
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 TOML_VALUES = st.one_of(
@@ -64,6 +65,7 @@ def load(text: str | bytes) -> tuple[KioskConfig | None, str]:
         except ConfigError as e:
             message = str(e)
             assert message.startswith(f"{path}: "), message  # names the file
+            assert message.count(str(path)) == 1, message  # once: not an error wrapped twice
             return None, message
 
 
@@ -111,6 +113,7 @@ KEYS = st.sampled_from(sorted(BASES)).flatmap(
 @example(case=("serial", ("locker", 1, "address")), value="00:01")  # 0:1 twice, spelled apart
 @example(case=("serial", ("locker", 0, "best_before")), value="tomorrow")  # compared as text
 @example(case=("relay", ("gpio", "lock", 0, "relay")), value=18)  # the buzzer's pin
+@example(case=("relay", ("gpio", "lock", 0, "address")), value="0:2")  # named lock[1] only
 def test_any_value_in_any_key_loads_or_names_the_file_and_key(
     case: tuple[str, Path_], value: Any
 ) -> None:
@@ -152,6 +155,7 @@ def test_an_unknown_key_or_section_is_named(base: str, table: Any, key: str, val
 
 @QUICK
 @given(case=KEYS, whole_table=st.booleans())
+@example(case=("relay", ("gpio", "lock", 0, "address")), whole_table=False)  # said so twice
 def test_a_missing_key_or_section_falls_back_to_its_default_or_is_named(
     case: tuple[str, Path_], whole_table: bool
 ) -> None:

@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.lockboard import kerong, xor
+from tests.reliability.scale import examples
 
-QUICK = settings(max_examples=200, deadline=None, database=None)
+QUICK = settings(max_examples=examples(200), deadline=None, database=None)
 Decoder = Callable[[bytes, bool], tuple[object | None, int]]
 
 

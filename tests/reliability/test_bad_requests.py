@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ledger.server import EmbeddedLedger
 from tests.ledger.conftest import Bank
+from tests.reliability.scale import examples
 
 # Capture takes no body (any is ignored), so it is not here.
 ROUTES = ["/v1/sessions", "/v1/holds", "/v1/holds/{hold}/void", "/v1/kiosks/me/events"]
@@ -77,7 +78,7 @@ def test_a_body_that_is_not_a_request_is_a_4xx_with_a_code_and_moves_nothing(
     shop: Shop,
 ) -> None:
     @settings(
-        max_examples=150,
+        max_examples=examples(150),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow],

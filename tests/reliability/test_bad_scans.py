@@ -20,8 +20,9 @@ from kiosk.core.settings import SessionTimeouts
 from kiosk.core.view import SessionState
 from tests.core.conftest import rig  # noqa: F401  (the real ledger and board, as a fixture)
 from tests.reliability.near_misses import OTHER_DIGITS, TRICKY, NearMiss, any_code, near_misses
+from tests.reliability.scale import examples
 
-QUICK = settings(max_examples=150, deadline=None, database=None)
+QUICK = settings(max_examples=examples(150), deadline=None, database=None)
 
 
 def printable(code: str) -> bool:
@@ -106,7 +107,7 @@ def test_the_engine_classifies_every_scanned_code_and_signs_nobody_in(
 ) -> None:
     site_rig, controller = kiosk
 
-    @settings(QUICK, max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+    @settings(QUICK, max_examples=examples(80), suppress_health_check=[HealthCheck.too_slow])
     @given(text=any_code(), miss=near_misses())
     @example(text="", miss=NearMiss("digits", 0.99, OTHER_DIGITS[1]))
     # Scanners took up to 512 characters, the ledger 500: the member saw "unknown error".

@@ -60,6 +60,11 @@ class CatalogScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._t = Translator()
+        # The grid's cells, kept from one render to the next and only updated: a new item
+        # button is a dozen widgets and four text textures, and rebuilding all of them on
+        # every tap cost ~50 ms of the Kivy thread per catalog change (bench/results/app.md).
+        self._buttons: list[OfferButton] = []
+        self._fillers: list[Widget] = []
 
     def render(self, view: KioskView, t: Translator) -> None:
         if self.view.state not in (SessionState.BROWSING, SessionState.CONFIRMING):
@@ -94,7 +99,6 @@ class CatalogScreen(KioskScreen):
     def _fill_grid(self, view: KioskView, t: Translator) -> None:
         offers = view.offers
         grid = self.ids.grid
-        grid.clear_widgets()
         large = bool(getattr(App.get_running_app(), "large_text", False))
         page_size = PAGE_SIZE_LARGE_TEXT if large else PAGE_SIZE
         self.pages = max(1, math.ceil(len(offers) / page_size))
@@ -107,7 +111,8 @@ class CatalogScreen(KioskScreen):
         grid.rows = max(1, math.ceil(per_page / grid.cols))
         lockers = [o.locker for o in offers]
         shown = offers[self.page * page_size : (self.page + 1) * page_size]
-        for offer in shown:
+        self._lay_out_cells(len(shown), grid.cols * grid.rows - len(shown))
+        for button, offer in zip(self._buttons, shown, strict=False):
             name = offer.name_zh if t.language == "zh" else offer.name_en
             detail = "{} · {}".format(
                 t("catalog.stock", stock=offer.stock),
@@ -119,21 +124,33 @@ class CatalogScreen(KioskScreen):
             if offer.best_before_soon:
                 marks.append(t("catalog.best_before_soon"))
             note = offer_note(offer, view.cart_full, t)
-            button = OfferButton(
-                sku=offer.sku,
-                name_text=name,
-                price_text=t("catalog.price", price=offer.price),
-                detail_text=detail,
-                note_text=note,
-                mark_text=" · ".join(marks),
-                in_cart=offer.in_cart,
-                affordable=not note,
-                disabled=bool(note),
-            )
+            # A property set to the value it has changes nothing, so only what differs is
+            # drawn again.
+            button.sku = offer.sku
+            button.name_text = name
+            button.price_text = t("catalog.price", price=offer.price)
+            button.detail_text = detail
+            button.note_text = note
+            button.mark_text = " · ".join(marks)
+            button.in_cart = offer.in_cart
+            button.affordable = not note
+            button.disabled = bool(note)
+
+    def _lay_out_cells(self, buttons: int, fillers: int) -> None:
+        """`buttons` item buttons, then `fillers` empty cells (they keep the buttons of a short
+        last page the same size); the grid's children change only when these numbers do."""
+        while len(self._buttons) < buttons:
+            button = OfferButton()
             button.bind(on_release=self._on_offer)
-            grid.add_widget(button)
-        for _ in range(grid.cols * grid.rows - len(shown)):
-            grid.add_widget(Widget())  # keeps the buttons of a short last page the same size
+            self._buttons.append(button)
+        while len(self._fillers) < fillers:
+            self._fillers.append(Widget())
+        cells = self._buttons[:buttons] + self._fillers[:fillers]
+        grid = self.ids.grid
+        if grid.children[::-1] != cells:  # Kivy keeps children last-added first
+            grid.clear_widgets()
+            for cell in cells:
+                grid.add_widget(cell)
 
     def turn_page(self, step: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + step))
