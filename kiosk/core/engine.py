@@ -15,7 +15,7 @@ from kiosk.core.deadline import Deadline
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession, Pairing
 from kiosk.core.inventory import Inventory
-from kiosk.core.recovery import recover
+from kiosk.core.recovery import judge_unfinished, recover
 from kiosk.core.settings import SessionTimeouts
 from kiosk.core.technician import TechnicianDesk
 from kiosk.core.vend import VendTransaction
@@ -162,6 +162,8 @@ class SessionEngine:
             return
         self._out_of_service = reason
         log.warning("out of service: %s", reason) if reason else log.info("back in service")
+        if reason is None and self._view.state is not SessionState.VENDING:
+            self._judge_leftovers()  # the board may answer again for a vend it left undecided
         # A visit in progress finishes first; only the attract screen changes at once.
         if self._view.state in (SessionState.IDLE, SessionState.OUT_OF_SERVICE):
             self._publish(self._idle_view())
@@ -191,6 +193,26 @@ class SessionEngine:
                 self.ledger.end_session(session.session)
             except LedgerError as e:
                 log.info("ending the ledger session failed (it will expire): %s", e)
+        self._judge_leftovers()
+
+    def _judge_leftovers(self) -> None:
+        """A vend the board went silent on during its unlock stays in `unlocking`, its hold
+        open: nobody could tell whether the lock moved. Between visits (this is the session
+        thread, so no vend is running) judge it by the start-up rules once the board answers,
+        and send the verdict, rather than wait for a restart: a hold left to lapse on the
+        ledger would be an item handed out and never charged."""
+        journal = self.vends.journal
+        try:
+            if all(v.settlement is not None for v in journal.unfinished()):
+                return
+            decided, undecided = judge_unfinished(journal, self.vends.board)
+            for vend_id in decided:
+                self.vends.settler.settle(journal.get(vend_id))
+        except Exception:
+            log.exception("judging vends left undecided failed; the next visit's end retries")
+            return
+        if decided or undecided:
+            log.warning("vends left undecided: judged %s, still undecided %s", decided, undecided)
 
     def _abandon(self) -> None:
         """After an unexpected failure: settle any vend it cut short by the start-up recovery

@@ -29,7 +29,16 @@ class RecoveryReport:
 
 def recover(journal: VendJournal, board: LockBoard, settler: Settler) -> RecoveryReport:
     """Decide every unfinished vend, then try once to settle the queue."""
-    decided = 0
+    decided, undecided = judge_unfinished(journal, board)
+    before = len(journal.pending_settlements())
+    remaining = settler.settle_all()
+    return RecoveryReport(len(decided), before - remaining, tuple(undecided))
+
+
+def judge_unfinished(journal: VendJournal, board: LockBoard) -> tuple[list[int], list[int]]:
+    """Decide capture or void for every unfinished vend with no decision yet, by the rules
+    above; only while no vend is running. Returns the ids (decided, still undecided)."""
+    decided: list[int] = []
     undecided: list[int] = []
     for vend in journal.unfinished():
         if vend.settlement is not None:
@@ -43,10 +52,8 @@ def recover(journal: VendJournal, board: LockBoard, settler: Settler) -> Recover
             "recovery: vend %s in %s -> %s (%s)", vend.id, vend.state.value, settlement, reason
         )
         journal.decide(vend.id, settlement, reason)
-        decided += 1
-    before = len(journal.pending_settlements())
-    remaining = settler.settle_all()
-    return RecoveryReport(decided, before - remaining, tuple(undecided))
+        decided.append(vend.id)
+    return decided, undecided
 
 
 def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[str, str] | None:

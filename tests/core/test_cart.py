@@ -1,5 +1,7 @@
 """The cart: several items in one visit, each its own hold, locker and journal record."""
 
+import time
+
 import pytest
 
 from kiosk.core.session import SessionController
@@ -103,3 +105,45 @@ def test_a_cart_with_one_failing_item_voids_only_that_item(rig, kiosk):
     assert sorted(h["state"] for h in rig.site.holds()) == ["captured", "voided"]
     shown = [(x.vend.index, x.vend.of) for x in views.seen if x.vend is not None]
     assert list(dict.fromkeys(shown)) == [(1, 2), (2, 2)]
+
+
+def test_a_vend_the_board_left_undecided_is_judged_when_the_visit_ends_without_a_restart(
+    rig, kiosk
+):
+    """The board goes silent as the lock moves: the vend stays in `unlocking`, hold open. Once
+    the board answers again, the end of the visit judges it (the door is open: handed out) and
+    captures it, so the hold is not left to lapse until some restart."""
+    controller, views = kiosk
+    member = rig.site.member("王阿姨")
+    browse(rig, kiosk)
+    controller.add("water")
+    controller.checkout()
+    views.wait(SessionState.CONFIRMING)
+    rig.site.board.silent = True  # the pulse goes out, every answer is lost
+    rig.visitor("0:2", close=False)
+    controller.confirm()
+    v = views.wait(SessionState.RESULT, timeout=20)
+    assert [i.handed_out for i in v.result.items] == [False]
+    [vend] = rig.journal.all_vends()
+    assert vend.state is VendStep.UNLOCKING and vend.settlement is None
+    assert [h["state"] for h in rig.site.holds()] == ["held"]
+
+    rig.site.board.silent = False
+    controller.finish()
+    views.wait(SessionState.IDLE)
+    vend = last_with_vend(rig, lambda x: x.state is VendStep.CAPTURED)
+    assert vend.reason == "recovered_unlocking_open"
+    assert [h["state"] for h in rig.site.holds()] == ["captured"]
+    assert rig.site.balance(member["member"]) == member["balance"] - 20
+    assert rig.site.cabinet.pulses(0, 2) == 1  # judged by reading the board, never pulsed again
+
+
+def last_with_vend(rig, predicate, timeout=10.0):
+    """The journal's only vend once `predicate` holds (judging runs on the session thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        [vend] = rig.journal.all_vends()
+        if predicate(vend) or time.monotonic() > deadline:
+            assert predicate(vend), vend
+            return vend
+        time.sleep(0.05)
