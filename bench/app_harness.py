@@ -77,11 +77,12 @@ class NotifyListener:
                 message = self.sock.recv(4096).decode()
             except TimeoutError:
                 if child.poll() is not None:
-                    raise RuntimeError(f"{child.args} exited ({child.returncode}) before READY=1")
+                    exited = f"{child.args!r} exited ({child.returncode}) before READY=1"
+                    raise RuntimeError(exited) from None
                 continue
             if "READY=1" in message.splitlines():
                 return time.monotonic()
-        raise RuntimeError(f"no READY=1 from {child.args} within {limit:.0f} s")
+        raise RuntimeError(f"no READY=1 from {child.args!r} within {limit:.0f} s")
 
     def close(self) -> None:
         self.sock.close()
@@ -164,6 +165,10 @@ class BenchSite(SimulatedSite):
         if stock:
             for lk in self.cabinet.lockers():
                 self.cabinet.restock(lk.board, lk.lock, stock)
+
+    def __enter__(self) -> BenchSite:
+        self.start()
+        return self
 
     def _config(self) -> str:
         return set_vend_timings(super()._config(), **self.timings)

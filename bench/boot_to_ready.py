@@ -33,7 +33,9 @@ TARGET_S = 2.0
 TARGET_RATIO = 2.5
 
 
-def time_to_ready(command: list[str], env: dict[str, str], notify: NotifyListener, log: Path) -> float:
+def time_to_ready(
+    command: list[str], env: dict[str, str], notify: NotifyListener, log: Path
+) -> float:
     """Seconds from Popen to READY=1; the process is then stopped as systemd would stop it."""
     with log.open("a") as out:
         started = time.monotonic()
@@ -86,7 +88,9 @@ def main() -> int:
     print(f"\n{machine()}\n")
     print("| figure | measured (median) | target | met? |")
     print("|---|---|---|---|")
-    print(f"| boot to ready, kiosk | {kiosk:.2f} s | < {TARGET_S:.1f} s | {_yes(kiosk < TARGET_S)} |")
+    print(
+        f"| boot to ready, kiosk | {kiosk:.2f} s | < {TARGET_S:.1f} s | {_yes(kiosk < TARGET_S)} |"
+    )
     print(f"| boot to ready, bare Kivy | {bare:.2f} s | - | - |")
     met = ratio < TARGET_RATIO
     print(f"| kiosk / bare Kivy (per pair) | {ratio:.2f}x | < {TARGET_RATIO}x | {_yes(met)} |")

@@ -6,8 +6,8 @@ presents a printed card to the simulated scanner's pty, so the code comes in thr
 serial scanner driver), taps the PIN on the PIN pad, taps up to five items, "checkout",
 "confirm", and "done" on the result screen, with touch events dispatched into the window as a
 touch screen's would be. A frame meter on the same clock times every frame while the visits
-run. Reports are lines on stdout: `MARK {json}` after the --mark'th vend (100), `RESULT {json}` at the
-end; the kiosk's own log goes to stderr.
+run. Reports are lines on stdout: `MARK {json}` after the --mark'th vend (100), `RESULT {json}`
+at the end; the kiosk's own log goes to stderr.
 
     python bench/kiosk_driven.py CONFIG --vends 1000 [--screenshot PNG]
 """
@@ -101,6 +101,14 @@ class FrameMeter:
         }
 
 
+def typed(pad: Any) -> Callable[[], bool]:
+    return lambda: bool(pad.pin == PIN)
+
+
+def cart_holds(app: Any, items: int) -> Callable[[], bool]:
+    return lambda: len(app.view.cart) == items
+
+
 class Member:
     """The member at the screen: one visit after another until `vends` items were vended."""
 
@@ -163,7 +171,7 @@ class Member:
             for digit in PIN:
                 yield from self.tap("digit", keys[digit], DIGIT_GAP_S)
             # A button acts on release, up to its min_state_time after the finger lifts.
-            yield self.until("the PIN typed", lambda: pad.pin == PIN)
+            yield self.until("the PIN typed", typed(pad))
             yield from self.tap("pin ok", pad.ids.ok)
             yield self.until("the catalog", lambda: self.settled(SessionState.BROWSING))
             offers = [o for o in app.view.offers if o.stock > 0 and o.affordable]
@@ -174,7 +182,7 @@ class Member:
                 grid = screen("catalog").ids.grid
                 button = next(w for w in grid.children if getattr(w, "sku", "") == offer.sku)
                 yield from self.tap(f"add {offer.sku}", button)
-                yield self.until(f"{n} in the cart", lambda n=n: len(app.view.cart) == n)
+                yield self.until(f"{n} in the cart", cart_holds(app, n))
             yield from self.tap("checkout", screen("catalog").ids.checkout)
             yield self.until("the confirm screen", lambda: self.settled(SessionState.CONFIRMING))
             yield from self.tap("confirm", screen("confirm").ids.confirm)
@@ -241,7 +249,10 @@ class Member:
         if "vends" in self.report:
             return  # already reported
         self.report.update(
-            vends=self.vends, handed_out=self.handed_out, visits=self.visits, frames=self.meter.report()
+            vends=self.vends,
+            handed_out=self.handed_out,
+            visits=self.visits,
+            frames=self.meter.report(),
         )
         say("RESULT", self.report)
         self.app.stop()

@@ -151,7 +151,9 @@ def report(result: dict[str, Any], bare: list[float], took: float, checked: str)
     print("|---|---|---|---|")
     print(f"| kiosk RSS after {vends} vends | {kiosk:.1f} MiB | - | - |")
     print(f"| bare Kivy window RSS (median of {len(bare)}) | {bare_mib:.1f} MiB | - | - |")
-    print(f"| kiosk / bare Kivy | {ratio:.2f}x | < {TARGET_RATIO}x | {_yes(ratio < TARGET_RATIO)} |")
+    print(
+        f"| kiosk / bare Kivy | {ratio:.2f}x | < {TARGET_RATIO}x | {_yes(ratio < TARGET_RATIO)} |"
+    )
     print(
         f"| growth, vend {result['mark']} ({at_mark:.1f} MiB) to {vends} | {growth * 100:+.1f} % "
         f"| < {TARGET_GROWTH * 100:.0f} % | {_yes(growth < TARGET_GROWTH)} |"
