@@ -76,6 +76,20 @@ def test_a_capture_takes_one_item_from_the_locker_stock(journal):
     assert journal.lockers()[0].count == 1
 
 
+def test_a_decided_capture_takes_the_item_off_the_stock_before_the_ledger_answers(journal):
+    # The item is out of the locker once the capture is decided; while the capture waits in
+    # the queue the locker's last item must not be offered again, nor counted off twice.
+    journal.seed_lockers([LockerStock("0:3", "rice", 1, None, None)])
+    v = journal.begin("s1", "m1", "rice", 30, "0:3")
+    journal.decide(v.id, "capture", "handed_out")
+    assert journal.lockers()[0].count == 0
+    journal.decide(v.id, "capture", "handed_out")  # made once: nothing more comes off
+    assert journal.lockers()[0].count == 0
+    journal.restock(LockerStock("0:3", "rice", 1, None, None))  # a technician refills it
+    journal.advance(v.id, VendStep.CAPTURED)  # the ledger's yes takes nothing more off
+    assert journal.lockers()[0].count == 1
+
+
 def test_seeding_again_keeps_the_counted_stock(journal):
     journal.seed_lockers([LockerStock("0:2", "water", 2, None, None)])
     v = journal.begin("s1", "m1", "water", 20, "0:2")

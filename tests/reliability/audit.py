@@ -177,11 +177,13 @@ class _LedgerBook:
     def holds_by_key(self, keys: list[str]) -> dict[str, str]:
         """The hold each vend's hold request made, found by its idempotency key (the journal
         has no hold id when the answer was lost)."""
-        wanted = set(keys)
         out: dict[str, str] = {}
         with self._db() as s:
-            for rec in s.scalars(select(IdempotencyRecord)):
-                response: Any = rec.response
-                if rec.key in wanted and isinstance(response, dict) and "hold" in response:
-                    out[rec.key] = str(response["hold"])
+            for start in range(0, len(keys), 500):  # SQLite's bound-parameter limit
+                chunk = keys[start : start + 500]
+                query = select(IdempotencyRecord).where(IdempotencyRecord.key.in_(chunk))
+                for rec in s.scalars(query):
+                    response: Any = rec.response
+                    if isinstance(response, dict) and "hold" in response:
+                        out[rec.key] = str(response["hold"])
         return out
