@@ -96,6 +96,7 @@ def test_a_crash_after_each_journal_step_is_recovered_without_double_charge_or_o
         died = kiosk("vend", str(site.config_path), site.phone_code("王阿姨"), "water", crash_at)
         assert died.returncode == -signal.SIGKILL, died.stderr[-3000:]
         recover(site)
+        wait_for_doors_shut(site)  # the member may be slower than the recovering process
         visitor.stop()
 
         journal = VendJournal(journal_path(site))
