@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.base import EventLoop
 from kivy.clock import Clock
-from kivy.input.motionevent import MotionEvent
 
+from bench.kiosk_probes import Finger, FrameMeter, flush_every_frame, rss_mib
 from kiosk import cli
 from kiosk.core.view import SessionState
 
@@ -35,70 +33,11 @@ PIN = "2468"
 STEP_TIMEOUT_S = 30.0
 TAP_GAP_S = 1.05  # the screens ignore a second tap on one button within 1 s (screens/base.py)
 DIGIT_GAP_S = 0.16  # ... and a second PIN digit within 0.15 s (screens/pin_pad.py)
-SLOW_FRAME_S = 0.050
-
-
-def rss_mib() -> float:
-    status = Path("/proc/self/status").read_text()
-    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-    return int(found.group(1)) / 1024 if found else float("nan")
+SETTLE_S = 1.0
 
 
 def say(kind: str, payload: Any = None) -> None:
     print(kind if payload is None else f"{kind} {json.dumps(payload)}", flush=True)
-
-
-class Finger(MotionEvent):
-    """One touch on the screen, dispatched through Kivy's event loop as a touch driver's is
-    (kivy.tests.common.UnitTestTouch does the same, but importing it loads pytest)."""
-
-    def __init__(self, x: float, y: float) -> None:
-        win = EventLoop.window
-        args = {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)}
-        super().__init__("bench-finger", 1, args, is_touch=True, type_id="touch")
-        self.profile = ["pos"]
-
-    def depack(self, args: dict[str, float]) -> None:
-        self.sx, self.sy = args["x"], args["y"]
-        super().depack(args)
-
-
-class FrameMeter:
-    """Every frame's interval on the Kivy main thread, kept as a histogram of whole ms (so the
-    meter's own memory does not grow with the run), with the slowest frames noted."""
-
-    def __init__(self) -> None:
-        self.histogram = [0] * 2001  # ms 0..1999, the last bucket is 2 s and above
-        self.frames = 0
-        self.slowest: list[tuple[float, str]] = []
-        self.where: Callable[[], str] = lambda: ""
-
-    def start(self) -> None:
-        Clock.schedule_interval(self._tick, 0)
-
-    def stop(self) -> None:
-        Clock.unschedule(self._tick)
-
-    def _tick(self, dt: float) -> None:
-        self.frames += 1
-        self.histogram[min(int(dt * 1000), 2000)] += 1
-        if dt > SLOW_FRAME_S or len(self.slowest) < 5:
-            self.slowest = sorted([*self.slowest, (dt, self.where())], reverse=True)[:5]
-
-    def report(self) -> dict[str, Any]:
-        rank, p99 = 0, 0
-        for ms, count in enumerate(self.histogram):
-            rank += count
-            if rank >= 0.99 * self.frames:
-                p99 = ms + 1  # the bucket's upper edge
-                break
-        return {
-            "frames": self.frames,
-            "max_ms": round(self.slowest[0][0] * 1000, 1) if self.slowest else None,
-            "p99_ms": p99,
-            "over_50ms": sum(self.histogram[int(SLOW_FRAME_S * 1000) + 1 :]),
-            "slowest": [(round(dt * 1000, 1), where) for dt, where in self.slowest],
-        }
 
 
 def typed(pad: Any) -> Callable[[], bool]:
@@ -112,9 +51,10 @@ def cart_holds(app: Any, items: int) -> Callable[[], bool]:
 class Member:
     """The member at the screen: one visit after another until `vends` items were vended."""
 
-    def __init__(self, vends: int, mark: int, screenshot: str | None) -> None:
+    def __init__(self, vends: int, mark: int, screenshot: str | None, flush: bool) -> None:
         self.vends_wanted = vends
         self.mark = mark
+        self.flush = flush
         self.screenshot = screenshot
         self.app: Any = None
         self.vends = 0
@@ -122,6 +62,7 @@ class Member:
         self.visits = 0
         self.last_tap: dict[str, float] = {}
         self.meter = FrameMeter()
+        self.meter.screen = lambda: self.state().value
         self.meter.where = lambda: f"vend {self.vends}, {self.state().value}"
         self.report: dict[str, Any] = {"errors": []}
 
@@ -158,6 +99,8 @@ class Member:
 
     def visits_script(self) -> Iterator[Any]:
         app = self.app = App.get_running_app()
+        if self.flush:
+            flush_every_frame()
         screen = app.screens.get_screen
         yield self.until("the attract screen", lambda: self.settled(SessionState.IDLE))
         self.report["rss_ready_mib"] = rss_mib()
@@ -190,17 +133,22 @@ class Member:
             items = app.view.result.items
             self.vends += len(items)
             self.handed_out += sum(item.handed_out for item in items)
-            if self.vends >= self.mark and "rss_mark_mib" not in self.report:
-                self.report.update(mark=self.vends, rss_mark_mib=rss_mib())
-                say("MARK", {"vends": self.vends, "rss_mib": self.report["rss_mark_mib"]})
-            if self.vends >= self.vends_wanted:
-                break
+            last = self.vends >= self.vends_wanted
+            if last:
+                self.meter.stop()
+                if self.screenshot:  # the last result screen, to look at
+                    yield from self.take_screenshot(self.screenshot)
             yield from self.tap("done", screen("result").ids.done)
             yield self.until("the attract screen", lambda: self.settled(SessionState.IDLE))
-        self.meter.stop()
+            if last or (self.vends >= self.mark and "rss_mark_mib" not in self.report):
+                # Memory is read at the same point of each visit: back on the attract screen,
+                # the visit's views drawn and its clean-up done.
+                yield SETTLE_S
+                self.report.setdefault("mark", self.vends)
+                self.report.setdefault("rss_mark_mib", rss_mib())
+                say("MARK", {"vends": self.vends, "rss_mib": rss_mib()})
         self.report["rss_end_mib"] = rss_mib()
-        if self.screenshot:
-            yield from self.take_screenshot(self.screenshot)
+        self.report["rss_peak_mib"] = rss_mib("VmHWM")
 
     def take_screenshot(self, path: str) -> Iterator[Any]:
         from kiosk.ui.screenshot import take_screenshot
@@ -264,8 +212,9 @@ def main() -> int:
     ap.add_argument("--vends", type=int, default=1000)
     ap.add_argument("--mark", type=int, default=100, help="also read the RSS after this vend")
     ap.add_argument("--screenshot", help="save the last result screen here (PNG)")
+    ap.add_argument("--no-flush", action="store_true", help="swaps flush nothing (offscreen)")
     args = ap.parse_args()
-    Member(args.vends, args.mark, args.screenshot).play()
+    Member(args.vends, args.mark, args.screenshot, flush=not args.no_flush).play()
     return cli.main(["run", "--config", args.config])
 
 

@@ -20,6 +20,7 @@ from kiosk.core.view import KioskIntents, KioskView, SessionState
 from kiosk.ui import theme
 from kiosk.ui.fonts import register_cjk_font
 from kiosk.ui.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.ui.memory import release_freed_memory
 from kiosk.ui.screens import SCREENS, KioskScreen, screen_for
 
 # States in which a visit is under way; returning to IDLE from one resets the language.
@@ -130,6 +131,10 @@ class KioskApp(App):
             # The next visitor starts in the kiosk's default language.
             self.translator = Translator(self.default_language)
         self._render(view)
+        if view.state is SessionState.IDLE and previous.state in _VISIT_STATES:
+            # A visit's screens leave freed buffers behind (bench/results/app.md); ~1 ms,
+            # after the attract screen's first frame so nobody waits on it.
+            Clock.schedule_once(lambda _dt: release_freed_memory(), 0.1)
 
     def post(self, view: KioskView) -> None:
         """Show `view` soon, on the Kivy thread. Safe from any thread; the latest view wins."""

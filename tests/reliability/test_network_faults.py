@@ -104,6 +104,7 @@ def test_three_hundred_vends_through_network_faults_leave_no_disagreement(tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 @pytest.mark.parametrize("seed", [2024, 7, 31337])
 def test_a_thousand_vends_through_network_faults_leave_no_disagreement(tmp_path, seed):
     check(run_through_faults(tmp_path, 1000, seed))

@@ -153,6 +153,7 @@ def test_a_short_soak_with_faults_on_both_sides_keeps_every_invariant(tmp_path, 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3 * 3600)
 def test_ten_thousand_vends_with_random_faults_keep_every_invariant_and_memory_flat(
     tmp_path, quiet_logs
 ):
