@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 from kiosk.core.view import KioskIntents, KioskView
 from kiosk.ui.i18n import Translator
 
 # A second tap within this time is ignored, so a double tap never acts twice.
 DEBOUNCE_S = 1.0
+
+CellT = TypeVar("CellT", bound=Widget)
 
 
 class KioskScreen(Screen):
@@ -42,3 +47,29 @@ class KioskScreen(Screen):
     def touched(self) -> None:
         """A touch that changes nothing in the core (paging, typing a digit): restart the timer."""
         self.intents.touched()
+
+
+class GridCells(Generic[CellT]):
+    """A grid's cells kept from one render to the next, to be updated rather than rebuilt: a
+    new card is a dozen widgets and several text textures, and rebuilding them on every tap
+    cost the Kivy thread ~50 ms per change (bench/results/app.md). Setting a property to the
+    value it has changes nothing, so only what differs is drawn again."""
+
+    def __init__(self, make: Callable[[], CellT], make_empty: Callable[[], Widget]) -> None:
+        self._make, self._make_empty = make, make_empty
+        self._cells: list[CellT] = []
+        self._empty: list[Widget] = []
+
+    def lay_out(self, grid: Widget, used: int, empty: int) -> list[CellT]:
+        """`used` cells then `empty` blank ones in `grid` (its children change only when these
+        numbers do); returns the used cells, for the caller to fill in."""
+        while len(self._cells) < used:
+            self._cells.append(self._make())
+        while len(self._empty) < empty:
+            self._empty.append(self._make_empty())
+        cells = [*self._cells[:used], *self._empty[:empty]]
+        if grid.children[::-1] != cells:  # Kivy lists children last-added first
+            grid.clear_widgets()
+            for cell in cells:
+                grid.add_widget(cell)
+        return self._cells[:used]

@@ -19,7 +19,7 @@ from kiosk.core.view import KioskView, Offer, SessionState
 from kiosk.ui import widgets
 from kiosk.ui.i18n import Translator
 from kiosk.ui.lockers import locker_number
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import GridCells, KioskScreen
 
 MAX_COLUMNS = 4
 # Items per page: 2 rows of 4 keep each button a big touch target at 800x480; large text
@@ -60,11 +60,7 @@ class CatalogScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._t = Translator()
-        # The grid's cells, kept from one render to the next and only updated: a new item
-        # button is a dozen widgets and four text textures, and rebuilding all of them on
-        # every tap cost ~50 ms of the Kivy thread per catalog change (bench/results/app.md).
-        self._buttons: list[OfferButton] = []
-        self._fillers: list[Widget] = []
+        self._cells = GridCells(self._new_button, Widget)
 
     def render(self, view: KioskView, t: Translator) -> None:
         if self.view.state not in (SessionState.BROWSING, SessionState.CONFIRMING):
@@ -111,8 +107,9 @@ class CatalogScreen(KioskScreen):
         grid.rows = max(1, math.ceil(per_page / grid.cols))
         lockers = [o.locker for o in offers]
         shown = offers[self.page * page_size : (self.page + 1) * page_size]
-        self._lay_out_cells(len(shown), grid.cols * grid.rows - len(shown))
-        for button, offer in zip(self._buttons, shown, strict=False):
+        # Empty cells keep the buttons of a short last page the same size.
+        buttons = self._cells.lay_out(grid, len(shown), grid.cols * grid.rows - len(shown))
+        for button, offer in zip(buttons, shown, strict=True):
             name = offer.name_zh if t.language == "zh" else offer.name_en
             detail = "{} · {}".format(
                 t("catalog.stock", stock=offer.stock),
@@ -124,8 +121,6 @@ class CatalogScreen(KioskScreen):
             if offer.best_before_soon:
                 marks.append(t("catalog.best_before_soon"))
             note = offer_note(offer, view.cart_full, t)
-            # A property set to the value it has changes nothing, so only what differs is
-            # drawn again.
             button.sku = offer.sku
             button.name_text = name
             button.price_text = t("catalog.price", price=offer.price)
@@ -136,21 +131,10 @@ class CatalogScreen(KioskScreen):
             button.affordable = not note
             button.disabled = bool(note)
 
-    def _lay_out_cells(self, buttons: int, fillers: int) -> None:
-        """`buttons` item buttons, then `fillers` empty cells (they keep the buttons of a short
-        last page the same size); the grid's children change only when these numbers do."""
-        while len(self._buttons) < buttons:
-            button = OfferButton()
-            button.bind(on_release=self._on_offer)
-            self._buttons.append(button)
-        while len(self._fillers) < fillers:
-            self._fillers.append(Widget())
-        cells = self._buttons[:buttons] + self._fillers[:fillers]
-        grid = self.ids.grid
-        if grid.children[::-1] != cells:  # Kivy keeps children last-added first
-            grid.clear_widgets()
-            for cell in cells:
-                grid.add_widget(cell)
+    def _new_button(self) -> OfferButton:
+        button = OfferButton()
+        button.bind(on_release=self._on_offer)
+        return button
 
     def turn_page(self, step: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + step))

@@ -5,6 +5,7 @@ take one out, go back, or confirm. No coin moves before Confirm.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kivy.lang import Builder
 from kivy.properties import StringProperty
@@ -13,7 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.core.view import CartLine, KioskView
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import GridCells, KioskScreen
 
 # Rows of cart lines the screen has room for; five kinds of item go in two columns.
 CART_ROWS = 3
@@ -41,6 +42,10 @@ def group_cart(cart: tuple[CartLine, ...]) -> list[tuple[CartLine, int]]:
 
 
 class ConfirmScreen(KioskScreen):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._rows = GridCells(self._new_row, BoxLayout)
+
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
         ids = self.ids
@@ -59,21 +64,20 @@ class ConfirmScreen(KioskScreen):
         else:
             ids.status.show(t("confirm.hint"), "plain")
         grid = ids.lines
-        grid.clear_widgets()
         groups = group_cart(view.cart)
         grid.cols = 1 if len(groups) <= CART_ROWS else 2
-        for line, count in groups:
-            name = line.name_zh if t.language == "zh" else line.name_en
-            row = CartRow(
-                sku=line.sku,
-                text=t("confirm.line", item=name, count=count, price=line.price * count),
-                remove_text=t("confirm.remove"),
-            )
-            row.bind(on_remove=self._on_remove)
-            grid.add_widget(row)
         # Rows keep one height; empty places fill the grid so a short cart is not stretched.
-        for _ in range(CART_ROWS * grid.cols - len(groups)):
-            grid.add_widget(BoxLayout())
+        rows = self._rows.lay_out(grid, len(groups), CART_ROWS * grid.cols - len(groups))
+        for row, (line, count) in zip(rows, groups, strict=True):
+            name = line.name_zh if t.language == "zh" else line.name_en
+            row.sku = line.sku
+            row.text = t("confirm.line", item=name, count=count, price=line.price * count)
+            row.remove_text = t("confirm.remove")
+
+    def _new_row(self) -> CartRow:
+        row = CartRow()
+        row.bind(on_remove=self._on_remove)
+        return row
 
     def _on_remove(self, row: CartRow) -> None:
         if self.debounced(f"remove:{row.sku}"):
