@@ -40,8 +40,8 @@ def say(kind: str, payload: Any = None) -> None:
     print(kind if payload is None else f"{kind} {json.dumps(payload)}", flush=True)
 
 
-def typed(pad: Any) -> Callable[[], bool]:
-    return lambda: bool(pad.pin == PIN)
+def pin_holds(pad: Any, digits: int) -> Callable[[], bool]:
+    return lambda: len(pad.pin) == digits
 
 
 def cart_holds(app: Any, items: int) -> Callable[[], bool]:
@@ -111,10 +111,12 @@ class Member:
             yield self.until("the PIN pad", lambda: self.settled(SessionState.PIN_ENTRY))
             pad = screen("pin_pad")
             keys = {w.text: w for w in pad.ids.keypad.walk(restrict=True) if hasattr(w, "text")}
-            for digit in PIN:
-                yield from self.tap("digit", keys[digit], DIGIT_GAP_S)
-            # A button acts on release, up to its min_state_time after the finger lifts.
-            yield self.until("the PIN typed", typed(pad))
+            for typed in range(1, len(PIN) + 1):
+                yield from self.tap("digit", keys[PIN[typed - 1]], gap=0.0)
+                # The pad takes a digit on release (a frame or more after the finger lifts)
+                # and ignores one within DIGIT_GAP_S of the last: the gap counts from there.
+                yield self.until(f"digit {typed}", pin_holds(pad, typed))
+                yield DIGIT_GAP_S
             yield from self.tap("pin ok", pad.ids.ok)
             yield self.until("the catalog", lambda: self.settled(SessionState.BROWSING))
             offers = [o for o in app.view.offers if o.stock > 0 and o.affordable]
