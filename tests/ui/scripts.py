@@ -30,8 +30,10 @@ from kiosk.ui.testing import (
 from tests.ui.sample_views import (
     BROWSING,
     CONFIRMING,
+    CONFIRMING_FULL,
     EMPTY_CART,
     MANY_OFFERS,
+    OFFERS,
     PAIRING,
     SAMPLE_VIEWS,
     VENDING,
@@ -238,7 +240,42 @@ def wrapped_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     out["font_body"] = app.font_body
 
 
+def cells_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    """The catalog's and the cart's cards are kept between renders (screens/base.py GridCells):
+    the grid grows and shrinks with the view, and a kept card shows the latest view."""
+    from kiosk.ui.screens.catalog import OfferButton
+    from kiosk.ui.screens.confirm import CartRow
+
+    def cards(screen_name: str, grid_id: str, kind: type) -> list[Any]:
+        grid = screen(app, screen_name).ids[grid_id]
+        return [w for w in grid.children[::-1] if isinstance(w, kind)]
+
+    app.post(replace(EMPTY_CART, offers=MANY_OFFERS))  # a full page of eight
+    yield frames()
+    out["many"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
+    first = cards("catalog", "grid", OfferButton)[0]
+    app.post(replace(EMPTY_CART, offers=OFFERS[:2]))  # two items: a smaller grid
+    yield frames()
+    grid = screen(app, "catalog").ids.grid
+    out["two"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
+    out["two_shape"] = [grid.cols, grid.rows, len(grid.children)]
+    out["first_kept"] = cards("catalog", "grid", OfferButton)[0] is first
+    app.post(BROWSING)  # six items, water in the cart
+    yield frames()
+    water = find_offer_button(app, "water")
+    out["six"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
+    out["water"] = [water.mark_text, water.detail_text, water.in_cart]
+    out["soap_disabled"] = find_offer_button(app, "soap").disabled
+    app.post(CONFIRMING_FULL)
+    yield frames()
+    out["full_cart"] = [r.sku for r in cards("confirm", "lines", CartRow)]
+    app.post(CONFIRMING)
+    yield frames()
+    out["short_cart"] = [r.text for r in cards("confirm", "lines", CartRow)]
+
+
 SCRIPTS = {
+    "cells": cells_script,
     "wrapped": wrapped_script,
     "taps": taps_script,
     "thread": thread_script,

@@ -60,16 +60,22 @@ class GridCells(Generic[CellT]):
         self._cells: list[CellT] = []
         self._empty: list[Widget] = []
 
-    def lay_out(self, grid: Widget, used: int, empty: int) -> list[CellT]:
-        """`used` cells then `empty` blank ones in `grid` (its children change only when these
-        numbers do); returns the used cells, for the caller to fill in."""
+    def lay_out(
+        self, grid: Widget, used: int, empty: int, cols: int, rows: int | None = None
+    ) -> list[CellT]:
+        """`used` cells then `empty` blank ones in `grid`, laid out `cols` x `rows` (its children
+        change only when these numbers do); returns the used cells, for the caller to fill in."""
         while len(self._cells) < used:
             self._cells.append(self._make())
         while len(self._empty) < empty:
             self._empty.append(self._make_empty())
         cells = [*self._cells[:used], *self._empty[:empty]]
-        if grid.children[::-1] != cells:  # Kivy lists children last-added first
+        changed = grid.children[::-1] != cells  # Kivy lists children last-added first
+        if changed:
+            # Emptied before it takes its new shape: a grid refuses more children than cells.
             grid.clear_widgets()
+        grid.cols, grid.rows = cols, rows
+        if changed:
             for cell in cells:
                 grid.add_widget(cell)
         return self._cells[:used]

@@ -100,15 +100,12 @@ class CatalogScreen(KioskScreen):
         self.pages = max(1, math.ceil(len(offers) / page_size))
         self.page = min(self.page, self.pages - 1)
         per_page = min(len(offers), page_size)
-        if large:
-            grid.cols = page_size
-        else:
-            grid.cols = min(MAX_COLUMNS, max(2, math.ceil(per_page / 2)))
-        grid.rows = max(1, math.ceil(per_page / grid.cols))
+        cols = page_size if large else min(MAX_COLUMNS, max(2, math.ceil(per_page / 2)))
+        rows = max(1, math.ceil(per_page / cols))
         lockers = [o.locker for o in offers]
         shown = offers[self.page * page_size : (self.page + 1) * page_size]
         # Empty cells keep the buttons of a short last page the same size.
-        buttons = self._cells.lay_out(grid, len(shown), grid.cols * grid.rows - len(shown))
+        buttons = self._cells.lay_out(grid, len(shown), cols * rows - len(shown), cols, rows)
         for button, offer in zip(buttons, shown, strict=True):
             name = offer.name_zh if t.language == "zh" else offer.name_en
             detail = "{} · {}".format(

@@ -65,9 +65,9 @@ class ConfirmScreen(KioskScreen):
             ids.status.show(t("confirm.hint"), "plain")
         grid = ids.lines
         groups = group_cart(view.cart)
-        grid.cols = 1 if len(groups) <= CART_ROWS else 2
+        cols = 1 if len(groups) <= CART_ROWS else 2
         # Rows keep one height; empty places fill the grid so a short cart is not stretched.
-        rows = self._rows.lay_out(grid, len(groups), CART_ROWS * grid.cols - len(groups))
+        rows = self._rows.lay_out(grid, len(groups), CART_ROWS * cols - len(groups), cols)
         for row, (line, count) in zip(rows, groups, strict=True):
             name = line.name_zh if t.language == "zh" else line.name_en
             row.sku = line.sku
