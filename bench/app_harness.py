@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import platform
-import random
 import re
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -191,34 +189,3 @@ class BenchSite(SimulatedSite):
                 return cards.issue_card(s, member, PIN)[1]
         finally:
             engine.dispose()
-
-
-class Visitor:
-    """Someone always at the cabinet: when a door springs open they reach in (about `reach`
-    seconds, give or take half), take one item and shut the door. A reach much shorter than
-    the kiosk's [vend] poll_interval would open and shut a door between two polls, which no
-    person does: the kiosk then sees a door that never opened, voids, and flags the locker."""
-
-    def __init__(self, site: SimulatedSite, reach: float = 0.25) -> None:
-        self.cabinet = site.cabinet
-        self.reach = reach
-        self.taken = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="visitor", daemon=True)
-        self._rng = random.Random(9)
-
-    def start(self) -> Visitor:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.005):
-            for lk in self.cabinet.lockers():
-                if lk.door_open:
-                    self._stop.wait(self.reach * (0.5 + self._rng.random()))
-                    self.taken += self.cabinet.take_item(lk.board, lk.lock)
-                    self.cabinet.close_door(lk.board, lk.lock)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import random
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,6 @@ from bench.app_harness import (
     BENCH,
     BenchSite,
     NotifyListener,
-    Visitor,
     bare_kivy_command,
     compile_bytecode,
     kivy_env,
@@ -35,6 +35,7 @@ from bench.app_harness import (
     rss_mib,
     stop,
 )
+from sim.visitor import Visitor
 
 TARGET_RATIO = 1.6
 TARGET_GROWTH = 0.10
@@ -104,11 +105,11 @@ def audit(site: BenchSite, visitor: Visitor, result: dict[str, Any], stock_befor
     states = [h["state"] for h in site.holds()]
     captured, open_holds = states.count("captured"), states.count("held")
     gone = stock_before - site.items_left()
-    agree = captured == result["handed_out"] == visitor.taken == gone and open_holds == 0
+    agree = captured == result["handed_out"] == visitor.took == gone and open_holds == 0
     line = (
         f"{result['vends']} vends in {result['visits']} visits; kiosk says handed out "
         f"{result['handed_out']}, ledger captured {captured} (voided {states.count('voided')}, "
-        f"open {open_holds}), visitor took {visitor.taken}, cabinet lost {gone}"
+        f"open {open_holds}), visitor took {visitor.took}, cabinet lost {gone}"
     )
     if not agree:
         raise RuntimeError("disagreement: " + line)
@@ -132,7 +133,8 @@ def main() -> int:
         with BenchSite(folder / "site", stock=STOCK, **VEND_TIMINGS) as site:
             cards = [site.fund_with_card(name, HOURS) for name in ("王阿姨", "李伯伯")]
             stock_before = site.items_left()
-            visitor = Visitor(site).start()
+            # A person takes a while at the door: longer than the kiosk's poll interval.
+            visitor = Visitor(site.cabinet, random.Random(9), reach=0.25).start()
             print(f"load average at start: {load_average()}")
             compile_bytecode(kivy_env(bare_home))
             bare_rss(folder, bare_home)  # a warm-up: Kivy writes its KIVY_HOME

@@ -34,8 +34,8 @@ from ledger.db import Member, make_engine, session_factory
 from ledger.income import credit_hours
 from sim.ledger_proxy import LedgerProxy
 from sim.site import SimulatedSite
+from sim.visitor import Visitor
 from tests.reliability.audit import Baseline, disagreements
-from tests.reliability.visitor import Visitor
 
 __all__ = ["ITEMS_PER_LOCKER", "QUICK", "Shopper", "VendRig", "Visitor"]
 

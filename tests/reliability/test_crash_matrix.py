@@ -33,8 +33,8 @@ from ledger.db import Member, make_engine, session_factory
 from ledger.income import credit_hours
 from sim.lockboard import FIRST_BOARD
 from sim.site import SimulatedSite
+from sim.visitor import Visitor
 from tests.reliability.audit import Baseline, disagreements
-from tests.reliability.visitor import Visitor
 
 ROOT = Path(__file__).parents[2]
 PRICE = 20  # water, lock 2 of the first board, two bottles

@@ -24,9 +24,18 @@ class Visitor:
     a fixed moment, as before any kiosk could tell them what it saw."""
 
     def __init__(
-        self, cabinet: Cabinet, rng: random.Random, shy: float = 0.0, patience: float = 0.0
+        self,
+        cabinet: Cabinet,
+        rng: random.Random,
+        shy: float = 0.0,
+        patience: float = 0.0,
+        reach: float = 0.03,
     ) -> None:
+        """`reach`: with no `patience`, how long they take at an open door. Much shorter than
+        the kiosk's [vend] poll_interval, a door opens and shuts between two polls, which no
+        person does: the kiosk then sees a door that never opened, voids and flags the locker."""
         self.cabinet = cabinet
+        self.reach = reach
         self.rng = rng
         self.shy = shy
         self.patience = patience
@@ -77,7 +86,7 @@ class Visitor:
     def _ready(self, name: str, shut_at: float, open_for: float) -> bool:
         """Has the kiosk seen this door open (or has the visitor waited long enough)?"""
         if self.patience <= 0:
-            return open_for >= 0.03  # the kiosk polls faster than this when nothing is wrong
+            return open_for >= self.reach
         with self._seen_lock:
             if self._seen.get(name, -1.0) > shut_at:
                 return True
