@@ -89,7 +89,7 @@ def flush_every_frame() -> None:
     SDL's offscreen window swaps a pbuffer, which flushes nothing: Mesa's software rasteriser
     then piles up every frame drawn since the last flush and draws them all at once when the
     next text texture is updated, so the Kivy thread stalls for hundreds of ms (an artifact of
-    the offscreen window that a screen does not have; bench/results/app.md).
+    the offscreen window that a screen does not have; bench/README.md).
     """
     from kivy.core.window import Window
     from kivy.graphics.opengl import glFlush

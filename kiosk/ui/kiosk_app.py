@@ -132,7 +132,7 @@ class KioskApp(App):
             self.translator = Translator(self.default_language)
         self._render(view)
         if view.state is SessionState.IDLE and previous.state in _VISIT_STATES:
-            # A visit's screens leave freed buffers behind (bench/results/app.md); ~1 ms,
+            # A visit's screens leave freed buffers behind (bench/README.md); ~1 ms,
             # after the attract screen's first frame so nobody waits on it.
             Clock.schedule_once(lambda _dt: release_freed_memory(), 0.1)
 

@@ -52,7 +52,7 @@ class KioskScreen(Screen):
 class GridCells(Generic[CellT]):
     """A grid's cells kept from one render to the next, to be updated rather than rebuilt: a
     new card is a dozen widgets and several text textures, and rebuilding them on every tap
-    cost the Kivy thread ~50 ms per change (bench/results/app.md). Setting a property to the
+    cost the Kivy thread ~50 ms per change (bench/README.md). Setting a property to the
     value it has changes nothing, so only what differs is drawn again."""
 
     def __init__(self, make: Callable[[], CellT], make_empty: Callable[[], Widget]) -> None:
