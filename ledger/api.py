@@ -19,8 +19,10 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger import (
+    bodies,
     book,
     catalog,
+    counting,
     events,
     expiry,
     kiosks,
@@ -57,15 +59,27 @@ def hold_json(hold: Hold) -> dict[str, Any]:
         "locker": hold.locker,
         "created_at": iso(hold.created_at),
         "expires_at": iso(hold.expires_at),
+        "awaiting_count": hold.awaiting_count_since is not None,
     }
 
 
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":  # loc is (body, char): say what the parser said
+            pos = err["loc"][-1] if err.get("loc") else 0
+            at = f" at char {pos}" if isinstance(pos, int) and pos > 0 else ""
+            parts.append(f"body: JSON decode error{at}: {err.get('ctx', {}).get('error', '')}")
+            continue
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "malformed request"
+
+
+def _body_limit(request: Request) -> int:
+    route = request.scope.get("route")
+    limit = getattr(route, "max_body_size", None)
+    return int(limit) if limit is not None else bodies.DEFAULT_BODY_MAX
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -83,7 +97,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400:  # FastAPI could not parse the body (not UTF-8, too deep)
             body = BadRequest(f"body: {exc.detail}").to_json()
             return JSONResponse(body, status_code=BadRequest.status)
-        codes = {404: "not_found", 405: "method_not_allowed"}
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        if exc.status_code == 413:  # over the route's limit (ledger.bodies), before reading it
+            detail = f"the body is larger than this route takes ({_body_limit(_request)} bytes)"
+            return JSONResponse({"error": "too_large", "message": detail}, status_code=413)
         body = {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code)
 
@@ -130,7 +147,13 @@ def create_app(
         finally:
             sweeper.stop()
 
-    app = FastAPI(title="timebank ledger", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="timebank ledger",
+        version="1",
+        lifespan=lifespan,
+        max_body_size=bodies.DEFAULT_BODY_MAX,  # refused before it is read, with a 413
+    )
+    app.router.route_class = bodies.StrictJsonRoute  # no lone surrogates in JSON bodies
     app.state.engine = engine
     app.state.sweeper = sweeper
     _install_error_handlers(app)
@@ -167,6 +190,8 @@ def create_app(
             return JSONResponse({"items": catalog.list_items(s)})
 
     app.include_router(money_api.router(engine, db, clock, hold_ttl))
+
+    app.include_router(counting.router(db, clock, current_kiosk, hold_json))
 
     @app.get("/v1/holds/{hold_id}")
     def get_hold(hold_id: str, kiosk: KioskDep) -> JSONResponse:

@@ -179,6 +179,9 @@ class Hold(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the kiosk could not tell whether the item came out: the hold then stays open,
+    # never expiring, until a count of the locker settles it (ledger.counting).
+    awaiting_count_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # A member's open holds without walking all of their past holds (ledger.book).
     __table_args__ = (Index("ix_holds_member_state", "member_id", "state"),)

@@ -11,7 +11,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import events_cli
-from ledger.cli import admin, export, members, money
+from ledger.cli import admin, counting, export, members, money
 from ledger.cli.base import HOME_ENV, default_db_url, with_book
 from ledger.errors import LedgerError
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timebank-ledger", description=__doc__)
     parser.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the data folder)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (admin, members, money, export, events_cli):
+    for module in (admin, members, money, counting, export, events_cli):
         module.register(sub)
     return parser
 
