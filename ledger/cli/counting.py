@@ -27,5 +27,5 @@ def register(sub: Any) -> None:
         sub,
         "awaiting-count",
         cmd_awaiting_count,
-        help="vends a kiosk could not settle: their holds wait until a technician counts the locker",
+        help="vends a kiosk could not settle: held until a technician counts the locker",
     )
