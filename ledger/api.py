@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger import (
@@ -36,13 +36,14 @@ from ledger import (
 )
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
 from ledger.errors import ApiError, BadRequest
+from ledger.limits import Text
 
 log = logging.getLogger(__name__)
 
 
 class SessionRequest(BaseModel):
-    code: str = Field(min_length=1, max_length=500)
-    pin: str | None = Field(default=None, max_length=32)
+    code: Text = Field(min_length=1, max_length=500)
+    pin: Text | None = Field(default=None, max_length=32)
 
 
 def iso(moment: datetime) -> str:
@@ -72,7 +73,9 @@ def _validation_message(exc: RequestValidationError) -> str:
             parts.append(f"body: JSON decode error{at}: {err.get('ctx', {}).get('error', '')}")
             continue
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        # Our own validators' messages (ledger.limits) read plainly, without pydantic's prefix.
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
     return "; ".join(parts) or "malformed request"
 
 
@@ -110,9 +113,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         body = {"error": "unavailable", "message": "the ledger database is unavailable"}
         return JSONResponse(body, status_code=503)
 
+    @app.exception_handler(DataError)
+    def _value_refused(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value of this request (out of range, a byte it cannot store):
+        # input the checks of ledger.limits missed. Repeating it cannot succeed, so a 422 (a
+        # kiosk stops retrying it), not a 500; logged once per kind, it is still a bug to fix.
+        request.app.state.metrics.unexpected_error(exc, "value refused by the database:")
+        request.state.error_code = BadRequest.code
+        body = BadRequest("a value in this request is outside what the ledger stores").to_json()
+        return JSONResponse(body, status_code=BadRequest.status)
+
     @app.exception_handler(Exception)
-    def _internal(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
+    def _internal(request: Request, exc: Exception) -> JSONResponse:
+        request.app.state.metrics.unexpected_error(exc)
+        request.state.error_code = "internal"
         return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
 
 

@@ -28,6 +28,7 @@ from ledger.db import (
     utcnow,
 )
 from ledger.errors import (
+    BadRequest,
     Forbidden,
     HoldExpired,
     HoldNotOpen,
@@ -38,6 +39,7 @@ from ledger.errors import (
     UnknownMember,
     UnknownSku,
 )
+from ledger.limits import MAX_BALANCE, MAX_COINS, well_formed_id
 
 
 class SystemAccount(enum.Enum):
@@ -49,8 +51,11 @@ class SystemAccount(enum.Enum):
     ADJUSTMENTS = "sys:adjustments"
 
 
+MEMBER_ACCOUNT_PREFIX = "mem:"
+
+
 def member_account_id(member_id: str) -> str:
-    return f"mem:{member_id}"
+    return MEMBER_ACCOUNT_PREFIX + member_id
 
 
 def ensure_system_accounts(s: Session) -> None:
@@ -75,7 +80,20 @@ def _balanced(kind: str, postings: Iterable[tuple[str, int]]) -> list[tuple[str,
         raise UnbalancedTransaction(f"postings of a {kind} transaction do not balance: {lines}")
     if any(not isinstance(amount, int) or amount == 0 for _, amount in lines):
         raise UnbalancedTransaction(f"postings must be non-zero whole coins: {lines}")
+    for _, amount in lines:
+        if abs(amount) > MAX_COINS:  # the database refuses it too (CHECK on postings.amount)
+            raise BadRequest(f"{abs(amount)} coins in one transaction is more than {MAX_COINS}")
     return lines
+
+
+def _check_balances_stay_bounded(s: Session, lines: list[tuple[str, int]]) -> None:
+    for account_id, amount in lines:
+        if amount > 0 and account_id.startswith(MEMBER_ACCOUNT_PREFIX):
+            after = posted_balance(s, account_id) + amount
+            if after > MAX_BALANCE:
+                raise BadRequest(
+                    f"account {account_id} would hold {after} coins, more than {MAX_BALANCE}"
+                )
 
 
 def post_rows(
@@ -99,8 +117,10 @@ def post(
     reverses_id: int | None = None,
     actor: str = "",
 ) -> LedgerTransaction:
-    """Record one transaction; its postings must be non-zero whole coins that sum to zero."""
+    """Record one transaction; its postings must be non-zero whole coins that sum to zero,
+    and no member's balance may pass MAX_BALANCE (ledger.limits)."""
     lines = _balanced(kind, postings)
+    _check_balances_stay_bounded(s, lines)
     tx = LedgerTransaction(
         kind=kind, memo=memo, hold_id=hold_id, reverses_id=reverses_id, actor=actor
     )
@@ -216,6 +236,8 @@ def place_hold(
 
 def get_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = None) -> Hold:
     """The hold, locked for this transaction, with a lapsed hold marked expired."""
+    if not well_formed_id(hold_id):
+        raise UnknownHold()  # not an id the ledger hands out; not echoed (it may be anything)
     hold = s.scalar(select(Hold).where(Hold.id == hold_id).with_for_update())
     if hold is None:
         raise UnknownHold(f"no hold {hold_id}")
@@ -240,6 +262,8 @@ def _settle(
 
 def _locked_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime) -> Any:
     """The hold's row (Core, locked for this transaction), a lapsed hold marked expired."""
+    if not well_formed_id(hold_id):
+        raise UnknownHold()  # not an id the ledger hands out; not echoed (it may be anything)
     row = s.execute(sql.LOCK_HOLD, {"hold": hold_id}).first()
     if row is None:
         raise UnknownHold(f"no hold {hold_id}")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ledger import idempotency
 from ledger.db import EventKind, Kiosk, KioskEvent, utcnow
 from ledger.errors import BadRequest
+from ledger.limits import finite_json
 
 MAX_EVENTS_PER_CALL = 1000
 DEFAULT_LIST_LIMIT = 100
@@ -38,6 +39,13 @@ class EventIn(BaseModel):
         except OverflowError:
             raise ValueError("the time is out of range once in UTC") from None
         return at
+
+    @field_validator("data")
+    @classmethod
+    def _is_storable_json(cls, data: dict[str, Any]) -> dict[str, Any]:
+        # NaN and Infinity (json.loads takes them) are not JSON, and PostgreSQL refuses them
+        # and NUL in a JSON column: refused here on both databases alike.
+        return finite_json(data)
 
 
 class EventBatch(BaseModel):

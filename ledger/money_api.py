@@ -17,24 +17,26 @@ from typing import Any
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from ledger import book, idempotency, kiosks, sessions
 from ledger.errors import BadRequest, IdempotencyKeyRequired, Unauthorized
+from ledger.limits import Locker, Price, Text
 
 
 class HoldRequest(BaseModel):
-    session: str = Field(min_length=1, max_length=100)
-    sku: str = Field(min_length=1, max_length=64)
-    locker: StrictStr | StrictInt  # kept and returned as the kiosk sent it
-    price: int = Field(ge=0)
+    # Bounds in ledger.limits: no NUL in text, whole coins only, a BOARD:LOCK locker.
+    session: Text = Field(min_length=1, max_length=100)
+    sku: Text = Field(min_length=1, max_length=64)
+    locker: Locker  # kept and returned as the kiosk sent it
+    price: Price
 
 
 class VoidRequest(BaseModel):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 _HOLD_BODY: TypeAdapter[HoldRequest] = TypeAdapter(HoldRequest)

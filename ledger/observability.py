@@ -8,9 +8,12 @@ Idempotency-Keys never reach a log line or a label.
 import json
 import logging
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -36,6 +39,19 @@ HOLD_OUTCOMES = {
 HOLD_ROUTES = {route for _, route, _ in HOLD_OUTCOMES}
 
 access_log = logging.getLogger(ACCESS_LOGGER)
+log = logging.getLogger(__name__)
+
+
+_LEDGER_DIR = str(Path(__file__).resolve().parent)
+
+
+def error_kind(exc: BaseException) -> str:
+    """`Type@file:line`: the exception's type and the innermost line of the ledger's own code
+    it passed through (a driver's line would lump every query together): one kind of failure."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(_LEDGER_DIR)] or frames
+    where = f"@{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    return type(exc).__qualname__ + where
 
 
 class OpenHolds(Collector):
@@ -80,7 +96,31 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.unexpected = Counter(
+            "ledger_unexpected_errors",
+            "Unexpected errors by kind (exception type and where it was raised)",
+            ["kind"],
+            registry=self.registry,
+        )
         self.registry.register(OpenHolds(engine))
+        self._kinds_logged: set[str] = set()
+        self._kinds_lock = threading.Lock()
+
+    def unexpected_error(self, exc: BaseException, what: str = "unexpected error") -> None:
+        """Count `exc`; log its traceback only the first time this kind is seen, so one client
+        repeating a bad request cannot fill the disk with copies of one traceback."""
+        kind = error_kind(exc)
+        self.unexpected.labels(kind).inc()
+        with self._kinds_lock:
+            first = kind not in self._kinds_logged
+            self._kinds_logged.add(kind)
+        if first:
+            log.error(
+                "%s %s (logged once per kind; repeats counted in ledger_unexpected_errors)",
+                what,
+                kind,
+                exc_info=exc,
+            )
 
     def observe(self, line: dict[str, Any], seconds: float) -> None:
         method, route, status = line["method"], line["route"], line["status"]

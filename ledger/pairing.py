@@ -29,6 +29,7 @@ from ledger.errors import (
     TooManyAttempts,
     UnknownPairing,
 )
+from ledger.limits import well_formed_id
 
 DEFAULT_TTL = timedelta(seconds=120)
 DEFAULT_INTERVAL_S = 2
@@ -58,6 +59,8 @@ def create(s: Session, kiosk_id: str, now: datetime, ttl: timedelta = DEFAULT_TT
 
 
 def _locked(s: Session, pairing_id: str) -> Pairing:
+    if not well_formed_id(pairing_id):
+        raise UnknownPairing()  # not an id the ledger hands out; not echoed (it may be anything)
     pairing = s.scalar(select(Pairing).where(Pairing.id == pairing_id).with_for_update())
     if pairing is None:
         raise UnknownPairing(f"no pairing {pairing_id}")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.db import KioskSession, utcnow
-from ledger.errors import Forbidden, InvalidSession
+from ledger.errors import Forbidden, InvalidSession, NotFound
+from ledger.limits import well_formed_id
 
 SESSION_TTL = timedelta(minutes=10)
 
@@ -63,7 +64,10 @@ def live_member(s: Session, session_id: str, kiosk_id: str, now: datetime) -> st
 
 
 def end_session(s: Session, session_id: str, kiosk_id: str, now: datetime | None = None) -> None:
-    """End the session; ending an unknown or already ended session is harmless."""
+    """End the session; ending an unknown or already ended session is harmless, but a
+    malformed id (not one the ledger hands out) is a 404."""
+    if not well_formed_id(session_id):
+        raise NotFound("no such session")
     session = s.get(KioskSession, session_id)
     if session is None or session.ended_at is not None:
         return
