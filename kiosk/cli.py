@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from kiosk.board_cli import add_parser as add_board_parser
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.diag.cli import add_parser as add_diag_parser
+from sim.errors import SimError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk: configuration error: {e}", file=sys.stderr)
         return 2
     except KioskError as e:
+        print(f"kiosk: {e}", file=sys.stderr)
+        return 1
+    except SimError as e:  # e.g. `kiosk sim` where the ledger's packages are not installed
         print(f"kiosk: {e}", file=sys.stderr)
         return 1
 

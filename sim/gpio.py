@@ -1,6 +1,7 @@
 """The simulated world on gpiozero's MockFactory, for relay cabinets: a relay pulse releases the
 simulated latch, and the reed switches, item sensors, service door and presence sensor follow
-the world, so the real GPIO drivers read real (mock) pin edges.
+the world, so the real GPIO drivers read real (mock) pin edges. The wiring comes from the
+kiosk's parsed [gpio] config, read through `Wiring` (the sim does not import the kiosk).
 """
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from kiosk.core.gpio_config import GpioConfig
 from sim.world import Cabinet
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,45 @@ RELAY_PINS = (4, 5, 6, 12, 13, 16)
 REED_PINS = (19, 20, 21, 24, 25, 26)
 ITEM_PINS = (7, 8, 9, 10, 11, 14)
 SYNC_INTERVAL = 0.02  # seconds; the world has no change events, so the sim looks this often
+
+
+class LockerPlace(Protocol):
+    """Where a locker sits: board and lock number (the kiosk's LockerAddress is one)."""
+
+    @property
+    def board(self) -> int: ...
+    @property
+    def lock(self) -> int: ...
+
+
+class LockWiring(Protocol):
+    """One relay lock's pins, as the kiosk's config names them (kiosk.core.gpio_config)."""
+
+    @property
+    def address(self) -> LockerPlace: ...
+    @property
+    def relay(self) -> int: ...
+    @property
+    def reed(self) -> int: ...
+    @property
+    def item_sensor(self) -> int | None: ...
+
+
+class Wiring(Protocol):
+    """The pins and polarities the sim plays; the kiosk's GpioConfig is one."""
+
+    @property
+    def locks(self) -> Sequence[LockWiring]: ...
+    @property
+    def relay_active_high(self) -> bool: ...
+    @property
+    def item_sensor_active_low(self) -> bool: ...
+    @property
+    def service_door(self) -> int | None: ...
+    @property
+    def presence(self) -> int | None: ...
+    @property
+    def presence_kind(self) -> str: ...
 
 
 class RelayCoilPin(MockPWMPin):
@@ -54,7 +94,7 @@ class RelayCoilPin(MockPWMPin):
 class SimGpio:
     """Mock pins wired to a simulated cabinet. Pass `factory` to the kiosk (`build(config, f)`)."""
 
-    def __init__(self, cabinet: Cabinet, gpio: GpioConfig) -> None:
+    def __init__(self, cabinet: Cabinet, gpio: Wiring) -> None:
         self.cabinet = cabinet
         self.gpio = gpio
         self.factory = MockFactory(pin_class=MockPWMPin)

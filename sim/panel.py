@@ -25,16 +25,8 @@ DEMO_CARD_PIN = "2468"  # the PIN of each demo member's printed card, shown on t
 
 
 def issue_demo_card(site: SimulatedSite, member_id: str, pin: str = DEMO_CARD_PIN) -> str:
-    """A printed card for a demo member (as `timebank-ledger card issue`); returns its code."""
-    from ledger.cards import issue_card
-    from ledger.db import Member, make_engine, session_factory
-
-    engine = make_engine(site.ledger.db_url)
-    try:
-        with session_factory(engine)() as s, s.begin():
-            return issue_card(s, s.get(Member, member_id), pin)[1]
-    finally:
-        engine.dispose()
+    """A printed card for a demo member (`timebank-ledger card issue`); returns its code."""
+    return site.staff.issue_card(member_id, pin)
 
 
 def _button(text: str, on_press: Callable[..., object], **kw: object) -> Button:

@@ -1,5 +1,7 @@
 """A whole simulated site in one object: the embedded ledger with demo data, the simulated lock
-board and scanner on ptys, and a kiosk config file that points the real kiosk at them.
+board and scanner on ptys, and a kiosk config file that points the real kiosk at them. The site
+uses the ledger as staff do (sim/staff.py), so a kiosk installed without the ledger's packages
+is told what to install.
 """
 
 from __future__ import annotations
@@ -13,12 +15,9 @@ from typing import Any
 
 import pyotp
 
-from ledger.db import make_engine, session_factory
-from ledger.demo import seed_demo
-from ledger.members import member_summary
-from ledger.server import EmbeddedLedger
 from sim.lockboard import FIRST_BOARD, make_board
 from sim.scanner import SimScanner
+from sim.staff import Staff, ledger_service
 from sim.world import Cabinet
 
 
@@ -40,7 +39,10 @@ class SimulatedSite:
         self.gpio = gpio
         self.protocol = protocol
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.ledger = EmbeddedLedger(f"sqlite:///{self.data_dir / 'ledger.db'}")
+        db_url = f"sqlite:///{self.data_dir / 'ledger.db'}"
+        # First, so that an install without the ledger's packages is told so before anything runs.
+        self.ledger = ledger_service(db_url)
+        self.staff = Staff(db_url)
         self.cabinet = Cabinet.demo(FIRST_BOARD[protocol])
         self.board = make_board(protocol, self.cabinet, pace)
         self.scanner = SimScanner()
@@ -49,7 +51,7 @@ class SimulatedSite:
 
     def start(self) -> SimulatedSite:
         self.ledger.start()
-        self.demo = seed_demo(self.ledger.db_url)
+        self.demo = self.staff.seed_demo()
         self.board.start()
         self.scanner.start()
         self.config_path.write_text(self._config())
@@ -87,36 +89,11 @@ class SimulatedSite:
 
     def balance(self, member_id: str) -> int:
         """The member's spendable balance as the ledger's own book says (`member show`)."""
-        engine = make_engine(self.ledger.db_url)
-        try:
-            with session_factory(engine)() as s:
-                return int(member_summary(s, member_id)["balance"])
-        finally:
-            engine.dispose()
+        return self.staff.balance(member_id)
 
     def holds(self) -> list[dict[str, Any]]:
         """Every hold the ledger's book holds, oldest first (for tests that audit the kiosk)."""
-        from sqlalchemy import select
-
-        from ledger.db import Hold
-
-        engine = make_engine(self.ledger.db_url)
-        try:
-            with session_factory(engine)() as s:
-                rows = s.scalars(select(Hold).order_by(Hold.created_at)).all()
-                return [
-                    {
-                        "hold": h.id,
-                        "member": h.member_id,
-                        "sku": h.sku,
-                        "locker": h.locker,
-                        "price": h.price,
-                        "state": h.state.value,
-                    }
-                    for h in rows
-                ]
-        finally:
-            engine.dispose()
+        return self.staff.holds()
 
     # --- the kiosk's config ------------------------------------------------------------------
 

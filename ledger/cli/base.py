@@ -39,7 +39,8 @@ def with_book(db_url: str, work: Callable[[Session], Any]) -> Any:
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    print(json.dumps(data, ensure_ascii=False) if args.json else text)
+    answer = json.dumps(data, ensure_ascii=False) if args.json else text
+    print(answer, file=getattr(args, "out", None))  # `out`: set by `call` to collect the answer
 
 
 def add_command(into: Any, name: str, func: Command, **kw: Any) -> argparse.ArgumentParser:
