@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ledger.db import CatalogItem, utcnow
 from ledger.errors import BadRequest
+from ledger.limits import MAX_PRICE
 
 SKU_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
@@ -22,8 +23,8 @@ def set_item(s: Session, sku: str, price: int, zh: str, en: str) -> CatalogItem:
     """Add an item or change its names and price; a hold at the old price then gets 409."""
     if not SKU_PATTERN.fullmatch(sku):
         raise BadRequest(f"SKU {sku!r} must be 1-64 letters, digits, '_', '.' or '-'")
-    if price < 0:
-        raise BadRequest(f"price must not be negative, got {price}")
+    if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price <= MAX_PRICE:
+        raise BadRequest(f"price must be whole coins from 0 to {MAX_PRICE}, got {price}")
     item = s.get(CatalogItem, sku)
     if item is None:
         item = CatalogItem(sku=sku, name_zh=zh, name_en=en, price=price)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from ledger import book
 from ledger.db import LedgerTransaction, Member, MonthlyGrant
 from ledger.errors import BadRequest, UnknownMember
+from ledger.limits import MAX_COINS, MAX_COINS_PER_HOUR, MAX_HOURS_PER_CREDIT
 
 DEFAULT_MONTHLY_GRANT = 15  # coins
 DEFAULT_COINS_PER_HOUR = 10
-MAX_HOURS_PER_CREDIT = 1000  # more in one go is surely a typing error
 MONTH_PATTERN = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
@@ -34,8 +34,8 @@ def check_month(month: str) -> str:
 def grant_month(s: Session, month: str, coins: int = DEFAULT_MONTHLY_GRANT) -> dict[str, Any]:
     """Grant `coins` to every eligible member for `month`, once per member and month."""
     check_month(month)
-    if coins <= 0:
-        raise BadRequest(f"the monthly grant must be a positive number of coins, got {coins}")
+    if not 0 < coins <= MAX_COINS:
+        raise BadRequest(f"the monthly grant must be 1 to {MAX_COINS} coins, got {coins}")
     granted, already = [], []
     eligible = s.scalars(select(Member).where(Member.grant_eligible).order_by(Member.id))
     for member in eligible:
@@ -66,8 +66,8 @@ def coins_for_hours(hours: str | Decimal, rate: int) -> tuple[Decimal, int]:
         raise BadRequest(f"hours must be more than 0, got {hours}")
     if amount > MAX_HOURS_PER_CREDIT:
         raise BadRequest(f"{hours} hours at once is more than {MAX_HOURS_PER_CREDIT}; split it")
-    if rate <= 0:
-        raise BadRequest(f"the rate must be a positive number of coins an hour, got {rate}")
+    if not 0 < rate <= MAX_COINS_PER_HOUR:
+        raise BadRequest(f"the rate must be 1 to {MAX_COINS_PER_HOUR} coins an hour, got {rate}")
     coins = math.floor(amount * rate)
     if coins == 0:
         raise BadRequest(f"{hours} hours at {rate} coins an hour is less than one coin")

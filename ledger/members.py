@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ledger import book, cards, history
 from ledger.db import Card, Member, Role, utcnow
 from ledger.errors import BadRequest, UnknownMember
+from ledger.limits import MAX_COINS
 
 MEMBER_ID_DIGITS = 6  # "m" + 6 digits: short enough to type, never contains ':'
 
@@ -29,8 +30,8 @@ def add_member(
     """Enrol a member; starting coins come from the grant pool as a real transaction."""
     if not name.strip():
         raise BadRequest("a member needs a name")
-    if coins < 0:
-        raise BadRequest(f"starting coins must not be negative, got {coins}")
+    if not 0 <= coins <= MAX_COINS:
+        raise BadRequest(f"starting coins must be 0 to {MAX_COINS}, got {coins}")
     book.ensure_system_accounts(s)
     member = Member(
         id=new_member_id(s),

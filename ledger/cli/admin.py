@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from ledger import catalog, expiry, kiosks
 from ledger.cli.base import add_command, add_group, emit, with_book
+from ledger.limits import MAX_PRICE, Bounded
 
 DEFAULT_PORT = 8765
+MAX_HOLD_TTL_HOURS = 24 * 366  # a hold left open longer than a year is a typing error
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -122,7 +124,7 @@ def register(sub: Any) -> None:
     add_command(sub, "init", cmd_init, help="create or migrate the database tables")
     serve = add_command(sub, "serve", cmd_serve, help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--port", type=Bounded(0, 65535), default=DEFAULT_PORT)
     serve.add_argument(
         "--public-url",
         help="the ledger's address as members' phones reach it (pairing page links); "
@@ -130,20 +132,20 @@ def register(sub: Any) -> None:
     )
     serve.add_argument(
         "--hold-ttl-hours",
-        type=float,
+        type=Bounded(0.001, MAX_HOLD_TTL_HOURS, float),
         default=expiry.DEFAULT_HOLD_TTL_S / 3600,
         help="a hold neither captured nor voided expires after this long (default 24)",
     )
     serve.add_argument(
         "--sweep-interval",
-        type=float,
+        type=Bounded(0.01, 86400, float),
         default=expiry.DEFAULT_SWEEP_INTERVAL_S,
         metavar="SECONDS",
         help="how often stale holds are expired (default 60)",
     )
     serve.add_argument(
         "--workers",
-        type=int,
+        type=Bounded(1, 64),
         default=1,
         help="server processes (default 1); each keeps its own /metrics counters",
     )
@@ -159,7 +161,7 @@ def register(sub: Any) -> None:
     cat = add_group(sub, "catalog", "catalog")
     cset = add_command(cat, "set", cmd_catalog_set, help="add an item or change its price")
     cset.add_argument("sku", metavar="SKU")
-    cset.add_argument("--price", type=int, required=True)
+    cset.add_argument("--price", type=Bounded(0, MAX_PRICE), required=True)
     cset.add_argument("--zh", required=True, help="name in Chinese")
     cset.add_argument("--en", required=True, help="name in English")
 

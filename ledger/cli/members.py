@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ledger import cards, members
 from ledger.cli.base import add_command, add_group, emit, with_book
 from ledger.db import Role
+from ledger.limits import MAX_COINS, Bounded
 
 ROLES = [r.value for r in Role]
 
@@ -119,7 +120,9 @@ def register(sub: Any) -> None:
     member = add_group(sub, "member", "members")
     add = add_command(member, "add", cmd_member_add, help="enrol a member")
     add.add_argument("--name", required=True)
-    add.add_argument("--coins", type=int, default=0, help="opening grant from the grant pool")
+    add.add_argument(
+        "--coins", type=Bounded(0, MAX_COINS), default=0, help="opening grant from the grant pool"
+    )
     add.add_argument("--role", choices=ROLES, default=Role.MEMBER.value)
     add.add_argument(
         "--grant", action="store_true", help="eligible for the monthly grant (grant-month)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from ledger import corrections, expiry, income
 from ledger.cli.base import add_command, emit, with_book
 from ledger.db import LedgerTransaction
+from ledger.limits import MAX_COINS, MAX_COINS_PER_HOUR, MAX_HOURS_PER_CREDIT, MAX_ROW_ID, Bounded
 
 
 def tx_json(tx: LedgerTransaction) -> dict[str, Any]:
@@ -89,7 +91,7 @@ def cmd_expire_holds(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     grant = add_command(sub, "grant-month", cmd_grant_month, help="the monthly grant, once")
     grant.add_argument("--month", metavar="YYYY-MM", help="default: this month (UTC)")
-    grant.add_argument("--coins", type=int, default=income.DEFAULT_MONTHLY_GRANT)
+    grant.add_argument("--coins", type=Bounded(1, MAX_COINS), default=income.DEFAULT_MONTHLY_GRANT)
 
     hours = add_command(
         sub,
@@ -98,19 +100,31 @@ def register(sub: Any) -> None:
         help="pay volunteer hours in coins (fractions rounded down to whole coins)",
     )
     hours.add_argument("member", metavar="MEMBER")
-    hours.add_argument("hours", metavar="HOURS", help="e.g. 2 or 1.5")
-    hours.add_argument("--rate", type=int, default=income.DEFAULT_COINS_PER_HOUR)
+    hours.add_argument(
+        "hours",
+        metavar="HOURS",
+        type=Bounded(0, MAX_HOURS_PER_CREDIT, Decimal),
+        help="e.g. 2 or 1.5",
+    )
+    hours.add_argument(
+        "--rate", type=Bounded(1, MAX_COINS_PER_HOUR), default=income.DEFAULT_COINS_PER_HOUR
+    )
     hours.add_argument("--note", default="", help="what the work was")
 
     by_help = "the staff member's id making it (default: your OS account)"
     adj = add_command(sub, "adjust", cmd_adjust, help="staff correction of a member's coins")
     adj.add_argument("member", metavar="MEMBER")
-    adj.add_argument("coins", metavar="COINS", type=int, help="positive adds, negative takes")
+    adj.add_argument(
+        "coins",
+        metavar="COINS",
+        type=Bounded(-MAX_COINS, MAX_COINS),
+        help="positive adds, negative takes",
+    )
     adj.add_argument("--reason", required=True)
     adj.add_argument("--by", help=by_help)
 
     rev = add_command(sub, "reverse", cmd_reverse, help="reverse a transaction, once")
-    rev.add_argument("tx", metavar="TX", type=int)
+    rev.add_argument("tx", metavar="TX", type=Bounded(1, MAX_ROW_ID))
     rev.add_argument("--reason", required=True)
     rev.add_argument("--by", help=by_help)
 
