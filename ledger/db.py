@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Engine,
     Enum,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ledger.limits import MAX_COINS, MAX_PRICE
 
 SQLITE_BUSY_TIMEOUT_S = 30  # a writer waits this long for the write lock before failing
 
@@ -143,8 +146,15 @@ class Posting(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)  # coins; credit to the account is positive
 
-    # Covers SUM(amount) per account, so a balance reads the index only (ledger.book).
-    __table_args__ = (Index("ix_postings_account_amount", "account_id", "amount"),)
+    __table_args__ = (
+        # Covers SUM(amount) per account, so a balance reads the index only (ledger.book).
+        Index("ix_postings_account_amount", "account_id", "amount"),
+        # One range on every database (ledger.limits; revision 0004_amount_bounds).
+        CheckConstraint(
+            f"amount <> 0 AND amount BETWEEN {-MAX_COINS} AND {MAX_COINS}",
+            name="ck_postings_amount_bounded",
+        ),
+    )
 
 
 class Kiosk(Base):
@@ -164,6 +174,11 @@ class CatalogItem(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     price: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # A hold's price must equal its item's (ledger.book), so this bounds holds' prices too.
+    __table_args__ = (
+        CheckConstraint(f"price BETWEEN 0 AND {MAX_PRICE}", name="ck_catalog_price_bounded"),
+    )
 
 
 class Hold(Base):
