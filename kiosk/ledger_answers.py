@@ -13,7 +13,8 @@ MAX_SECONDS = 24 * 3600
 
 
 def whole_coins(value: Any, name: str) -> int:
-    # Balances and prices are never below zero in the ledger (DESIGN.md, "Ledger HTTP contract").
+    # Balances and prices are never below zero in the ledger (docs/protocols.md, "Ledger HTTP
+    # contract").
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise LedgerProtocolError(f"{name} must be a whole number of coins, not {value!r}")
     return value

@@ -1,4 +1,5 @@
-"""The ledger's v1 HTTP contract, spoken with requests (DESIGN.md, "Ledger HTTP contract").
+"""The ledger's v1 HTTP contract, spoken with requests (docs/protocols.md, "Ledger HTTP
+contract").
 
 Calls that carry an Idempotency-Key are retried by urllib3's Retry with the SAME key, also
 after a lost answer; opening a session is retried only when the request never left (a phone

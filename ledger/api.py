@@ -1,4 +1,5 @@
-"""The ledger's HTTP API (contract v1 in DESIGN.md) as a FastAPI app factory.
+"""The ledger's HTTP API (contract v1: docs/protocols.md, "Ledger HTTP contract") as a FastAPI
+app factory.
 
 Endpoints are plain `def`s: FastAPI runs them on its thread pool, and each one is a single
 database transaction. The money routes, which run on every redemption, are in ledger.money_api.

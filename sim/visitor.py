@@ -20,7 +20,8 @@ class Visitor:
     """Someone always at the cabinet: when a door springs open they take one item (if any) and
     shut it. `shy` is the chance they walk off without it; it applies only to a locker's last
     item, the one case a kiosk can tell (with more behind the door its item sensor stays lit and
-    a door opened and closed counts as handed out, DESIGN.md). With `patience` 0 they act after
+    a door opened and closed counts as handed out: docs/architecture.md, "The vend
+    transaction"). With `patience` 0 they act after
     a fixed moment, as before any kiosk could tell them what it saw."""
 
     def __init__(

@@ -6,7 +6,8 @@ the item is presumed present from an unlock until the door is seen open after it
 gone from then on. The core's vend rules then come out right without knowing about sensors:
 a door that never opens after an unlock voids and flags the locker; a door opened and closed
 captures; after a restart (the presumption is not kept) a vend caught in `unlocking` whose door
-is closed is voided and flagged for inspection, which is what DESIGN.md asks for when in doubt.
+is closed cannot be decided by the sensors, and awaits a count of its locker
+(docs/architecture.md, "Recovery").
 """
 
 from __future__ import annotations

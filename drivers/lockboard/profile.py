@@ -84,7 +84,7 @@ class BoardProfile:
         )
 
 
-# What a board of each family does out of the box (DESIGN.md, "Hardware model").
+# What a board of each family does out of the box (docs/protocols.md, "Board profiles").
 FACTORY_SETTINGS: dict[str, dict[str, Any]] = {
     "kerong": {"baud": 19200, "locks": 16, "hook_open_bit": 1, "item_sensors": True},
     # On the usual wiring an active feedback input (bit 1) means the lock is closed.

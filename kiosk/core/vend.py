@@ -110,7 +110,7 @@ class VendTransaction:
                 self.journal.flag_for_inspection(str(locker), "door did not open after unlock")
                 return self._void(rec, "door_not_opened", after_hold, "result.no_coins_taken")
             # The board went quiet or the item is gone: the unlock was accepted, so it was
-            # handed out (DESIGN.md recovery rule for `unlocked`).
+            # handed out (docs/architecture.md, "The vend transaction", step 4).
             return self._capture(rec, after_hold)
         rec = self.journal.advance(rec.id, VendStep.DOOR_OPENED)
         on_step(VendStep.DOOR_OPENED)

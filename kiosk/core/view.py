@@ -54,7 +54,7 @@ def error_key(code: str) -> str:
 
 
 class VendStep(enum.Enum):
-    """The vend transaction's journal states (DESIGN.md, "The vend transaction")."""
+    """The vend transaction's journal states (docs/architecture.md, "The vend transaction")."""
 
     INTENT = "intent"
     HELD = "held"

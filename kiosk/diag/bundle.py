@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 USB_ROOTS = ("/media/*", "/media/*/*", "/run/media/*/*")
 SECRET_NAME = re.compile(r"key|secret|pin|token|passw", re.IGNORECASE)
 REDACTED = "<redacted>"
-# Member codes as scanned (DESIGN.md, "Member codes"): the part after the id is the secret.
+# Member codes as scanned (docs/protocols.md, "Member codes"): the part after the id is the
+# secret.
 _CODES = (
     (re.compile(r"\btb1:([^\s:\"']+):[0-9]+"), r"tb1:\1:" + REDACTED),
     (re.compile(r"\btbc1:[^\s\"']+"), "tbc1:" + REDACTED),

@@ -19,7 +19,8 @@ from kiosk.diag.parts import KioskParts
 
 log = logging.getLogger(__name__)
 
-# The board may answer an unlock before the latch moved (DESIGN.md): read again after this.
+# The board may answer an unlock before the latch moved (docs/protocols.md, "What every serial
+# lock-board driver does"): read again after this.
 SETTLE_S = 0.3
 
 

@@ -1,5 +1,5 @@
-"""Kivy without a screen (DESIGN.md, "Headless Kivy"): the environment it must see before it
-is first imported. Used by `kiosk demo` and the tests; imports no Kivy itself.
+"""Kivy without a screen (docs/architecture.md, "Headless Kivy"): the environment it must see
+before it is first imported. Used by `kiosk demo` and the tests; imports no Kivy itself.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The kiosk's Kivy App: shows the screen for each KioskView and hands taps to KioskIntents.
 
 Threads: the core publishes views from worker threads with `post()`; everything else here,
-`show()` included, runs on the Kivy main thread, which never waits on I/O (DESIGN.md).
+`show()` included, runs on the Kivy main thread, which never waits on I/O
+(docs/architecture.md, "Threads").
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """How lockers are named on screen and laid out in the cabinet drawing (pure, no Kivy).
 
-The core names a locker `BOARD:LOCK` (DESIGN.md); a member sees only a number on the door.
+The core names a locker `BOARD:LOCK` (docs/protocols.md, "Lock boards"); a member sees only a
+number on the door.
 """
 
 from __future__ import annotations

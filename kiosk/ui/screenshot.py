@@ -1,6 +1,7 @@
 """Save what the window shows to a PNG, reliably: from an on_flip handler after a redraw.
 
-A capture taken at any other moment may be blank or a frame late (DESIGN.md, "Headless Kivy").
+A capture taken at any other moment may be blank or a frame late (docs/architecture.md,
+"Headless Kivy").
 """
 
 from __future__ import annotations
