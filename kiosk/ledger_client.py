@@ -129,6 +129,11 @@ class LedgerClient:
     def get_hold(self, hold: str) -> Hold:
         return hold_answer(self._call(self._idempotent, "GET", f"/v1/holds/{hold}"))
 
+    def await_count(self, hold: str) -> Hold:
+        # Marking twice is harmless, so a retry after a lost answer needs no key.
+        doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/await-count", {})
+        return hold_answer(doc, expect="held")
+
     def create_pairing(self) -> Pairing:
         # Not retried blindly: a repeat would only make a second pairing nobody looks at.
         doc = self._call(self._once, "POST", "/v1/pairings", {})

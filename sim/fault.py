@@ -5,6 +5,7 @@ One command per line, one answer line back (`ok ...` or `error: ...`):
 
     jam BOARD:LOCK        the lock ignores unlock pulses      unjam BOARD:LOCK
     silent on|off         commands carried out, answers lost
+    mute-unlocks on|off   unlocks carried out, never answered (current CU16 firmware)
     delay SECONDS         answers come late (0: on time)
     corrupt N|always|off  the next N answers have a bad checksum
     split SECONDS|off     answers arrive in two pieces this far apart
@@ -65,6 +66,8 @@ class FaultControl:
             board.cabinet.jam(address, lock, verb == "jam")
         elif verb == "silent":
             board.fault("silent", _on_off(args[0]))
+        elif verb == "mute-unlocks":
+            board.fault("mute_unlocks", _on_off(args[0]))
         elif verb == "delay":
             board.fault("delay", _seconds(args[0]))
         elif verb == "corrupt":

@@ -8,7 +8,7 @@ import contextlib
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -29,8 +29,13 @@ class SimBoard(ABC, Generic[C]):
       delay    seconds to wait before answering (late replies)
       corrupt  the next N answers arrive with a wrong checksum (negative: every answer)
       split    an answer arrives in two pieces this many seconds apart
+      mute_unlocks  unlocks are carried out but never answered (current Kerong CU16 firmware
+               answers an unlock with nothing; the state is read afterwards)
       unplug   `unplug(seconds)`: the line goes away and comes back (see SimPort)
     A jammed lock is the cabinet's business: `cabinet.jam(board, lock)`.
+
+    `on_release(board, lock)`, when set, is called the instant a latch lets go, before any
+    answer goes out: a test's way to act at that moment (e.g. kill the kiosk mid-unlock).
     """
 
     protocol = ""
@@ -53,6 +58,9 @@ class SimBoard(ABC, Generic[C]):
         self.delay = 0.0
         self.corrupt = 0
         self.split = 0.0
+        self.mute_unlocks = False
+        self.on_release: Callable[[int, int], None] | None = None
+        self._released = False
         self.heard: list[C] = []  # every valid command frame, in order
         # time.monotonic() when each heard frame's last byte was read, for latency benchmarks
         self.heard_at: list[float] = []
@@ -78,13 +86,20 @@ class SimBoard(ABC, Generic[C]):
 
     def fault(self, name: str, value: Any = True) -> None:
         """Set one fault by name: silent, delay, corrupt, split (see the class docstring)."""
-        kinds = {"silent": bool, "delay": float, "corrupt": int, "split": float}
+        kinds = {
+            "silent": bool,
+            "delay": float,
+            "corrupt": int,
+            "split": float,
+            "mute_unlocks": bool,
+        }
         if name not in kinds:
             raise ValueError(f"unknown fault {name!r}; known: {', '.join(kinds)}")
         setattr(self, name, kinds[name](value))
 
     def clear_faults(self) -> None:
         self.silent, self.delay, self.corrupt, self.split = False, 0.0, 0, 0.0
+        self.mute_unlocks = False
 
     def unplug(self, seconds: float) -> None:
         """Pull the adapter for `seconds`; returns once it is out."""
@@ -109,6 +124,7 @@ class SimBoard(ABC, Generic[C]):
             "delay": self.delay,
             "corrupt": self.corrupt,
             "split": self.split,
+            "mute_unlocks": self.mute_unlocks,
             "heard": len(self.heard),
         }
 
@@ -176,8 +192,9 @@ class SimBoard(ABC, Generic[C]):
     def _handle(self, command: C, at: float) -> None:
         self.heard_at.append(at)
         self.heard.append(command)
+        self._released = False
         reply = self.answer(command)
-        if reply is None or self.silent:
+        if reply is None or self.silent or (self._released and self.mute_unlocks):
             return
         if self.delay:
             time.sleep(self.delay)
@@ -204,3 +221,6 @@ class SimBoard(ABC, Generic[C]):
     def _release(self, board: int, lock: int) -> None:
         with contextlib.suppress(KeyError):  # an unfitted lock position: nothing moves
             self.cabinet.release(board, lock)
+            self._released = True
+            if self.on_release is not None:
+                self.on_release(board, lock)

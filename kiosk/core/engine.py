@@ -203,11 +203,13 @@ class SessionEngine:
         ledger would be an item handed out and never charged."""
         journal = self.vends.journal
         try:
-            if all(v.settlement is not None for v in journal.unfinished()):
+            if all(v.settlement is not None or v.awaiting_count for v in journal.unfinished()):
                 return
             decided, undecided = judge_unfinished(journal, self.vends.board)
             for vend_id in decided:
                 self.vends.settler.settle(journal.get(vend_id))
+            for vend in journal.awaiting_count():
+                self.vends.settler.tell_awaiting(vend)
         except Exception:
             log.exception("judging vends left undecided failed; the next visit's end retries")
             return

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS vends (
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
     refused     TEXT,
+    expect_count INTEGER,
+    count_told  INTEGER NOT NULL DEFAULT 0,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
@@ -97,6 +99,14 @@ class VendRecord:
     refused: str | None = None  # the ledger refused the settlement for good: staff must look
     created_at: str = ""
     updated_at: str = ""
+    # Awaiting a count: the sensors could not tell whether the item came out. The locker held
+    # this many items before the vend; its next count settles the vend (`count_locker`).
+    expect_count: int | None = None
+    count_told: bool = False  # the ledger knows to keep the hold until the count
+
+    @property
+    def awaiting_count(self) -> bool:
+        return self.expect_count is not None and self.settlement is None and not self.state.final
 
     @property
     def capture_key(self) -> str:
@@ -119,6 +129,9 @@ class VendJournal(LockerStockStore):
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(vends)")}
         if "refused" not in columns:  # a journal written before refusals were kept apart
             self._db.execute("ALTER TABLE vends ADD COLUMN refused TEXT")
+        if "expect_count" not in columns:  # a journal written before vends could await counts
+            self._db.execute("ALTER TABLE vends ADD COLUMN expect_count INTEGER")
+            self._db.execute("ALTER TABLE vends ADD COLUMN count_told INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
@@ -197,6 +210,79 @@ class VendJournal(LockerStockStore):
                 db.execute(_TAKE_ONE, (vend_id,))
         return self.get(vend_id)
 
+    def await_count(self, vend_id: int, why: str) -> VendRecord:
+        """The sensors cannot tell whether this vend's item came out: never guess. The vend
+        stays undecided, its hold open, and its locker out of sale until the locker is counted;
+        the count it should show if nothing was taken is kept with the vend."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT v.locker, v.settlement, v.state, l.count FROM vends v"
+                " LEFT JOIN lockers l ON l.locker = v.locker WHERE v.id = ?",
+                (vend_id,),
+            ).fetchone()
+            if row is None:
+                raise JournalError(f"no vend {vend_id} in the journal")
+            if row["settlement"] is not None or row["state"] in _FINAL:
+                raise JournalError(f"vend {vend_id} is already decided; it cannot await a count")
+            db.execute(
+                "UPDATE vends SET expect_count = COALESCE(expect_count, ?), reason = ?,"
+                " updated_at = ? WHERE id = ?",
+                (row["count"] or 0, f"awaiting_count: {why}", _now(), vend_id),
+            )
+            db.execute(
+                "UPDATE lockers SET inspect = ? WHERE locker = ?",
+                (f"count needed: vend {vend_id} ({why})", row["locker"]),
+            )
+        return self.get(vend_id)
+
+    def awaiting_count(self, locker: str | None = None) -> list[VendRecord]:
+        """Vends waiting for a count of their locker (of one locker, or of all), oldest first."""
+        where = "expect_count IS NOT NULL AND settlement IS NULL AND state NOT IN (?, ?)"
+        if locker is None:
+            return self._select(where, _FINAL)
+        return self._select(where + " AND locker = ?", (*_FINAL, locker))
+
+    def count_told(self, vend_id: int, note: str | None = None) -> None:
+        """The ledger knows this vend's hold waits for a count (or refused to, with `note`)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE vends SET count_told = 1, last_error = COALESCE(?, last_error),"
+                " updated_at = ? WHERE id = ?",
+                (note, _now(), vend_id),
+            )
+
+    def count_locker(self, locker: str, found: int) -> list[VendRecord]:
+        """A technician counted `found` items in `locker`: decide every vend awaiting that count
+        (one item fewer than expected: captured; as many: voided), set the locker's stock to
+        what was found and put it back on sale. Returns the vends decided (oldest first).
+
+        Only one vend can await a locker's count (the locker leaves sale when it starts to); if
+        several ever do, as many as are missing are captured, the oldest first."""
+        if isinstance(found, bool) or not isinstance(found, int) or found < 0:
+            raise JournalError(f"a count must be a whole number 0 or more, not {found!r}")
+        now = _now()
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT id, expect_count FROM vends WHERE locker = ? AND expect_count IS NOT NULL"
+                " AND settlement IS NULL AND state NOT IN (?, ?) ORDER BY id",
+                (locker, *_FINAL),
+            ).fetchall()
+            decided = []
+            if rows:
+                missing = int(rows[0]["expect_count"]) - found
+                for i, row in enumerate(rows):
+                    settlement = "capture" if i < missing else "void"
+                    reason = f"counted_{'taken' if settlement == 'capture' else 'not_taken'}"
+                    db.execute(
+                        "UPDATE vends SET settlement = ?, reason = ?, updated_at = ? WHERE id = ?",
+                        (settlement, f"{reason}: {found} of {row['expect_count']}", now, row["id"]),
+                    )
+                    decided.append(int(row["id"]))
+            db.execute(
+                "UPDATE lockers SET count = ?, inspect = NULL WHERE locker = ?", (found, locker)
+            )
+        return [self.get(v) for v in decided]
+
     def note_attempt(self, vend_id: int, error: str) -> None:
         """Count a settlement attempt the ledger did not acknowledge."""
         with self._tx() as db:
@@ -270,4 +356,6 @@ def _record(row: sqlite3.Row) -> VendRecord:
         refused=row["refused"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        expect_count=row["expect_count"],
+        count_told=bool(row["count_told"]),
     )

@@ -1,7 +1,10 @@
 """Start-up recovery: settle every vend a crash or power cut left unfinished.
 
-The rules are DESIGN.md's; the one that matters most: a vend caught in `unlocking` is never
-pulsed again — the board is read, and what it shows decides capture or void.
+The rule that matters most: a vend caught in `unlocking` is never pulsed again — the board is
+read, and what it shows decides capture or void. Where what it shows cannot decide (the pulse
+may have gone out, the lock is shut again, and items are still sensed behind the door of a
+locker that held several, or the lock has no item sensor), recovery never guesses: the vend
+awaits a count of its locker, its hold kept open (docs/architecture.md, "Recovery").
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from kiosk.core.errors import LockBoardError
-from kiosk.core.interfaces import LockBoard, LockerAddress
+from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.settlement import Settler
 from kiosk.core.view import VendStep
@@ -18,6 +21,7 @@ from kiosk.core.view import VendStep
 log = logging.getLogger(__name__)
 
 _HANDED_OUT = (VendStep.UNLOCKED, VendStep.DOOR_OPENED, VendStep.DOOR_CLOSED)
+AWAIT_COUNT = "await_count"  # a verdict that is not capture nor void: count the locker first
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class RecoveryReport:
     decided: int
     settled: int
     undecided: tuple[int, ...]  # vends that could not be judged (board unreadable): out of service
+    awaiting_count: tuple[int, ...] = ()  # vends only a count of their locker can settle
 
 
 def recover(journal: VendJournal, board: LockBoard, settler: Settler) -> RecoveryReport:
@@ -32,22 +37,28 @@ def recover(journal: VendJournal, board: LockBoard, settler: Settler) -> Recover
     decided, undecided = judge_unfinished(journal, board)
     before = len(journal.pending_settlements())
     remaining = settler.settle_all()
-    return RecoveryReport(len(decided), before - remaining, tuple(undecided))
+    awaiting = tuple(v.id for v in journal.awaiting_count())
+    return RecoveryReport(len(decided), before - remaining, tuple(undecided), awaiting)
 
 
 def judge_unfinished(journal: VendJournal, board: LockBoard) -> tuple[list[int], list[int]]:
     """Decide capture or void for every unfinished vend with no decision yet, by the rules
-    above; only while no vend is running. Returns the ids (decided, still undecided)."""
+    above; only while no vend is running. A vend the board cannot decide is set to await a
+    count instead. Returns the ids (decided, still undecided: the board did not answer)."""
     decided: list[int] = []
     undecided: list[int] = []
     for vend in journal.unfinished():
-        if vend.settlement is not None:
+        if vend.settlement is not None or vend.awaiting_count:
             continue
         verdict = _verdict(vend, journal, board)
         if verdict is None:
             undecided.append(vend.id)
             continue
         settlement, reason = verdict
+        if settlement == AWAIT_COUNT:
+            log.warning("recovery: vend %s in %s awaits a count (%s)", vend.id, vend.state, reason)
+            journal.await_count(vend.id, reason)
+            continue
         log.info(
             "recovery: vend %s in %s -> %s (%s)", vend.id, vend.state.value, settlement, reason
         )
@@ -72,6 +83,10 @@ def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[
         return None
     if state.hook_open or not state.item_present:
         return ("capture", "recovered_unlocking_open")
+    if not item_tells(state, _count(journal, vend)):
+        # Shut again, items behind the door: a member may have opened it, taken one and shut
+        # it while the kiosk was down, or the pulse never went out. Only a count can tell.
+        return (AWAIT_COUNT, "recovered_unlocking_closed_uncounted")
     journal.flag_for_inspection(vend.locker, "crash during unlock; lock seen closed")
     return ("void", "recovered_unlocking_closed")
 
@@ -87,5 +102,17 @@ def _only_item_left_behind(
     except LockBoardError as e:
         log.warning("recovery: cannot read %s for vend %s: %s", locker, vend.id, e)
         return False
-    count = next((s.count for s in journal.lockers() if s.locker == vend.locker), 0)
-    return not state.hook_open and state.item_sensed and state.item_present and count == 1
+    return not state.hook_open and state.item_present and item_tells(state, _count(journal, vend))
+
+
+def item_tells(state: LockState, count: int) -> bool:
+    """Whether the item sensor can say a vend's item was NOT taken: only for a locker's last
+    item, and only where there is a sensor. Behind a door with more items, "present" is true
+    whether or not one was taken."""
+    return state.item_sensed and count == 1
+
+
+def _count(journal: VendJournal, vend: VendRecord) -> int:
+    """The items the journal expects in the vend's locker (this vend's item still among them:
+    stock leaves at the capture decision)."""
+    return next((s.count for s in journal.lockers() if s.locker == vend.locker), 0)

@@ -155,6 +155,17 @@ class Servicing(SessionEngine):
 
     def _tech_restock(self) -> None:
         def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
+            line = next((x for x in tv.lockers if x.locker == tv.draft.locker), None)
+            if line is not None and line.awaiting_vend is not None:
+                # The count comes first: it settles the vend the sensors could not decide.
+                taken = desk.count(tv.draft.locker, tv.draft.count, actor)
+                return replace(
+                    tv,
+                    lockers=tuple(desk.lockers()),
+                    message="tech.counted_taken" if taken else "tech.counted_not_taken",
+                    detail=tv.draft.locker,
+                    ok=True,
+                )
             reported = desk.restock(tv.draft, actor)
             return replace(
                 tv,

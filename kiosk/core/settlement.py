@@ -54,6 +54,30 @@ class Settler:
                 self.journal.note_attempt(current.id, str(e))
                 return self.journal.get(current.id)
 
+    def tell_awaiting(self, vend: VendRecord) -> VendRecord:
+        """Tell the ledger to keep this vend's hold until its locker is counted (else it would
+        lapse after a day: an item perhaps handed out, never charged). Queued when unreachable."""
+        with self._lock:
+            current = self.journal.get(vend.id)
+            if not current.awaiting_count or current.count_told or current.hold is None:
+                return current
+            try:
+                self.ledger.await_count(current.hold)
+            except LedgerUnreachable as e:
+                self.journal.note_attempt(current.id, str(e))
+                return self.journal.get(current.id)
+            except LedgerError as e:
+                if not e.final:
+                    self.journal.note_attempt(current.id, f"{e.code}: {e.message}")
+                    return self.journal.get(current.id)
+                # E.g. the hold lapsed while the kiosk was away: the count still decides, and a
+                # capture then refused shows up for staff like any other refusal.
+                log.error("ledger refused to keep vend %s's hold for a count: %s", vend.id, e)
+                self.journal.count_told(current.id, f"await-count refused: {e.code}")
+                return self.journal.get(current.id)
+            self.journal.count_told(current.id)
+            return self.journal.get(current.id)
+
     def status(self) -> dict[str, Any]:
         """The queue as diagnostics show it: what waits, for how long, and why."""
         now = datetime.now(UTC)
@@ -79,13 +103,22 @@ class Settler:
             "refused": [
                 row(v) | {"refused": v.refused} for v in self.journal.refused_settlements()
             ],
+            "awaiting_count": [
+                row(v) | {"expect_count": v.expect_count, "ledger_told": v.count_told}
+                for v in self.journal.awaiting_count()
+            ],
         }
 
     def settle_all(self) -> int:
-        """One pass over the queue. Returns how many vends are still unacknowledged."""
+        """One pass over the queue. Returns how many vends are still unacknowledged (a vend
+        awaiting a count counts while the ledger has not heard that it must keep the hold)."""
         for vend in self.journal.pending_settlements():
             self.settle(vend)
-        return len(self.journal.pending_settlements())
+        untold = [v for v in self.journal.awaiting_count() if not v.count_told]
+        for vend in untold:
+            self.tell_awaiting(vend)
+        untold = [v for v in self.journal.awaiting_count() if not v.count_told]
+        return len(self.journal.pending_settlements()) + len(untold)
 
     def _capture(self, vend: VendRecord) -> VendRecord:
         if vend.hold is None:

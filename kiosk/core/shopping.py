@@ -22,7 +22,7 @@ from kiosk.core.view import (
 log = logging.getLogger(__name__)
 
 # Outcomes after which the next items would fail the same way: they are not tried.
-_STOP_CART = ("error.ledger_unreachable", "error.unlock_failed")
+_STOP_CART = ("error.ledger_unreachable", "error.unlock_failed", "result.awaiting_count")
 
 
 class Shopping(SessionEngine):

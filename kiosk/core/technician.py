@@ -45,6 +45,10 @@ class LockerLine:
     best_before: str | None = None
     inspect: str | None = None  # why it is out of sale until inspected
     error: str | None = None  # the board did not answer
+    # A vend the sensors could not decide waits for this locker's count (its id), and the
+    # count it expects if nothing was taken: the restock page then records the count first.
+    awaiting_vend: int | None = None
+    expect_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,11 @@ class TechnicianDesk(Protocol):
     def restock(self, draft: RestockDraft, actor: str) -> bool:
         """Store one locker's new stock and send the inventory snapshot (True: the ledger has
         it now); DeskError naming the locker and field for a bad entry."""
+        ...
+
+    def count(self, locker: str, found: int, actor: str) -> bool:
+        """Record the items found in a locker whose vend awaits a count: that vend is settled
+        (True: the member took the item and pays; False: nothing taken, the coins go back)."""
         ...
 
     def self_test(self, actor: str) -> SelfTestLine:

@@ -2,7 +2,9 @@
 
     intent -> held -> unlocking -> unlocked -> door_opened -> door_closed -> captured
                          \\-> unlock_failed -------------------------------> voided
-Each step is journalled before the action it announces (DESIGN.md, "The vend transaction").
+Each step is journalled before the action it announces (docs/architecture.md, "The vend
+transaction"). Where the sensors cannot tell whether the item came out, the vend is not guessed:
+it awaits a count of its locker, its hold kept open.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from kiosk.core.errors import LedgerError, LockBoardError
 from kiosk.core.interfaces import Ledger, LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
+from kiosk.core.recovery import item_tells
 from kiosk.core.settlement import Settler
 from kiosk.core.view import VendStep, error_key
 
@@ -28,6 +31,9 @@ class VendTimings:
     door_open_timeout: float = 60.0
     door_close_timeout: float = 120.0
     poll_interval: float = 0.2
+    # The longest the kiosk may go without reading a lock and still trust "that door never
+    # opened": nobody opens a door, takes an item and shuts it again quicker than this.
+    blind_limit: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,15 @@ class VendTransaction:
 
         rec = self.journal.advance(rec.id, VendStep.UNLOCKING)
         on_step(VendStep.UNLOCKING)
+        pulsed_at = self._clock()
         try:
             self.board.unlock(locker)
         except LockBoardError as e:
             # No answer: the pulse may or may not have reached the lock. Read before deciding.
             log.warning("unlock of %s not acknowledged: %s", locker, e)
-            return self._unlock_unanswered(rec, locker, after_hold, on_step, items_in_locker)
+            return self._unlock_unanswered(
+                rec, locker, after_hold, on_step, items_in_locker, pulsed_at
+            )
         rec = self.journal.advance(rec.id, VendStep.UNLOCKED)
         on_step(VendStep.UNLOCKED)
         return self._watch_door(rec, locker, after_hold, on_step, items_in_locker)
@@ -103,9 +112,13 @@ class VendTransaction:
         on_step: Callable[[VendStep], None],
         items_in_locker: int,
     ) -> VendOutcome:
-        state = self._wait_for(locker, lambda s: s.hook_open, self.timings.door_open_timeout)
+        state, blind = self._wait_for(locker, lambda s: s.hook_open, self.timings.door_open_timeout)
         if state is None or not state.hook_open:
             if state is not None and state.item_present:
+                if blind > self.timings.blind_limit and not item_tells(state, items_in_locker):
+                    # Unread long enough for a door to open and shut unseen, and the items left
+                    # behind it cannot say whether one was taken.
+                    return self._await_count(rec, "door_unwatched_after_unlock", after_hold)
                 # Accepted, yet the door never opened and the item is still there: a jammed lock.
                 self.journal.flag_for_inspection(str(locker), "door did not open after unlock")
                 return self._void(rec, "door_not_opened", after_hold, "result.no_coins_taken")
@@ -115,7 +128,9 @@ class VendTransaction:
         rec = self.journal.advance(rec.id, VendStep.DOOR_OPENED)
         on_step(VendStep.DOOR_OPENED)
 
-        state = self._wait_for(locker, lambda s: not s.hook_open, self.timings.door_close_timeout)
+        state, _blind = self._wait_for(
+            locker, lambda s: not s.hook_open, self.timings.door_close_timeout
+        )
         if state is None or state.hook_open:
             log.warning("door of %s left open", locker)
             return self._capture(rec, after_hold)
@@ -129,20 +144,30 @@ class VendTransaction:
         return self._capture(rec, after_hold)
 
     def _wait_for(
-        self, locker: LockerAddress, done: Callable[[LockState], bool], timeout: float
-    ) -> LockState | None:
-        """Poll the lock until `done`, or the timeout. None when the board never answered."""
-        deadline = self._clock() + timeout
+        self,
+        locker: LockerAddress,
+        done: Callable[[LockState], bool],
+        timeout: float,
+        since: float | None = None,
+    ) -> tuple[LockState | None, float]:
+        """Poll the lock until `done`, or the timeout: the last state read (None when the board
+        never answered) and the longest stretch, from `since` (default: now), with no answer."""
+        start = self._clock()
+        deadline = start + timeout
         last: LockState | None = None
+        seen_at = start if since is None else since
+        blind = 0.0
         while True:
             try:
                 last = self.board.read(locker)
+                now = self._clock()
+                blind, seen_at = max(blind, now - seen_at), now
                 if done(last):
-                    return last
+                    return last, blind
             except LockBoardError as e:
                 log.warning("reading %s failed: %s", locker, e)
             if self._clock() >= deadline:
-                return last
+                return last, max(blind, self._clock() - seen_at)
             self._sleep(self.timings.poll_interval)
 
     def _unlock_unanswered(
@@ -152,9 +177,12 @@ class VendTransaction:
         after_hold: int | None,
         on_step: Callable[[VendStep], None],
         items_in_locker: int,
+        pulsed_at: float,
     ) -> VendOutcome:
         # Never pulse again: wait for the board to answer a read, and let the lock decide.
-        state = self._wait_for(locker, lambda _s: True, self.timings.door_open_timeout)
+        state, blind = self._wait_for(
+            locker, lambda _s: True, self.timings.door_open_timeout, since=pulsed_at
+        )
         if state is None:
             # Still silent: nobody can tell whether it opened. The vend stays in `unlocking`
             # for start-up recovery to judge once the board answers; the locker is flagged.
@@ -166,6 +194,9 @@ class VendTransaction:
             )
             on_step(VendStep.UNLOCKED)
             return self._watch_door(rec, locker, after_hold, on_step, items_in_locker)
+        if blind > self.timings.blind_limit and not item_tells(state, items_in_locker):
+            # Shut, items behind the door, but read too late to know the door stayed shut.
+            return self._await_count(rec, "unlock_unanswered_read_late", after_hold)
         rec = self.journal.advance(rec.id, VendStep.UNLOCK_FAILED)
         on_step(VendStep.UNLOCK_FAILED)
         self.journal.flag_for_inspection(str(locker), "unlock not acknowledged")
@@ -182,6 +213,13 @@ class VendTransaction:
             return VendOutcome(rec, False, "error.ledger_unreachable", None)
         rec = self.journal.advance(rec.id, VendStep.VOIDED, detail=f"hold refused: {e.code}")
         return VendOutcome(rec, False, error_key(e.code), None)
+
+    def _await_count(self, rec: VendRecord, why: str, after_hold: int | None) -> VendOutcome:
+        """Neither capture nor void: the coins stay held until the locker is counted."""
+        log.warning("vend %s at %s awaits a count of the locker: %s", rec.id, rec.locker, why)
+        rec = self.journal.await_count(rec.id, why)
+        self.settler.tell_awaiting(rec)
+        return VendOutcome(rec, False, "result.awaiting_count", after_hold)
 
     def _capture(self, rec: VendRecord, after_hold: int | None) -> VendOutcome:
         rec = self.journal.decide(rec.id, "capture", "handed_out")

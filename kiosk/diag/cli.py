@@ -64,6 +64,12 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--count", type=int, required=True)
     r.add_argument("--best-before", help="YYYY-MM-DD")
     r.add_argument("--open", action="store_true", help="open the locker before recording")
+    r.add_argument(
+        "--found",
+        type=int,
+        metavar="N",
+        help="items found in the locker before filling (needed where a vend awaits a count)",
+    )
     for p in (c, b, s, v, w, o, n, r):
         _common(p, top=False)
 
@@ -198,13 +204,25 @@ def _sensors(parts: Any, args: argparse.Namespace, actor: str) -> int:
 
 
 def _restock(parts: Any, args: argparse.Namespace, actor: str) -> int:
+    from kiosk.diag.errors import RestockError
     from kiosk.diag.restock import Restock
 
     restock = Restock(parts, actor)
     # Checked before the door opens: a typo must not leave a locker standing open.
     restock.validate(args.locker, args.sku, args.count, args.best_before)
+    waiting = restock.awaiting(args.locker)
+    if waiting and args.found is None:
+        raise RestockError(
+            f"locker {waiting[0].locker}: vend {waiting[0].id} ({waiting[0].sku}) awaits a count "
+            "of this locker; count the items in it before you fill it and give --found N"
+        )
     if args.open:
         print(_describe(restock.open(args.locker)))
+    if args.found is not None:
+        for vend in restock.count(args.locker, args.found):
+            verdict = "taken: captured" if vend.settlement == "capture" else "not taken: voided"
+            queued = "" if vend.state.final else " (queued for the ledger)"
+            print(f"vend {vend.id} ({vend.sku}, {vend.price} coins): {verdict}{queued}")
     stock = restock.fill(args.locker, args.sku, args.count, args.best_before)
     summary = restock.finish()
     if args.json:

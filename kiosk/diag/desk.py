@@ -52,6 +52,7 @@ class DiagDesk:
 
     def lockers(self) -> list[LockerLine]:
         stock = {s.locker: s for s in self.parts.journal.lockers()}
+        waiting = {v.locker: v for v in reversed(self.parts.journal.awaiting_count())}
         lines = []
         for board in self.parts.boards():
             try:
@@ -73,6 +74,8 @@ class DiagDesk:
                         best_before=s.best_before if s else None,
                         inspect=s.inspect if s else None,
                         error=error,
+                        awaiting_vend=waiting[name].id if name in waiting else None,
+                        expect_count=waiting[name].expect_count if name in waiting else None,
                     )
                 )
         return lines
@@ -111,6 +114,15 @@ class DiagDesk:
             raise DeskError(str(e)) from None
         self.last_action = f"restock {draft.locker}"
         return restock.finish().reported
+
+    def count(self, locker: str, found: int, actor: str) -> bool:
+        restock = Restock(self.parts, actor)
+        try:
+            decided = restock.count(locker, found)
+        except DiagError as e:
+            raise DeskError(str(e)) from None
+        self.last_action = f"count {locker}"
+        return any(v.settlement == "capture" for v in decided)
 
     def self_test(self, actor: str) -> SelfTestLine:
         report = run_self_test(self.parts, actor)

@@ -43,6 +43,7 @@ class KioskParts:
     gpio_error: str | None = None  # why the GPIO parts could not be had (pins busy, no GPIO)
     gpio: list[Any] = field(default_factory=list)  # more parts with status(), shown as checks
     owned: bool = True  # False when borrowed from a running kiosk: close() leaves them open
+    settler: Any = None  # the running kiosk's settlement queue (kiosk.core.settlement.Settler)
 
     @classmethod
     def from_config(cls, config: KioskConfig, pin_factory: Any = None) -> KioskParts:
@@ -73,6 +74,7 @@ class KioskParts:
             journal=runtime.journal,
             service=runtime.service,
             events=runtime.events,  # one outbox per kiosk, sent by its own thread
+            settler=runtime.settler,
             signals=getattr(runtime, "gpio", None),
             owned=False,
         )

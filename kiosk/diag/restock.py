@@ -1,5 +1,9 @@
 """Restocking: open lockers, set each one's SKU, count and best-before date, close; the inventory
 snapshot then goes to the ledger. Bad input is refused with the locker and field named.
+
+A locker whose last vend the sensors could not decide must be counted before it is filled: the
+items found settle that vend (one fewer than expected: the member took it and pays; as many:
+nothing was taken and the held coins go back).
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.core.errors import LedgerError
+from kiosk.core.errors import JournalError, LedgerError
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.inventory import Inventory
+from kiosk.core.journal import VendRecord
 from kiosk.core.outbox import EventKind
+from kiosk.core.settlement import Settler
 from kiosk.core.stock import LockerStock
 from kiosk.diag.errors import LockTestError, RestockError
 from kiosk.diag.locktest import SETTLE_S, LockTester, LockTestResult, report_action
@@ -69,9 +75,46 @@ class Restock:
         report_action(self.parts, self.actor, "restock_open", result.as_dict())
         return result
 
+    def count(self, locker: str, found: int) -> list[VendRecord]:
+        """The technician counted `found` items in `locker` before filling it: settle the vends
+        awaiting that count, and the locker's stock becomes what was found. Returns those vends
+        as decided (captured or voided once the ledger has heard)."""
+        address = self._address(locker)
+        where = f"locker {address}"
+        if isinstance(found, bool) or not isinstance(found, int):
+            raise RestockError(f"{where}: found must be a whole number, not {found!r}")
+        if not 0 <= found <= MAX_PER_LOCKER:
+            raise RestockError(f"{where}: found {found} is outside 0..{MAX_PER_LOCKER}")
+        decided = self.parts.journal.count_locker(str(address), found)
+        self._touch(address)
+        settled = [self._settle(v) for v in decided]
+        report_action(
+            self.parts,
+            self.actor,
+            "locker_counted",
+            {
+                "locker": str(address),
+                "found": found,
+                "vends": [
+                    {"vend": v.id, "hold": v.hold, "settlement": v.settlement} for v in settled
+                ],
+            },
+        )
+        return settled
+
+    def awaiting(self, locker: str) -> list[VendRecord]:
+        """The vends waiting for a count of this locker (empty: none)."""
+        return self.parts.journal.awaiting_count(str(self._address(locker)))
+
     def fill(self, locker: str, sku: str, count: int, best_before: str | None) -> LockerStock:
         """Record what a locker now holds; clears an inspection flag (the technician looked)."""
         stock = self.validate(locker, sku, count, best_before)
+        waiting = self.parts.journal.awaiting_count(stock.locker)
+        if waiting:
+            raise RestockError(
+                f"locker {stock.locker}: vend {waiting[0].id} awaits a count of this locker; "
+                "count the items in it before filling (kiosk diag restock ... --found N)"
+            )
         self.parts.journal.restock(stock)
         self._touch(LockerAddress.parse(stock.locker))
         report_action(
@@ -112,12 +155,7 @@ class Restock:
 
     def validate(self, locker: str, sku: str, count: int, best_before: str | None) -> LockerStock:
         """The entry as it will be stored, or RestockError naming the locker and the field."""
-        try:
-            address = LockerAddress.parse(locker)
-        except ValueError as e:
-            raise RestockError(f"locker: {e}") from None
-        if address not in self.parts.lockers():
-            raise RestockError(f"locker {address} is not one of this kiosk's lockers")
+        address = self._address(locker)
         where = f"locker {address}"
         sku = sku.strip()
         if not _SKU.fullmatch(sku):
@@ -154,6 +192,24 @@ class Restock:
                 log.warning("restock: catalog unavailable, SKUs not checked: %s", e)
                 return None
         return self._catalog
+
+    def _address(self, locker: str) -> LockerAddress:
+        try:
+            address = LockerAddress.parse(locker)
+        except ValueError as e:
+            raise RestockError(f"locker: {e}") from None
+        if address not in self.parts.lockers():
+            raise RestockError(f"locker {address} is not one of this kiosk's lockers")
+        return address
+
+    def _settle(self, vend: VendRecord) -> VendRecord:
+        """Send a counted vend's capture or void now; the queue retries if the ledger is away."""
+        settler = self.parts.settler or Settler(self.parts.journal, self.parts.ledger)
+        try:
+            return settler.settle(vend)
+        except (LedgerError, JournalError) as e:  # the kiosk's own queue settles it later
+            log.warning("settling counted vend %s now failed (queued): %s", vend.id, e)
+            return self.parts.journal.get(vend.id)
 
     def _touch(self, address: LockerAddress) -> None:
         if address not in self._touched:

@@ -161,12 +161,15 @@ class RestockPage(TechPageWidget):
         d, ids = tv.draft, self.ids
         ids.locker.text = t("tech.locker", locker=d.locker) if d.locker else "-"
         ids.sku.text = d.sku or t("tech.no_sku")
-        ids.count.text = t("tech.count", count=d.count)
+        line = next((x for x in tv.lockers if x.locker == d.locker), None)
+        counting = line is not None and line.awaiting_vend is not None
+        ids.count.text = t("tech.found" if counting else "tech.count", count=d.count)
         ids.best_before.text = d.best_before or t("tech.no_date")
         for key in ("day_minus", "day_plus", "month_minus", "month_plus"):
             ids[key].text = t(f"tech.{key}")
         ids.open.text = t("tech.open_locker")
-        ids.save.text = t("tech.save")
+        ids.save.text = t("tech.record_count" if counting else "tech.save")
+        ids.locker.text += f"  {t('tech.awaiting_count')}" if counting else ""
         for w in (ids.open, ids.save, ids.locker_prev, ids.locker_next, ids.sku_prev):
             w.disabled = busy or not d.locker
         ids.sku_next.disabled = ids.sku_prev.disabled = busy or not tv.skus
