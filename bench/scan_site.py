@@ -33,7 +33,7 @@ from sim.site import SimulatedSite
 
 STOCK = 100_000  # items per locker: the cabinet never runs dry during a benchmark
 COINS = 10**6
-STEP = 30  # seconds: the TOTP step of phone codes (DESIGN.md "Member codes")
+STEP = 30  # seconds: the TOTP step of phone codes (docs/protocols.md, "Member codes")
 
 # Phases of one scan-to-unlock, as (name, the view that ends it, which showing of that view).
 # The first VENDING view comes from confirm(), the second once the intent is journalled.

@@ -34,7 +34,8 @@ TARGET_P95_MS = 150.0
 TARGET_RATIO = 3.0
 ROUND_TRIPS = 300  # bare round trips sampled per run
 COMMITS = 200  # durable commits sampled per run
-# Journalled before the unlock, each its own durable commit (DESIGN.md "The vend transaction").
+# Journalled before the unlock, each its own durable commit (docs/architecture.md, "The vend
+# transaction").
 JOURNAL_WRITES = ("intent", "held", "unlocking")
 
 

@@ -2,5 +2,5 @@
 
 from kiosk.ui.headless import use_offscreen_window
 
-# Must happen before anything imports kivy (DESIGN.md, "Headless Kivy").
+# Must happen before anything imports kivy (docs/architecture.md, "Headless Kivy").
 use_offscreen_window()

@@ -19,7 +19,7 @@ def bits(*locks: int) -> tuple[bool, ...]:
 @pytest.mark.parametrize(
     ("frame", "encoded"),
     [
-        ("02 00 31 03 36", kerong.unlock(0, 1)),  # DESIGN.md's example
+        ("02 00 31 03 36", kerong.unlock(0, 1)),  # docs/protocols.md's example
         ("02 2F 31 03 65", kerong.unlock(2, 16)),
         ("02 FF 31 03 35", kerong.unlock(15, 16)),
         ("02 10 30 03 45", kerong.status_request(1)),

@@ -20,7 +20,7 @@ def h(text: str) -> bytes:
     ("frame", "encoded"),
     [
         ("8A 01 01 11 9B", xor.unlock(1, 1)),  # the frame every public driver of these boards sends
-        ("80 01 00 33 B2", xor.status_request(1)),  # DESIGN.md's example
+        ("80 01 00 33 B2", xor.status_request(1)),  # docs/protocols.md's example
         ("8A 02 01 11 98", xor.unlock(2, 1)),
         ("8A 02 0A 11 93", xor.unlock(2, 10)),
         ("8A 03 0C 11 94", xor.unlock(3, 12)),

@@ -1,6 +1,7 @@
 """Kiosk config documents for the bad-config properties: two valid bases (a Kerong cabinet with
 GPIO parts, and a GPIO relay cabinet), a small TOML writer, and what each key accepts, written
-from DESIGN.md and deploy/kiosk.example.toml rather than from kiosk/core/config.py.
+from the docs (docs/protocols.md, "Board profiles") and deploy/kiosk.example.toml rather than
+from kiosk/core/config.py.
 """
 
 from __future__ import annotations

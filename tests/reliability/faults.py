@@ -95,7 +95,8 @@ class LineFaults(_Striker):
 
     Spells stay shorter than the kiosk's patience at the locker (the rig's door_open_timeout):
     a longer silence through an unlock leaves the vend for start-up recovery, and with many
-    items behind one door nobody can tell afterwards whether the member took one (DESIGN.md;
+    items behind one door nobody can tell afterwards whether the member took one
+    (docs/architecture.md, "Recovery";
     the kiosk flags the locker for inspection). That is the crash matrix's ground, not a soak's.
     """
 

@@ -154,7 +154,8 @@ def test_an_item_taken_without_a_vend_is_named(rig):
 
 def test_a_capture_for_an_item_left_behind_is_named(rig):
     # Nobody at the cabinet: the door springs open and stays open, which counts as handed out
-    # (DESIGN.md); the item is still there, and the audit says so.
+    # (docs/architecture.md, "The vend transaction"); the item is still there, and the audit
+    # says so.
     rig.visitor.stop()
     outcome = rig.vend("water")
     assert outcome.handed_out

@@ -70,7 +70,8 @@ def load(text: str | bytes) -> tuple[KioskConfig | None, str]:
 
 
 def accepts(base: dict[str, Any], path: Path_, value: Any) -> bool:
-    """Whether the kiosk should run with `value` at `path` (DESIGN.md and the example config)."""
+    """Whether the kiosk should run with `value` at `path` (docs/protocols.md and the example
+    config)."""
     name, original = path[-1], get(base, path)
     if name in PINS:
         others = {get(base, p) for p in leaves(base) if p[-1] in PINS and p != path}

@@ -3,7 +3,8 @@ new one recovers and settles, and then the ledger, the journal and the cabinet a
 no hold left open, no double charge, no item handed out without a capture, nor the reverse.
 
 The random runs use lockers of one item each, refilled by a technician between runs: a kill just
-after the unlock pulse leaves recovery only the board to go by (DESIGN.md), and only a locker's
+after the unlock pulse leaves recovery only the board to go by (docs/architecture.md,
+"Recovery"), and only a locker's
 last item tells from its sensor whether it was taken; with more behind the door the kiosk voids
 and flags the locker for inspection, a loss nobody can see from the outside.
 
