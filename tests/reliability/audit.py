@@ -9,13 +9,17 @@ SQLite file, the simulated cabinet) and lists, in words, every place the kiosk's
   - an item handed out without a capture, a capture without an item handed out;
   - a locker pulsed twice for one vend, or pulsed for a vend that never reached `unlocking`;
   - the journal's stock not what is in the cabinet.
-An empty list is agreement.
+An empty list is agreement. `disagreements_apart()` runs the same audit in a process of its own
+(`python -m tests.reliability.audit`), for a test that measures this process's memory.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,7 @@ from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.view import VendStep
 from ledger.db import Hold, IdempotencyRecord, make_engine, session_factory
 from ledger.members import member_summary
-from sim.world import Cabinet
+from sim.world import Cabinet, SimLocker
 
 
 @dataclass
@@ -75,6 +79,31 @@ def disagreements(
     found += _holds_agree(vends, holds, by_key)
     found += _coins_agree(vends, before.balances, balances)
     found += _cabinet_agrees(vends, reached, cabinet, before, stock)
+    return found
+
+
+def disagreements_apart(
+    db_url: str, journal_path: str | Path, cabinet: Cabinet, before: Baseline
+) -> list[str]:
+    """`disagreements()`, worked out in a child process from the same stores and a snapshot of
+    the cabinet: the audit's reading of every vend leaves nothing behind in this process."""
+    job = {
+        "db_url": db_url,
+        "journal": str(journal_path),
+        "lockers": [asdict(lk) for lk in cabinet.lockers()],
+        "before": asdict(before) | {"holds": sorted(before.holds)},
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.reliability.audit"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the audit process failed:\n{done.stderr[-3000:]}")
+    found: list[str] = json.loads(done.stdout)
     return found
 
 
@@ -187,3 +216,15 @@ class _LedgerBook:
                     if isinstance(response, dict) and "hold" in response:
                         out[rec.key] = str(response["hold"])
         return out
+
+
+def main() -> None:
+    """The child of `disagreements_apart()`: a job on stdin, the findings as JSON on stdout."""
+    job = json.load(sys.stdin)
+    cabinet = Cabinet([SimLocker(**lk) for lk in job["lockers"]])
+    before = Baseline(**(job["before"] | {"holds": set(job["before"]["holds"])}))
+    json.dump(disagreements(job["db_url"], job["journal"], cabinet, before), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,9 @@ from tests.reliability.rig import VendRig
 
 
 class _Striker:
-    """A thread that sleeps a random while, strikes, and repeats until stopped."""
+    """A thread that sleeps a random while, strikes, and repeats until stopped. It may be
+    entered again (a new thread), keeping its generator and its counts: faults off for a
+    checkpoint, then on again where they left off."""
 
     name = "faults"
 
@@ -31,15 +33,18 @@ class _Striker:
         self.every = every
         self.errors: list[str] = []  # a fault that could not be carried out fails the test
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Any:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join(30)
+        if self._thread is not None:
+            self._thread.join(30)
         self._after()
 
     def _run(self) -> None:
@@ -57,8 +62,9 @@ class _Striker:
 
 
 class LedgerRestarts(_Striker):
-    """The ledger process stops and starts again on its port, every few seconds. Half the time
-    it waits for a vend to be under way and strikes a moment into it (hold, unlock, capture...)."""
+    """The ledger stops serving and starts again on its port (a new app on the same database,
+    as a restarted process would be), every few seconds. Half the time it waits for a vend to be
+    under way and strikes a moment into it (hold, unlock, capture...)."""
 
     name = "ledger-restarts"
 

@@ -9,8 +9,8 @@ ledger's book, the journal and the cabinet must agree to the coin and the item (
 fault kind must have struck, and most vends must still have handed out.
 
 CI runs 300 vends (about 40 s here); `pytest -m slow` runs the issue's 1,000 (about 2 min),
-with other seeds. A failure names its seed: `run_through_faults(tmp_path, vends, seed)` replays
-the same choices.
+with other seeds. A failure names its seed: `run_through_faults(tmp_path, vends, seed)` makes the
+same choices again (which vend, which fault, when to restart; thread timing aside).
 """
 
 from __future__ import annotations
