@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         "--out", default="demo-out", help="folder for the screenshots (default demo-out)"
     )
     d.add_argument("--json", action="store_true", help="print one JSON summary object")
+    d.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the demo's data folder (its ledger holds member secrets; removed by default)",
+    )
     d.add_argument("--language", choices=("zh", "en"), default="zh")
 
     r = sub.add_parser("run", help="the real kiosk")
@@ -68,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from kiosk.demo import run_demo
 
-            return run_demo(args.out, as_json=args.json, language=args.language)
+            return run_demo(args.out, as_json=args.json, language=args.language, keep=args.keep)
         if args.command == "sim":
             from kiosk.simulate import run_sim
 

@@ -9,6 +9,7 @@ the item and shuts the door; the debit is captured. Every screen passed is saved
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -50,7 +51,18 @@ class ViewWatcher:
             return self.views[-1]
 
 
-def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
+def run_demo(out: str, as_json: bool = False, language: str = "zh", keep: bool = False) -> int:
+    """Run the scripted visit; its data folder (a ledger with member secrets, a config with a
+    kiosk key) is removed afterwards, pass or fail, unless `keep`."""
+    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    try:
+        return _visit(data_dir, out, as_json, language, keep)
+    finally:
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _visit(data_dir: Path, out: str, as_json: bool, language: str, keep: bool) -> int:
     use_offscreen_window()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -68,8 +80,7 @@ def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
     from kiosk.ui.kiosk_app import KioskApp
     from kiosk.ui.screenshot import take_screenshot
 
-    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-    summary: dict[str, Any] = {}
+    summary: dict[str, Any] = {"data": str(data_dir)} if keep else {}
     failure: list[BaseException] = []
     with SimulatedSite(data_dir) as site:
         runtime = build(load_config(site.config_path))
@@ -171,6 +182,8 @@ def run_demo(out: str, as_json: bool = False, language: str = "zh") -> int:
         finally:
             runtime.close()
 
+    if keep:
+        say(f"data kept in {data_dir} (a ledger with member secrets: remove it when done)")
     if failure:
         print(f"kiosk demo: FAILED: {failure[0]}", flush=True)
         return 1

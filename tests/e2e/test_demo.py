@@ -49,3 +49,22 @@ def test_the_demo_prints_each_step_and_the_balances(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "balance 120 -> 100 coins" in run.stdout
     assert run.stdout.strip().endswith("visit completed")
+
+
+def test_the_demo_removes_its_data_folder_unless_asked_to_keep_it(tmp_path):
+    # The demo's folder holds a ledger with member secrets and a config with a kiosk key.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", TMPDIR=str(temp))
+    demo = [sys.executable, "-m", "kiosk.cli", "demo", "--out", str(tmp_path / "shots")]
+    run = subprocess.run(demo, capture_output=True, text=True, timeout=180, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [p.name for p in temp.iterdir() if p.name.startswith("kiosk-demo-")] == []
+
+    run = subprocess.run(
+        [*demo, "--keep", "--json"], capture_output=True, text=True, timeout=180, env=env
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    kept = json.loads(run.stdout.strip().splitlines()[-1])["data"]
+    assert os.path.dirname(kept) == str(temp)
+    assert any(name.endswith(".db") for name in os.listdir(kept)), os.listdir(kept)
