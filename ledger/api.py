@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from ledger import (
     bodies,
@@ -40,6 +41,8 @@ from ledger.errors import ApiError, BadRequest
 from ledger.limits import Text
 
 log = logging.getLogger(__name__)
+
+CLOSE = {"Connection": "close"}  # after a refused body: the rest of it must not be read
 
 
 class SessionRequest(BaseModel):
@@ -80,12 +83,6 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "malformed request"
 
 
-def _body_limit(request: Request) -> int:
-    route = request.scope.get("route")
-    limit = getattr(route, "max_body_size", None)
-    return int(limit) if limit is not None else bodies.DEFAULT_BODY_MAX
-
-
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -102,9 +99,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             body = BadRequest(f"body: {exc.detail}").to_json()
             return JSONResponse(body, status_code=BadRequest.status)
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-        if exc.status_code == 413:  # over the route's limit (ledger.bodies), before reading it
-            detail = f"the body is larger than this route takes ({_body_limit(_request)} bytes)"
-            return JSONResponse({"error": "too_large", "message": detail}, status_code=413)
+        if exc.status_code == 413:  # over the route's limit (ledger.bodies), seen while reading
+            limit = _request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+            return JSONResponse(bodies.too_large(limit), status_code=413, headers=CLOSE)
         body = {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code)
 
@@ -162,13 +159,12 @@ def create_app(
         finally:
             sweeper.stop()
 
-    app = FastAPI(
-        title="timebank ledger",
-        version="1",
-        lifespan=lifespan,
-        max_body_size=bodies.DEFAULT_BODY_MAX,  # refused before it is read, with a 413
-    )
-    app.router.route_class = bodies.StrictJsonRoute  # no lone surrogates in JSON bodies
+    app = FastAPI(title="timebank ledger", version="1", lifespan=lifespan)
+    app.router.route_class = bodies.CheckedBodyRoute  # no lone surrogates in JSON bodies
+    # Each route's body limit (ledger.bodies), refused before it is read; on the router, not
+    # the app, so that its 413 passes through TooLargeAsJson.
+    app.router.max_body_size = bodies.DEFAULT_BODY_MAX
+    app.add_middleware(bodies.TooLargeAsJson)
     app.state.engine = engine
     app.state.sweeper = sweeper
     _install_error_handlers(app)

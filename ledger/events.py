@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger import idempotency
+from ledger import bodies, idempotency
 from ledger.db import EventKind, Kiosk, KioskEvent, utcnow
 from ledger.errors import BadRequest
 from ledger.limits import finite_json
@@ -104,9 +104,9 @@ def list_events(
 
 def router(db: sessionmaker[Session], current_kiosk: Callable[..., Kiosk]) -> APIRouter:
     """POST /v1/kiosks/me/events; an Idempotency-Key (optional) makes a retried batch count once."""
-    api = APIRouter()
+    api = APIRouter(route_class=bodies.CheckedBodyRoute)
 
-    @api.post("/v1/kiosks/me/events", status_code=202)
+    @api.post("/v1/kiosks/me/events", status_code=202, max_body_size=bodies.EVENTS_BODY_MAX)
     def post_events(
         body: EventBatch,
         kiosk: Annotated[Kiosk, Depends(current_kiosk)],

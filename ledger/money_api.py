@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
-from ledger import book, idempotency, kiosks, sessions
+from ledger import bodies, book, idempotency, kiosks, sessions
 from ledger.errors import BadRequest, IdempotencyKeyRequired, Unauthorized
 from ledger.limits import Locker, Price, Text
 
@@ -93,8 +93,8 @@ async def _read_body(request: Request) -> Any:
             )
         if is_json:
             try:
-                return json.loads(raw)
-            except (ValueError, RecursionError) as e:  # also not UTF-8, too many digits or levels
+                return bodies.loads(raw)
+            except (ValueError, RecursionError) as e:  # also not UTF-8, lone surrogates, too deep
                 error = {
                     "type": "json_invalid",
                     "loc": ("body", getattr(e, "pos", getattr(e, "start", 0))),
@@ -137,7 +137,7 @@ def router(
     hold_ttl: timedelta,
 ) -> APIRouter:
     """POST /v1/holds, /v1/holds/{hold_id}/capture and /v1/holds/{hold_id}/void."""
-    api = APIRouter()
+    api = APIRouter(route_class=bodies.CheckedBodyRoute)
 
     def money_call(request: Request) -> tuple[str, str, Any]:
         """(kiosk id, Idempotency-Key, the key's record): the kiosk look-up and the key's

@@ -79,6 +79,9 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
     ("get", "/v1/health"): {},
 }
 
+TOO_LARGE = "too_large: the body is over this route's size limit (ledger.bodies)"
+UNAVAILABLE = "unavailable: the database is down"
+
 MONEY_ROUTES = {
     ("post", "/v1/holds"),
     ("post", "/v1/holds/{hold_id}/capture"),
@@ -125,7 +128,8 @@ def contract_document(app: FastAPI) -> dict[str, Any]:
             op["parameters"] = params
             responses = op.setdefault("responses", {})
             responses.pop("422", None)  # FastAPI's HTTPValidationError: ours is an Error
-            for status, meaning in {**errors, 503: "unavailable: the database is down"}.items():
+            limits = {413: TOO_LARGE} if method == "post" else {}
+            for status, meaning in {**errors, **limits, 503: UNAVAILABLE}.items():
                 responses[str(status)] = _error_response(meaning)
     app.openapi_schema = doc
     return doc

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger import pairing
+from ledger import bodies, pairing
 from ledger.db import Kiosk
 from ledger.errors import ApiError
 
@@ -25,7 +25,7 @@ def router(
     current_kiosk: Callable[..., Kiosk],
     public_url: str | None = None,
 ) -> APIRouter:
-    api = APIRouter()
+    api = APIRouter(route_class=bodies.CheckedBodyRoute)
     KioskDep = Annotated[Kiosk, Depends(current_kiosk)]
 
     @api.post("/v1/pairings", status_code=201)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger import pairing, totp
+from ledger import bodies, pairing, totp
 from ledger.errors import ApiError, BadRequest, PairingGone
 from ledger.web.messages import error_text, error_title, gone_page
 
@@ -50,7 +50,7 @@ def member_code(method: str, member: str, otp: str, card: str) -> str:
 
 
 def router(db: sessionmaker[Session], clock: Callable[[], datetime]) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
+    web = APIRouter(include_in_schema=False, route_class=bodies.CheckedBodyRoute)
 
     def signin_page(pairing_id: str, status: int = 200, **context: Any) -> HTMLResponse:
         with db() as s, s.begin():
