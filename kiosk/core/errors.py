@@ -26,8 +26,11 @@ class LedgerError(KioskError):
     @property
     def final(self) -> bool:
         """True when repeating the same request can never succeed: a 4xx, except "still in
-        flight" and "poll slower", which a later repeat may get past."""
-        return 400 <= self.status < 500 and self.code not in ("request_in_progress", "slow_down")
+        flight", a timeout (408) and "too many requests" (429, e.g. slow_down), which a later
+        repeat may get past. A 5xx is never final: the ledger answers bad input with a 4xx."""
+        if not 400 <= self.status < 500 or self.status in (408, 429):
+            return False
+        return self.code != "request_in_progress"
 
 
 class WrongPin(LedgerError, PermissionError):

@@ -1,7 +1,14 @@
 """The settlement queue: visible to diagnostics, retried while the ledger is away, and a capture
 the ledger refuses for good is flagged rather than retried forever."""
 
+from types import SimpleNamespace
+
+import pytest
+
+from kiosk.core.errors import LedgerError
 from kiosk.core.view import VendStep
+from kiosk.diag.checks import Limits, Status
+from kiosk.diag.health import journal_checks
 
 
 def held_vend(rig, who="王阿姨"):
@@ -35,3 +42,40 @@ def test_a_capture_refused_for_good_is_flagged_and_leaves_the_retry_queue(rig):
     [refused] = status["refused"]
     assert refused["vend"] == rec.id and refused["refused"]
     assert rig.journal.get(rec.id).state is VendStep.HELD  # kept for staff, never dropped
+
+
+def test_a_void_the_ledger_can_never_accept_is_refused_once_and_diagnostics_say_so(rig):
+    # A NUL in the reason was a 500 on PostgreSQL, retried for ever; now the ledger answers
+    # 422 on both databases and the queue flags the void for staff after one try.
+    rec, hold = held_vend(rig)
+    rig.journal.decide(rec.id, "void", "door\x00stuck")
+    assert rig.settler.settle_all() == 0
+    assert rig.settler.settle_all() == 0  # not tried again
+    [refused] = rig.settler.status()["refused"]
+    assert (refused["vend"], refused["refused"], refused["attempts"]) == (
+        rec.id,
+        "bad_request",
+        1,
+    )
+    assert rig.ledger.get_hold(hold.hold).state == "held"  # nothing settled behind its back
+    no_events = SimpleNamespace(pending=lambda: 0, last_error=None)  # not what is checked
+    parts = SimpleNamespace(journal=rig.journal, events=no_events)
+    [journal, *_] = journal_checks(parts, Limits())  # what `kiosk diag` shows
+    assert journal.status is Status.FAIL and "1 refused" in journal.value
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "final"),
+    [
+        (422, "bad_request", True),
+        (404, "unknown_hold", True),
+        (409, "request_in_progress", False),
+        (408, "http_error", False),
+        (429, "slow_down", False),
+        (429, "too_many_requests", False),
+        (500, "internal", False),
+        (503, "unavailable", False),
+    ],
+)
+def test_only_an_answer_a_repeat_cannot_change_is_final(status, code, final):
+    assert LedgerError(code, "", status).final is final
