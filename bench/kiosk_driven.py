@@ -25,9 +25,10 @@ from kivy.app import App
 from kivy.base import EventLoop
 from kivy.clock import Clock
 
-from bench.kiosk_probes import Finger, FrameMeter, flush_every_frame, rss_mib
+from bench.kiosk_probes import FrameMeter, flush_every_frame, rss_mib
 from kiosk import cli
 from kiosk.core.view import SessionState
+from kiosk.ui.testing import Finger
 
 PIN = "2468"
 STEP_TIMEOUT_S = 30.0

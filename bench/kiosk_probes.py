@@ -1,5 +1,5 @@
 """What bench/kiosk_driven.py measures the kiosk with, from inside its process: resident
-memory, every frame's interval on the Kivy main thread, and a finger on the touch screen.
+memory and every frame's interval on the Kivy main thread (the finger: kiosk/ui/testing.py).
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kivy.base import EventLoop
 from kivy.clock import Clock
-from kivy.input.motionevent import MotionEvent
 
 SLOW_FRAME_S = 0.050
 
@@ -21,21 +19,6 @@ def rss_mib(field: str = "VmRSS") -> float:
     status = Path("/proc/self/status").read_text()
     found = re.search(rf"^{field}:\s+(\d+) kB", status, re.M)
     return int(found.group(1)) / 1024 if found else float("nan")
-
-
-class Finger(MotionEvent):
-    """One touch on the screen, dispatched through Kivy's event loop as a touch driver's is
-    (kivy.tests.common.UnitTestTouch does the same, but importing it loads pytest)."""
-
-    def __init__(self, x: float, y: float) -> None:
-        win = EventLoop.window
-        args = {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)}
-        super().__init__("bench-finger", 1, args, is_touch=True, type_id="touch")
-        self.profile = ["pos"]
-
-    def depack(self, args: dict[str, float]) -> None:
-        self.sx, self.sy = args["x"], args["y"]
-        super().depack(args)
 
 
 class FrameMeter:

@@ -23,9 +23,10 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from kivy.app import App
+from kivy.base import EventLoop
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
-from kivy.tests.common import UnitTestTouch
+from kivy.input.motionevent import MotionEvent
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
@@ -34,6 +35,22 @@ from kivy.uix.widget import Widget
 from kiosk.ui.screens.catalog import OfferButton
 
 Step = float | Callable[[], bool]
+
+
+class Finger(MotionEvent):
+    """One touch on the screen, dispatched through Kivy's event loop as a touch driver's is
+    (kivy.tests.common.UnitTestTouch does the same, but importing it loads pytest, which a
+    kiosk installed for `kiosk demo` does not have)."""
+
+    def __init__(self, x: float, y: float) -> None:
+        win = EventLoop.window
+        args = {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)}
+        super().__init__("finger", 1, args, is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
 
 
 def find_widget(root: Widget, predicate: Callable[[Widget], bool]) -> Widget | None:
@@ -140,9 +157,9 @@ def settled(app: App) -> bool:
 def tap(widget: Widget) -> None:
     """Touch the centre of `widget` and lift the finger, as a member would."""
     x, y = widget.to_window(*widget.center)
-    touch = UnitTestTouch(x, y)
-    touch.touch_down()
-    touch.touch_up()
+    finger = Finger(x, y)
+    EventLoop.post_dispatch_input("begin", finger)
+    EventLoop.post_dispatch_input("end", finger)
 
 
 def drive(script: Iterator[Step] | Generator[Step, Any, Any]) -> None:
