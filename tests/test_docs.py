@@ -1,6 +1,6 @@
 """The docs live in the repository: no file points at a document outside it, every relative
 link in the README, CONTRIBUTING.md and docs/ leads to a file that exists, and every
-`docs/NAME.md, "Section"` reference in the code names a section that exists."""
+`docs/<doc>.md, "<section>"` reference in the code names a section that exists."""
 
 from __future__ import annotations
 
