@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ledger import catalog, expiry, kiosks
+from ledger import catalog, expiry, kiosks, server_limits
 from ledger.cli.base import add_command, add_group, emit, with_book
 from ledger.limits import MAX_PRICE, Bounded
 
@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise SystemExit(f"--workers must be at least 1, not {args.workers}")
     # Our JSON access log names routes by template; uvicorn's own would log raw paths.
     common = {"host": args.host, "port": args.port, "log_level": "info", "access_log": False}
+    common.update(server_limits.uvicorn_settings(args))
     if args.workers == 1:
         configure_access_log()
         uvicorn.run(create_app(**_serve_settings(args)), **common)
@@ -149,6 +150,7 @@ def register(sub: Any) -> None:
         default=1,
         help="server processes (default 1); each keeps its own /metrics counters",
     )
+    server_limits.add_arguments(serve)
 
     kiosk = add_group(sub, "kiosk", "kiosks and their keys")
     kadd = add_command(kiosk, "add", cmd_kiosk_add, help="register a kiosk and make its key")
