@@ -69,7 +69,7 @@ fi
 # --- folders, venv, package ---------------------------------------------------------------
 make_dir 0755 root:root "$PREFIX"
 make_dir 0750 "root:$USER_NAME" "$ETC"
-make_dir 0750 "$USER_NAME:$USER_NAME" "$DATA"
+make_dir 0700 "$USER_NAME:$USER_NAME" "$DATA"
 install_venv "$PREFIX/venv" "$REPO" ""
 install_file 0644 root:root "$REPO/docs/technician-guide.md" "$PREFIX/share/technician-guide.md"
 

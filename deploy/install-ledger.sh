@@ -2,7 +2,9 @@
 # shellcheck source-path=SCRIPTDIR
 # Installs the time-bank ledger service on a Debian server (bookworm): the `timebank-ledger`
 # user, a venv in /opt/timebank-ledger, settings in /etc/timebank-ledger/ledger.env, SQLite data
-# in /var/lib/timebank-ledger (or PostgreSQL with --db), the schema migrations, the systemd unit.
+# in /var/lib/timebank-ledger (or PostgreSQL with --db-stdin), the schema migrations, the systemd
+# unit. A database URL with a password never goes on a command line (ps shows those to everyone):
+# it is read from standard input or the environment, and handed on in files and the environment.
 # Safe to run again (an upgrade: migrations run, an edited ledger.env is kept).
 set -euo pipefail
 
@@ -10,9 +12,13 @@ usage() {
     cat <<'EOF_USAGE'
 usage: sudo deploy/install-ledger.sh [options]
 
-  --db URL          SQLAlchemy URL of the ledger database, e.g.
-                    postgresql+psycopg://ledger:PASSWORD@db.example/timebank
+  --db URL          SQLAlchemy URL of the ledger database without a password, e.g.
+                    postgresql+psycopg://ledger@db.example/timebank
                     (default: SQLite at /var/lib/timebank-ledger/ledger.db)
+  --db-stdin        read the URL from standard input: asked for without echo on a
+                    terminal, else the first line (for a URL with a PASSWORD:
+                    postgresql+psycopg://ledger:PASSWORD@db.example/timebank);
+                    $TIMEBANK_LEDGER_DB, when set, is taken the same way
   --host H          address the API listens on (default 127.0.0.1: behind a TLS proxy)
   --port P          port the API listens on (default 8765)
   --wheel FILE      install this timebank_kiosk wheel instead of the repository checkout
@@ -29,12 +35,19 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=install-common.sh
 . "$REPO/deploy/install-common.sh"
 
-DB=""
+DB=${TIMEBANK_LEDGER_DB:-}
+DB_STDIN=0
 HOST=127.0.0.1
 PORT=8765
 while [ $# -gt 0 ]; do
     case "$1" in
-        --db) DB=${2:?--db needs a URL}; shift 2 ;;
+        --db) DB=${2:?--db needs a URL}; shift 2
+            # user:password@ in the URL; checked with bash itself, never by another command.
+            if [[ "$DB" =~ ^[^/]*://[^/@]*:[^/@]*@ ]]; then
+                die "--db: a password on the command line is shown by ps to every user;" \
+                    "give the URL on standard input with --db-stdin"
+            fi ;;
+        --db-stdin) DB_STDIN=1; shift ;;
         --host) HOST=${2:?--host needs an address}; shift 2 ;;
         --port) PORT=${2:?--port needs a number}; shift 2 ;;
         *) common_option "$@"; shift "$TAKEN" ;;
@@ -42,9 +55,18 @@ while [ $# -gt 0 ]; do
 done
 check_common_options
 case "$PORT" in '' | *[!0-9]*) die "--port must be a number, not '$PORT'" ;; esac
+if [ "$DB_STDIN" -eq 1 ]; then
+    if [ -t 0 ]; then
+        read -rs -p "ledger database URL (not shown): " DB
+        echo
+    else
+        IFS= read -r DB || [ -n "$DB" ] || die "--db-stdin: no URL on standard input"
+    fi
+fi
 case "$DB" in
     '' | sqlite:///* | postgresql*://*) ;;
-    *) die "--db must be sqlite:///PATH or postgresql+psycopg://..., not '$DB'" ;;
+    # Not echoed: it may hold a password.
+    *) die "--db must be sqlite:///PATH or postgresql+psycopg://... (the URL given is not)" ;;
 esac
 
 USER_NAME=timebank-ledger
@@ -63,14 +85,29 @@ fi
 
 make_dir 0755 root:root "$PREFIX"
 make_dir 0750 "root:$USER_NAME" "$ETC"
-make_dir 0750 "$USER_NAME:$USER_NAME" "$DATA"
+# The ledger's data (members' TOTP secrets) is the service user's alone.
+make_dir 0700 "$USER_NAME:$USER_NAME" "$DATA"
 install_venv "$PREFIX/venv" "$REPO" "[ledger]"
 install_file 0644 root:root "$REPO/docs/technician-guide.md" "$PREFIX/share/technician-guide.md"
 
 # ledger.env is read by systemd (as root) before it drops to the service user; a PostgreSQL
-# URL holds a password, so it is root's alone. Written once; later runs change only --db, and
-# only when it was given.
+# URL holds a password, so it is root's alone. Written once; later runs change only the URL, and
+# only when one was given.
 ENV_FILE=$ETC/ledger.env
+set_env_db() { # FILE — its TIMEBANK_LEDGER_DB line set to $DB, every other line kept. Only bash
+    # builtins see the URL: a command's arguments would show it in ps.
+    local line tmp="$1.tmp.$$"
+    (
+        umask 077
+        while IFS= read -r line || [ -n "$line" ]; do
+            case "$line" in
+                TIMEBANK_LEDGER_DB=*) printf 'TIMEBANK_LEDGER_DB=%s\n' "$DB" ;;
+                *) printf '%s\n' "$line" ;;
+            esac
+        done <"$1" >"$tmp"
+    )
+    mv -f "$tmp" "$1"
+}
 if [ ! -f "$ENV_FILE" ]; then
     umask 077
     cat >"$ENV_FILE" <<EOF_ENV
@@ -82,7 +119,7 @@ EOF_ENV
     umask 022
     say "wrote $ENV_FILE"
 elif [ "$DB" != "sqlite:////var/lib/timebank-ledger/ledger.db" ]; then
-    sed -i "s|^TIMEBANK_LEDGER_DB=.*|TIMEBANK_LEDGER_DB=$DB|" "$ENV_FILE"
+    set_env_db "$ENV_FILE"
     say "set TIMEBANK_LEDGER_DB in $ENV_FILE"
 fi
 set_mode 0600 root:root "$ENV_FILE"
@@ -99,11 +136,12 @@ if [ -n "$ROOT" ]; then
     exit 0
 fi
 
-# The schema and its migrations, as the service user, with the URL the service will use.
+# The schema and its migrations, as the service user, with the URL the service will use: in
+# the environment (runuser passes it on), as the service gets it, not on a command line.
 DB_NOW=$(sed -n 's/^TIMEBANK_LEDGER_DB=//p' "$ENV_FILE")
 say "bringing the database schema up to date"
-runuser -u "$USER_NAME" -- env TIMEBANK_LEDGER_HOME="$DATA" \
-    "$PREFIX/venv/bin/timebank-ledger" --db "$DB_NOW" init
+TIMEBANK_LEDGER_DB=$DB_NOW TIMEBANK_LEDGER_HOME=$DATA runuser -u "$USER_NAME" -- \
+    "$PREFIX/venv/bin/timebank-ledger" init
 
 systemctl daemon-reload
 systemctl enable --now systemd-timesyncd.service
@@ -113,4 +151,9 @@ if [ "$START" -eq 1 ]; then
     systemctl restart timebank-ledger.service
     say "started; follow it with: journalctl -u timebank-ledger -f"
 fi
-say "next: add kiosks with: sudo -u $USER_NAME $PREFIX/venv/bin/timebank-ledger --db '<URL in $ENV_FILE>' kiosk add --name NAME"
+case "$DB_NOW" in
+    sqlite:*) say "next: add kiosks with: sudo -u $USER_NAME env TIMEBANK_LEDGER_HOME=$DATA" \
+        "$PREFIX/venv/bin/timebank-ledger kiosk add --name NAME" ;;
+    *) say "next: add kiosks with: sudo $PREFIX/venv/bin/timebank-ledger --db-file $ENV_FILE" \
+        "kiosk add --name NAME" ;;
+esac

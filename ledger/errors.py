@@ -197,6 +197,11 @@ class LegacySchema(LedgerError, RuntimeError):
     """The database has ledger tables that Alembic does not know about (made before migrations)."""
 
 
+class DatabaseUrlError(LedgerError, ValueError):
+    """The database URL cannot be used as given (a password on the command line, a file others
+    can read, not a URL); the message never holds the password."""
+
+
 class UnbalancedTransaction(LedgerError, ValueError):
     """A transaction's postings do not sum to zero (a bug, never a user error)."""
 

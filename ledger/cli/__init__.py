@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import events_cli
 from ledger.cli import admin, counting, export, holds, members, money
-from ledger.cli.base import HOME_ENV, default_db_url, with_book
+from ledger.cli.base import HOME_ENV, default_db_url, resolve_db, with_book
+from ledger.db_url import DB_ENV, DB_FILE_ENV, masked, scrubbed
 from ledger.errors import LedgerError
 
 __all__ = ["HOME_ENV", "build_parser", "call", "default_db_url", "main", "with_book"]
@@ -25,7 +27,18 @@ __all__ = ["HOME_ENV", "build_parser", "call", "default_db_url", "main", "with_b
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timebank-ledger", description=__doc__)
-    parser.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the data folder)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db",
+        help=f"SQLAlchemy URL without a password (else ${DB_ENV}, or ${DB_FILE_ENV}; "
+        "default: SQLite in the data folder)",
+    )
+    where.add_argument(
+        "--db-file",
+        metavar="PATH",
+        help="read the URL from this file (mode 0600): alone on a line or as "
+        f"{DB_ENV}=URL, as in the service's env file",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (admin, members, money, holds, counting, export, events_cli):
         module.register(sub)
@@ -34,15 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # What a command creates (the SQLite ledger and its -wal/-shm, an export) is for its
+    # user's eyes alone: it holds members' secrets and balances.
+    umask = os.umask(0o077)
+    url: str | None = None
     try:
-        args.db = args.db or default_db_url()
+        url = resolve_db(args)
         return int(args.func(args))
     except LedgerError as exc:
-        print(f"timebank-ledger: {exc}", file=sys.stderr)
+        print(f"timebank-ledger: {scrubbed(str(exc), url)}", file=sys.stderr)
     except SQLAlchemyError as exc:
-        print(f"timebank-ledger: database error at {args.db}: {exc}", file=sys.stderr)
+        shown = masked(url) if url else "?"
+        print(
+            f"timebank-ledger: database error at {shown}: {scrubbed(str(exc), url)}",
+            file=sys.stderr,
+        )
     except OSError as exc:
-        print(f"timebank-ledger: {exc}", file=sys.stderr)
+        print(f"timebank-ledger: {scrubbed(str(exc), url)}", file=sys.stderr)
+    finally:
+        os.umask(umask)
     return 2
 
 
@@ -50,7 +73,7 @@ def call(argv: Sequence[str]) -> Any:
     """`timebank-ledger ARGV --json` run in this process: its JSON answer as data. A refused
     command raises LedgerError. Cheaper than a process per command (~0.7 s of imports each)."""
     args = build_parser().parse_args([*argv, "--json"])
-    args.db = args.db or default_db_url()
+    resolve_db(args)
     args.out = io.StringIO()  # emit() writes the answer here, not to this process's stdout
     args.func(args)
     return json.loads(args.out.getvalue())

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import sys
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ledger import catalog, expiry, kiosks, server_limits
 from ledger.cli.base import add_command, add_group, emit, with_book
+from ledger.db_url import guard_logs, masked
 from ledger.limits import MAX_PRICE, Bounded
 
 DEFAULT_PORT = 8765
@@ -19,12 +22,20 @@ MAX_HOLD_TTL_HOURS = 24 * 366  # a hold left open longer than a year is a typing
 
 def cmd_init(args: argparse.Namespace) -> int:
     with_book(args.db, lambda s: None)
-    emit(args, {"db": args.db}, f"ledger ready at {args.db}")
+    shown = masked(args.db)
+    emit(args, {"db": shown}, f"ledger ready at {shown}")
     return 0
 
 
-# `serve --workers N` hands its settings to the worker processes through this variable.
+# `serve --workers N` hands its settings to the worker processes through this variable: the
+# environment, not their command line, since the database URL may hold a password.
 SERVE_SETTINGS_ENV = "TIMEBANK_LEDGER_SERVE"
+
+
+def _service_log(db_url: str) -> None:
+    """The ledger's own warnings on stderr (journald), with the database password masked."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    guard_logs(db_url)
 
 
 def _serve_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -41,8 +52,10 @@ def served_app() -> Any:
     from ledger.api import create_app
     from ledger.observability import configure_access_log
 
+    settings = json.loads(os.environ[SERVE_SETTINGS_ENV])
+    _service_log(settings["db_url"])
     configure_access_log()
-    return create_app(**json.loads(os.environ[SERVE_SETTINGS_ENV]))
+    return create_app(**settings)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -56,6 +69,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Our JSON access log names routes by template; uvicorn's own would log raw paths.
     common = {"host": args.host, "port": args.port, "log_level": "info", "access_log": False}
     common.update(server_limits.uvicorn_settings(args))
+    _service_log(args.db)
+    print(f"timebank-ledger: database {masked(args.db)}", file=sys.stderr, flush=True)
     if args.workers == 1:
         configure_access_log()
         uvicorn.run(create_app(**_serve_settings(args)), **common)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ledger import book
 from ledger.db import create_schema, make_engine, session_factory
+from ledger.db_url import database_url
 
 HOME_ENV = "TIMEBANK_LEDGER_HOME"
 DEFAULT_HOME = Path.home() / ".local" / "share" / "timebank-ledger"
@@ -21,9 +22,23 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def default_db_url() -> str:
+    """SQLite in the data folder, which only its user may enter: the file holds members'
+    TOTP secrets. A folder or file made looser by an older version is tightened."""
     home = Path(os.environ.get(HOME_ENV) or DEFAULT_HOME).expanduser()
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if home.stat().st_mode & 0o077:
+        home.chmod(0o700)
+    for name in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
+        path = home / name
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
     return f"sqlite:///{home / 'ledger.db'}"
+
+
+def resolve_db(args: argparse.Namespace) -> str:
+    """Set `args.db` to the URL from --db, --db-file or the environment (ledger.db_url)."""
+    args.db = database_url(args.db, getattr(args, "db_file", None), default_db_url)
+    return str(args.db)
 
 
 def with_book(db_url: str, work: Callable[[Session], Any]) -> Any:

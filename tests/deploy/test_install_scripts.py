@@ -7,15 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.conftest import DEPLOY, ROOT
+from tests.deploy.conftest import DEPLOY, ROOT, require_tool
 
 
-def install(script: str, root: Path, *args: str) -> subprocess.CompletedProcess:
+def install(
+    script: str, root: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     run = subprocess.run(
         ["bash", str(DEPLOY / script), "--root", str(root), "--no-deps", *args],
         capture_output=True,
         text=True,
         timeout=600,
+        input=stdin,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     return run
@@ -46,7 +49,7 @@ def test_the_kiosk_installer_lays_out_program_config_data_and_units(
     assert mode(etc / "kiosk.toml") == 0o640 and mode(etc) == 0o750
     assert (etc / "kiosk.key").read_text() == key_file.read_text()
     assert mode(etc / "kiosk.key") == 0o600
-    assert mode(root / "var/lib/timebank-kiosk") == 0o750
+    assert mode(root / "var/lib/timebank-kiosk") == 0o700
     # Kivy must find everything it would create at start, since /etc is read-only to it.
     assert (etc / "kivy/mods").is_dir() and (etc / "kivy/icon").is_dir()
     if (DEPLOY / "kivy/config.ini").exists():
@@ -135,17 +138,72 @@ def test_the_ledger_installer_writes_a_root_only_env_file_and_keeps_it(tmp_path,
     assert mode(env) == 0o600
     assert "TIMEBANK_LEDGER_DB=sqlite:////var/lib/timebank-ledger/ledger.db" in env.read_text()
     assert (root / "opt/timebank-ledger/venv/bin/timebank-ledger").exists()
-    assert mode(root / "var/lib/timebank-ledger") == 0o750
+    assert mode(root / "var/lib/timebank-ledger") == 0o700
     unit = root / "etc/systemd/system/timebank-ledger.service"
     assert unit.read_bytes() == (DEPLOY / "systemd/timebank-ledger.service").read_bytes()
 
     env.write_text(env.read_text().replace("_PORT=8765", "_PORT=9000"))
-    pg = "postgresql+psycopg://ledger:secret@db.example/timebank"
-    install("install-ledger.sh", root, "--wheel", str(kiosk_wheel), "--db", pg)
+    pg = "postgresql+psycopg://ledger:s3cret-pw@db.example/timebank"
+    run = install("install-ledger.sh", root, "--wheel", str(kiosk_wheel), "--db-stdin", stdin=pg)
 
     text = env.read_text()
     assert f"TIMEBANK_LEDGER_DB={pg}" in text and "TIMEBANK_LEDGER_PORT=9000" in text
     assert mode(env) == 0o600
+    assert "s3cret-pw" not in run.stdout + run.stderr
+
+
+def test_the_ledger_installer_refuses_a_password_on_its_command_line(tmp_path):
+    pg = "postgresql+psycopg://ledger:s3cret-pw@db.example/timebank"
+    run = subprocess.run(
+        ["bash", str(DEPLOY / "install-ledger.sh"), "--root", str(tmp_path), "--db", pg],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "--db-stdin" in run.stderr
+    assert "s3cret-pw" not in run.stdout + run.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_no_program_the_ledger_installer_runs_sees_the_password(tmp_path, kiosk_wheel):
+    """Every command the installer starts (execve, traced by strace), on a first install and on
+    one that changes the URL: none has the password among its arguments, where ps shows it."""
+    strace = require_tool("strace", "strace")
+    root, trace = tmp_path / "root", tmp_path / "execve.log"
+    password = "Pw-planted-9173"
+    for url in (
+        "sqlite:////var/lib/timebank-ledger/ledger.db",
+        f"postgresql+psycopg://l:{password}@db/tb",
+    ):
+        run = subprocess.run(
+            [
+                strace,
+                "-f",
+                "-qq",
+                "-s",
+                "4096",
+                "-e",
+                "trace=execve",
+                "-o",
+                str(trace),
+                "bash",
+                str(DEPLOY / "install-ledger.sh"),
+                "--root",
+                str(root),
+                "--no-deps",
+                "--wheel",
+                str(kiosk_wheel),
+                "--db-stdin",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            input=url,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        calls = trace.read_text()
+        assert calls.count("execve(") > 5  # the trace saw the installer's commands
+        assert password not in calls
+    assert password in (root / "etc/timebank-ledger/ledger.env").read_text()
 
 
 def test_the_ledger_installer_refuses_a_database_url_it_cannot_use(tmp_path):

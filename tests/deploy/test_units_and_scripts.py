@@ -75,6 +75,21 @@ def test_the_kiosk_unit_is_a_watched_notify_service_that_restarts_itself():
         assert wanted in lines, wanted
 
 
+def test_the_ledger_unit_hands_the_database_url_over_in_its_environment_only():
+    text = (DEPLOY / "systemd/timebank-ledger.service").read_text()
+    lines = {line.strip() for line in text.splitlines()}
+    (exec_start,) = [line for line in lines if line.startswith("ExecStart=")]
+    # On the command line the URL's password would be in `ps` for every user to read.
+    assert "--db" not in exec_start and "TIMEBANK_LEDGER_DB" not in exec_start
+    assert "EnvironmentFile=/etc/timebank-ledger/ledger.env" in lines
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_what_the_services_write_is_their_user_s_alone(unit):
+    lines = {line.strip() for line in (DEPLOY / "systemd" / unit).read_text().splitlines()}
+    assert "UMask=0077" in lines and "StateDirectoryMode=0700" in lines
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_the_install_scripts_pass_shellcheck(script):
     tool = require_tool("shellcheck", "shellcheck")
