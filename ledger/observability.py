@@ -158,9 +158,12 @@ class RequestObserver:
             access_log.info(json.dumps(line, ensure_ascii=False))
             logged = True
 
+        answered = False
+
         async def sending(message: Message) -> None:
-            nonlocal status, replayed
+            nonlocal status, replayed, answered
             if message["type"] == "http.response.start":
+                answered = True
                 status = message["status"]
                 names = {k.decode().lower() for k, _ in message.get("headers", [])}
                 replayed = REPLAYED_HEADER.lower() in names
@@ -171,6 +174,14 @@ class RequestObserver:
 
         try:
             await self.app(scope, receive, sending)
+        except Exception as exc:
+            # Answered here, not re-raised: Starlette's outermost handler would answer too but
+            # then re-raise, and the server would log the whole traceback for every request.
+            self.metrics.unexpected_error(exc)
+            if not answered:
+                scope.setdefault("state", {})["error_code"] = "internal"
+                body = json.dumps({"error": "internal", "message": "internal error"}).encode()
+                await Response(body, 500, media_type="application/json")(scope, receive, sending)
         finally:
             if not logged:
                 observe()
