@@ -110,7 +110,12 @@ def disagreements_apart(
 def _journal_finished(vends: list[VendRecord]) -> list[str]:
     out = []
     for v in vends:
-        if not v.state.final:
+        if v.awaiting_count:  # open, not fine: its coins are held and its locker out of sale
+            out.append(
+                f"vend {v.id} ({v.sku}) awaits a count of locker {v.locker}: still open, "
+                f"its coins held"
+            )
+        elif not v.state.final:
             out.append(f"vend {v.id} ({v.sku}) is unfinished in the journal: {v.state.value}")
         if v.refused:
             out.append(f"vend {v.id}: the ledger refused its {v.settlement}: {v.refused}")

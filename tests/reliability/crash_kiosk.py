@@ -3,7 +3,9 @@ its session controller as the screens drive it, so that a test can kill it and s
 
     python -m tests.reliability.crash_kiosk vend CONFIG CODE SKU CRASH_AT
         one visit that SIGKILLs itself right after the journal writes CRASH_AT
-        (intent, held, unlocking, unlocked, door_opened, door_closed, decided, captured)
+        (intent, held, unlocking, unlocked, door_opened, door_closed, decided, captured), or
+        the instant a read first shows the door open (door_seen_open); any other CRASH_AT
+        (e.g. "pulse") leaves the killing to the test
     python -m tests.reliability.crash_kiosk shop CONFIG CARD PIN SEED
         visits back to back (a printed card and its PIN, one or two items in stock each time)
         until something outside kills it
@@ -93,9 +95,24 @@ def _die_after(crash_at: str) -> None:
     VendJournal.decide = decide_then  # type: ignore[method-assign]
 
 
+def _die_when_seen_open(runtime: KioskRuntime) -> None:
+    """Wrap the board's reads so the process dies the moment one shows a door open."""
+    read = runtime.board.read
+
+    def read_then(locker: Any) -> Any:
+        state = read(locker)
+        if state.hook_open:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return state
+
+    runtime.board.read = read_then  # type: ignore[method-assign]
+
+
 def vend(config: str, code: str, sku: str, crash_at: str) -> int:
     _die_after(crash_at)
     runtime = build(load_config(config))
+    if crash_at == "door_seen_open":
+        _die_when_seen_open(runtime)
     runtime.start()
     kiosk, screens = runtime.controller, Screens(runtime.controller)
     screens.touch(lambda: kiosk.present_code(code), SessionState.BROWSING)
@@ -147,6 +164,10 @@ def recover(config: str) -> int:
             {
                 "decided": report.decided,
                 "undecided": list(report.undecided),
+                "awaiting": [
+                    {"vend": v["vend"], "locker": v["locker"], "sku": v["sku"]}
+                    for v in status["awaiting_count"]
+                ],
                 "pending": len(status["pending_captures"]) + len(status["pending_voids"]),
             }
         )

@@ -68,6 +68,19 @@ def test_a_vend_left_half_done_is_named_with_its_open_hold(rig):
     )
 
 
+def test_a_vend_awaiting_a_count_is_named_as_open_not_as_fine(rig):
+    rec = held_vend(rig)
+    rig.journal.advance(rec.id, VendStep.UNLOCKING)
+    rig.journal.await_count(rec.id, "recovered_unlocking_closed_uncounted")
+    assert rig.settle() == 0  # the ledger was told to keep the hold: nothing left to send
+    names_exactly(
+        rig.disagreements(),
+        rf"vend {rec.id} \(water\) awaits a count of locker {WATER}: still open, its coins held",
+        rf"hold {rec.hold} is left open on the ledger",
+        coins_of(rec.member),
+    )
+
+
 def test_the_audit_run_in_a_process_of_its_own_names_the_same(rig):
     held_vend(rig)  # unfinished, its hold open, the member's coins held
     rig.site.cabinet.restock(0, 4, 7)  # and soap counted wrong, handed out wrong
