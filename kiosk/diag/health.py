@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import platform
 import shutil
+import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from typing import Any
 
 import serial
 
+from kiosk.core.config import KioskConfig
 from kiosk.core.errors import KioskError
 from kiosk.diag.checks import Check, Limits, Status
 from kiosk.diag.parts import KioskParts
@@ -36,6 +38,7 @@ def run_checks(parts: KioskParts, limits: Limits | None = None) -> list[Check]:
         ("journal", lambda: journal_checks(parts, limits)),
         ("service", lambda: [service_check(parts)]),
         ("disk", lambda: [disk_check(parts.config.data_dir, limits)]),
+        ("key file", lambda: [key_file_check(parts.config)]),
         ("version", lambda: [version_check()]),
         ("uptime", lambda: [uptime_check()]),
     ]
@@ -147,7 +150,8 @@ def journal_checks(parts: KioskParts, limits: Limits) -> list[Check]:
     unfinished = journal.unfinished()
     pending = journal.pending_settlements()
     refused = journal.refused_settlements()
-    waiting = [v for v in unfinished if v.settlement is None]
+    counting = journal.awaiting_count()
+    waiting = [v for v in unfinished if v.settlement is None and not v.awaiting_count]
     oldest = max((_age_h(v.created_at) for v in pending), default=0.0)
     if not unfinished:
         vends = Check("journal", Status.OK, "settled", "no unfinished vends")
@@ -155,16 +159,29 @@ def journal_checks(parts: KioskParts, limits: Limits) -> list[Check]:
         stale = oldest > limits.settlement_fail_h
         status = Status.FAIL if refused or stale else Status.WARN
         lines = [
-            f"vend {v.id} {v.state.value} {v.settlement or 'undecided'} at {v.locker}"
-            f" ({v.attempts} tries{', ' + v.last_error if v.last_error else ''})"
+            f"vend {v.id} {v.state.value} "
+            f"{'awaiting a count' if v.awaiting_count else v.settlement or 'undecided'}"
+            f" at {v.locker} ({v.attempts} tries{', ' + v.last_error if v.last_error else ''})"
             for v in unfinished
         ]
         vends = Check(
             "journal",
             status,
-            f"{len(pending)} to settle, {len(refused)} refused, {len(waiting)} undecided",
+            f"{len(pending)} to settle, {len(refused)} refused, {len(waiting)} undecided, "
+            f"{len(counting)} awaiting a count",
             f"oldest to settle {oldest:.1f} h; " + "; ".join(lines),
         )
+    # A vend the sensors could not decide holds the member's coins until its locker is counted
+    # (Restock page, or kiosk diag restock LOCKER --found N ...).
+    count = Check(
+        "counts",
+        Status.WARN if counting else Status.OK,
+        f"{len(counting)} locker(s) to count" if counting else "none to count",
+        "; ".join(
+            f"{v.locker}: vend {v.id}, {v.sku}, {v.expect_count} expected if not taken"
+            for v in counting
+        ),
+    )
     flagged = [s for s in journal.lockers() if s.inspect]
     inspect = Check(
         "lockers",
@@ -179,7 +196,7 @@ def journal_checks(parts: KioskParts, limits: Limits) -> list[Check]:
         f"{waiting_events} waiting" if waiting_events else "all sent",
         parts.events.last_error or "",
     )
-    return [vends, inspect, outbox]
+    return [vends, count, inspect, outbox]
 
 
 def service_check(parts: KioskParts) -> Check:
@@ -191,6 +208,28 @@ def service_check(parts: KioskParts) -> Check:
         Status.WARN,
         "OUT OF SERVICE",
         f"{state.reason} (by {state.actor} at {state.at})",
+    )
+
+
+def key_file_check(config: KioskConfig) -> Check:
+    """The kiosk's ledger key is its user's alone: whoever reads it can spend as this kiosk."""
+    path = config.ledger.key_file or Path(config.source)
+    held = "holds" if config.ledger.key_file else "holds inline"
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as e:
+        return Check("key file", Status.WARN, "not checked", f"{path}: {e.strerror}")
+    if not mode & 0o077:
+        return Check("key file", Status.OK, f"mode {mode:04o}", f"{path} {held} the ledger key")
+    who = "every user" if mode & 0o007 else "its group"
+    advice = f"chmod 600 {path}"
+    if not config.ledger.key_file:
+        advice = f"move the key to ledger.key_file (a file of mode 0600) or {advice}"
+    return Check(
+        "key file",
+        Status.WARN,
+        f"mode {mode:04o}: open to {who}",
+        f"{path} {held} the ledger key; {advice}",
     )
 
 

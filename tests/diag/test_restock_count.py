@@ -85,3 +85,17 @@ def test_the_restock_command_asks_for_the_count_then_settles_with_it(site, tmp_p
         assert [s.count for s in journal.lockers() if s.locker == "0:2"] == [4]
     finally:
         journal.close()
+
+
+def test_the_health_page_lists_the_lockers_to_count_until_they_are_counted(restock, parts, site):
+    from kiosk.diag.health import run_checks
+
+    vend = vend_awaiting_count(site, parts.journal, parts.ledger)
+    counts = next(c for c in run_checks(parts) if c.name == "counts")
+    assert (counts.status.value, counts.value) == ("warn", "1 locker(s) to count")
+    assert counts.detail == f"0:2: vend {vend}, water, 2 expected if not taken"
+    journal = next(c for c in run_checks(parts) if c.name == "journal")
+    assert "1 awaiting a count" in journal.value and "awaiting a count at 0:2" in journal.detail
+    restock.count("0:2", 2)
+    counts = next(c for c in run_checks(parts) if c.name == "counts")
+    assert (counts.status.value, counts.value) == ("ok", "none to count")
