@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from ledger import corrections, expiry, income
 from ledger.cli.base import add_command, emit, with_book
 from ledger.db import LedgerTransaction
-from ledger.limits import MAX_COINS, MAX_COINS_PER_HOUR, MAX_HOURS_PER_CREDIT, MAX_ROW_ID, Bounded
+from ledger.limits import MAX_COINS, MAX_COINS_PER_HOUR, MAX_ROW_ID, Bounded
 
 
 def tx_json(tx: LedgerTransaction) -> dict[str, Any]:
@@ -100,12 +99,9 @@ def register(sub: Any) -> None:
         help="pay volunteer hours in coins (fractions rounded down to whole coins)",
     )
     hours.add_argument("member", metavar="MEMBER")
-    hours.add_argument(
-        "hours",
-        metavar="HOURS",
-        type=Bounded(0, MAX_HOURS_PER_CREDIT, Decimal),
-        help="e.g. 2 or 1.5",
-    )
+    # Decimal hours are read and bounded (0 < h <= MAX_HOURS_PER_CREDIT) by income.coins_for_hours,
+    # whose messages say which bound; the rest of the numbers here are `Bounded`.
+    hours.add_argument("hours", metavar="HOURS", help="e.g. 2 or 1.5")
     hours.add_argument(
         "--rate", type=Bounded(1, MAX_COINS_PER_HOUR), default=income.DEFAULT_COINS_PER_HOUR
     )
