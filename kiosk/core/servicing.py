@@ -133,6 +133,13 @@ class Servicing(SessionEngine):
             count=d.count if count is None else max(0, min(MAX_COUNT, count)),
             best_before=None if clear_date else (best_before or d.best_before),
         )
+        line = next((x for x in tv.lockers if x.locker == d.locker), None)
+        if line is not None and line.awaiting_vend is not None:
+            # A vend there awaits this locker's count: say so until it is recorded.
+            self._tech_show(
+                replace(tv, draft=d, message="tech.awaiting_count", detail=d.locker, ok=False)
+            )
+            return
         self._tech_show(replace(tv, draft=d, message=None, detail=""))
 
     def _tech_scanned(self, code: str) -> None:

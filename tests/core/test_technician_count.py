@@ -19,13 +19,14 @@ def test_the_restock_page_records_the_count_a_waiting_vend_needs_and_it_settles(
     settled(views, lambda tv: tv.page is TechPage.RESTOCK)
     controller.tech_draft(locker="0:2")
     tv = settled(views, lambda tv: tv.draft.locker == "0:2")
+    assert (tv.message, tv.detail) == ("tech.awaiting_count", "0:2")  # asked to count first
     [line] = [x for x in tv.lockers if x.locker == "0:2"]
     assert (line.awaiting_vend, line.expect_count) == (rec.id, 2)
 
     controller.tech_draft(count=2)  # both bottles are still there
     settled(views, lambda tv: tv.draft.count == 2)
     controller.tech_restock()
-    tv = settled(views, lambda tv: tv.message is not None)
+    tv = settled(views, lambda tv: (tv.message or "").startswith("tech.counted"))
     assert (tv.message, tv.detail) == ("tech.counted_not_taken", "0:2")
     assert [x.awaiting_vend for x in tv.lockers if x.locker == "0:2"] == [None]
     assert rig.journal.get(rec.id).state is VendStep.VOIDED

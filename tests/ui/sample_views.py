@@ -65,6 +65,9 @@ MANY_OFFERS = tuple(
 )
 TAKEN = ItemResult("water", "矿泉水", "Bottled water", 20, "0:2", True, "result.taken")
 JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "error.unlock_failed")
+UNCOUNTED = ItemResult(
+    "water", "矿泉水", "Bottled water", 20, "0:2", False, "result.awaiting_count"
+)
 
 CHECKS = (
     CheckLine("ledger", "ok", "reachable, 12 ms", "http://127.0.0.1:8000"),
@@ -131,6 +134,13 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             ok=False, message="result.no_coins_taken", balance=35, items=(TAKEN, JAMMED)
         ),
     ),
+    "result_awaiting_count": KioskView(
+        state=SessionState.RESULT,
+        member_name=MEMBER,
+        result=ResultView(
+            ok=False, message="result.awaiting_count", balance=35, items=(UNCOUNTED,)
+        ),
+    ),
     "technician": TECH,
     "technician_locks": replace(TECH, technician=replace(TECH_VIEW, page=TechPage.LOCKS)),
     "technician_walk": replace(
@@ -149,6 +159,32 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             draft=RestockDraft("0:2", "water", 6, "2027-01-31"),
             message="tech.sku_scanned",
             detail="water",
+        ),
+    ),
+    "technician_count": replace(
+        TECH,
+        technician=replace(
+            TECH_VIEW,
+            page=TechPage.RESTOCK,
+            lockers=(
+                *LOCKERS[:1],
+                LockerLine(
+                    "0:2",
+                    False,
+                    True,
+                    "water",
+                    2,
+                    None,
+                    "count needed: vend 12 (recovered_unlocking_closed_uncounted)",
+                    awaiting_vend=12,
+                    expect_count=2,
+                ),
+                *LOCKERS[2:],
+            ),
+            draft=RestockDraft("0:2", "water", 1, None),
+            message="tech.awaiting_count",
+            detail="0:2",
+            ok=False,
         ),
     ),
     "technician_service": replace(
@@ -176,10 +212,12 @@ EXPECTED_SCREENS = {
     "result_ok": "result",
     "result_failure": "result",
     "result_mixed": "result",
+    "result_awaiting_count": "result",
     "technician": "technician",
     "technician_locks": "technician",
     "technician_walk": "technician",
     "technician_restock": "technician",
+    "technician_count": "technician",
     "technician_service": "technician",
     "out_of_service": "out_of_service",
 }

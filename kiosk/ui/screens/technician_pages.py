@@ -169,7 +169,6 @@ class RestockPage(TechPageWidget):
             ids[key].text = t(f"tech.{key}")
         ids.open.text = t("tech.open_locker")
         ids.save.text = t("tech.record_count" if counting else "tech.save")
-        ids.locker.text += f"  {t('tech.awaiting_count')}" if counting else ""
         for w in (ids.open, ids.save, ids.locker_prev, ids.locker_next, ids.sku_prev):
             w.disabled = busy or not d.locker
         ids.sku_next.disabled = ids.sku_prev.disabled = busy or not tv.skus
