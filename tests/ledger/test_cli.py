@@ -75,8 +75,10 @@ def test_catalog_set_adds_then_reprices(db_url: str, capsys: pytest.CaptureFixtu
     assert run_json(capsys, *argv, "--price", "25", "--json")["price"] == 25
     out = run_json(capsys, *argv, "--price", "30", "--json")
     assert out == {"sku": "soap", "name": {"zh": "肥皂", "en": "Soap"}, "price": 30}
-    assert main([*argv, "--price", "-1"]) == 2
-    assert "price" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # argparse refuses it (ledger.limits.Bounded)
+        main([*argv, "--price", "-1"])
+    assert refused.value.code == 2
+    assert "--price: -1 is outside 0..1000000" in capsys.readouterr().err
 
 
 def test_the_default_database_lives_in_the_data_folder(
