@@ -21,6 +21,11 @@ usage: sudo deploy/install-ledger.sh [options]
                     $TIMEBANK_LEDGER_DB, when set, is taken the same way
   --host H          address the API listens on (default 127.0.0.1: behind a TLS proxy)
   --port P          port the API listens on (default 8765)
+  --proxy NAME      also put nginx in front (Debian's nginx-light): HTTPS on port 443 for
+                    the host NAME, with the limits of deploy/nginx (docs/deploy-ledger.md)
+  --cert FILE       the proxy's certificate chain
+                    (default /etc/letsencrypt/live/NAME/fullchain.pem)
+  --cert-key FILE   its private key (default /etc/letsencrypt/live/NAME/privkey.pem)
   --wheel FILE      install this timebank_kiosk wheel instead of the repository checkout
   --wheelhouse DIR  take every package from this folder of wheels (no internet needed)
   --no-deps         install the package only, not its dependencies (scratch installs)
@@ -39,6 +44,9 @@ DB=${TIMEBANK_LEDGER_DB:-}
 DB_STDIN=0
 HOST=127.0.0.1
 PORT=8765
+PROXY=""
+CERT=""
+CERT_KEY=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --db) DB=${2:?--db needs a URL}; shift 2
@@ -50,11 +58,26 @@ while [ $# -gt 0 ]; do
         --db-stdin) DB_STDIN=1; shift ;;
         --host) HOST=${2:?--host needs an address}; shift 2 ;;
         --port) PORT=${2:?--port needs a number}; shift 2 ;;
+        --proxy) PROXY=${2:?--proxy needs the host name}; shift 2 ;;
+        --cert) CERT=${2:?--cert needs a file}; shift 2 ;;
+        --cert-key) CERT_KEY=${2:?--cert-key needs a file}; shift 2 ;;
         *) common_option "$@"; shift "$TAKEN" ;;
     esac
 done
 check_common_options
 case "$PORT" in '' | *[!0-9]*) die "--port must be a number, not '$PORT'" ;; esac
+if [ -n "$PROXY" ]; then
+    # The ledger believes X-Forwarded-* from 127.0.0.1 only: the proxy must be its only door.
+    [ "$HOST" = 127.0.0.1 ] || die "--proxy: the ledger must listen on 127.0.0.1, not $HOST"
+    CERT=${CERT:-/etc/letsencrypt/live/$PROXY/fullchain.pem}
+    CERT_KEY=${CERT_KEY:-/etc/letsencrypt/live/$PROXY/privkey.pem}
+    if [ -z "$ROOT" ] && { [ ! -r "$CERT" ] || [ ! -r "$CERT_KEY" ]; }; then
+        die "--proxy: no certificate at $CERT and $CERT_KEY; get one first" \
+            "(docs/deploy-ledger.md, or give --cert and --cert-key)"
+    fi
+elif [ -n "$CERT$CERT_KEY" ]; then
+    die "--cert and --cert-key go with --proxy NAME"
+fi
 if [ "$DB_STDIN" -eq 1 ]; then
     if [ -t 0 ]; then
         read -rs -p "ledger database URL (not shown): " DB
@@ -79,7 +102,9 @@ if [ -z "$ROOT" ]; then
     say "installing Debian packages"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends python3 python3-venv systemd-timesyncd
+    PACKAGES=(python3 python3-venv systemd-timesyncd)
+    if [ -n "$PROXY" ]; then PACKAGES+=(nginx-light); fi
+    apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
     ensure_system_user "$USER_NAME" /var/lib/timebank-ledger
 fi
 
@@ -131,6 +156,26 @@ install_file 0644 root:root "$REPO/deploy/systemd/systemd-time-wait-sync.service
 install_config 0644 root:root "$REPO/deploy/timesyncd/timebank-kiosk.conf" \
     "$ROOT/etc/systemd/timesyncd.conf.d/timebank-kiosk.conf"
 
+if [ -n "$PROXY" ]; then
+    # The site, rendered for this host and the ledger's port (as ledger.env says now).
+    SITE=$ROOT/etc/nginx/conf.d/timebank-ledger.conf
+    PORT_NOW=$(sed -n 's/^TIMEBANK_LEDGER_PORT=//p' "$ENV_FILE")
+    mkdir -p "$(dirname "$SITE")"
+    bash "$REPO/deploy/nginx/render-ledger-proxy.sh" --server-name "$PROXY" --cert "$CERT" \
+        --cert-key "$CERT_KEY" --upstream "127.0.0.1:${PORT_NOW:-$PORT}" >"$SITE.new.$$"
+    install_file 0644 root:root "$SITE.new.$$" "$SITE"
+    rm -f "$SITE.new.$$"
+    say "installed $SITE"
+    # Debian's 768 connections a worker would let 1,100 half-sent requests lock nginx out too;
+    # the header timeout closes them, this gives room until it does.
+    MAIN=$ROOT/etc/nginx/nginx.conf
+    if [ -f "$MAIN" ] && grep -Eq '^\s*worker_connections\s+([0-9]{1,3}|[0-3][0-9]{3});' "$MAIN"; then
+        sed -i -E 's/^(\s*)worker_connections\s+[0-9]+;/\1worker_connections 4096;/' "$MAIN"
+        grep -q '^worker_rlimit_nofile' "$MAIN" || sed -i '1i worker_rlimit_nofile 8192;' "$MAIN"
+        say "raised worker_connections to 4096 in $MAIN"
+    fi
+fi
+
 if [ -n "$ROOT" ]; then
     say "installed into $ROOT (no packages, users, migrations or services touched)"
     exit 0
@@ -150,6 +195,12 @@ systemctl enable timebank-ledger.service
 if [ "$START" -eq 1 ]; then
     systemctl restart timebank-ledger.service
     say "started; follow it with: journalctl -u timebank-ledger -f"
+fi
+if [ -n "$PROXY" ]; then
+    nginx -t -q
+    systemctl enable nginx.service
+    systemctl reload-or-restart nginx.service
+    say "nginx serves https://$PROXY/ in front of the ledger"
 fi
 case "$DB_NOW" in
     sqlite:*) say "next: add kiosks with: sudo -u $USER_NAME env TIMEBANK_LEDGER_HOME=$DATA" \

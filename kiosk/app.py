@@ -126,7 +126,7 @@ class KioskRuntime:
 def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     """`pin_factory`: gpiozero's factory for the GPIO parts (MockFactory in `kiosk sim`)."""
     board = build_board(config, pin_factory)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.make_data_dir()
     core = config.core
     log_handler = eventlog.install(
         core.eventlog.path or config.data_dir / "events.jsonl",

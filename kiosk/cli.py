@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from kiosk.board_cli import add_parser as add_board_parser
 from kiosk.core.errors import ConfigError, KioskError
+from kiosk.core.redaction import guard_all
 from kiosk.diag.cli import add_parser as add_diag_parser
 from sim.errors import SimError
 
@@ -45,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Journal, event log, bundles, a simulator's ledger: what the kiosk writes is its user's
+    # alone (files 0600, folders 0700), like the member data in them.
+    umask = os.umask(0o077)
+    try:
+        return _run(args)
+    finally:
+        os.umask(umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     # Kivy must leave logging to us and must not read our command line (set before it loads).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -59,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The event log lowers the root logger to INFO for its file; the terminal keeps its own level.
     for handler in logging.getLogger().handlers:
         handler.setLevel(console_level)
+    # The console is journald's copy: redacted as the event log is (the kiosk key is added
+    # once the config is read, by kiosk.eventlog.install).
+    guard_all()
     if quiet and not args.verbose:
         logging.getLogger("kivy").setLevel(logging.ERROR)
     if not args.verbose:

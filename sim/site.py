@@ -55,6 +55,7 @@ class SimulatedSite:
         self.board.start()
         self.scanner.start()
         self.config_path.write_text(self._config())
+        self.config_path.chmod(0o600)  # it holds the kiosk key, as a real kiosk's key file does
         return self
 
     def stop(self) -> None:

@@ -23,6 +23,7 @@ class LedgerConfig:
     key: str
     timeout: float = 5.0
     verify_tls: bool = True
+    key_file: Path | None = None  # where the key was read from; None: inline in the config
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,17 @@ class KioskConfig:
     @property
     def journal_path(self) -> Path:
         return self.data_dir / "journal.db"
+
+    def make_data_dir(self) -> Path:
+        """The data folder, made if missing, which only the kiosk's user may enter: the journal,
+        event log and bundles in it are nobody else's business (one made looser is tightened)."""
+        try:
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if self.data_dir.stat().st_mode & 0o077:
+                self.data_dir.chmod(0o700)
+        except OSError as e:
+            raise ConfigError(f"{self.source}: data_dir {self.data_dir}: {e.strerror}") from None
+        return self.data_dir
 
 
 class _Section:
@@ -177,6 +189,7 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         str(key),
         lg.positive("timeout", float, 5.0),
         lg.get("verify_tls", bool, True),
+        None if key_file is None else base / key_file,
     )
 
     lb = _Section(

@@ -1,6 +1,7 @@
 """The diagnostic bundle: one .tar.gz of logs, the config, a journal summary, health, self-test and
 versions, for a technician to hand to staff. Secrets never go in: keys, PINs, tokens and member
-codes are redacted by name and by value, in every file.
+codes are redacted by name and by value, in every file (kiosk.core.redaction, as in the logs),
+and the file itself is readable by its owner alone (0600).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.redaction import Redactor, config_secrets
 from kiosk.diag.errors import BundleError
 from kiosk.diag.health import kiosk_version, run_checks
 from kiosk.diag.parts import KioskParts
@@ -32,52 +34,9 @@ log = logging.getLogger(__name__)
 
 # Where desktop automount (udisks) and usbmount put a USB stick on Raspberry Pi OS.
 USB_ROOTS = ("/media/*", "/media/*/*", "/run/media/*/*")
-SECRET_NAME = re.compile(r"key|secret|pin|token|passw", re.IGNORECASE)
-REDACTED = "<redacted>"
-# Member codes as scanned (docs/protocols.md, "Member codes"): the part after the id is the
-# secret.
-_CODES = (
-    (re.compile(r"\btb1:([^\s:\"']+):[0-9]+"), r"tb1:\1:" + REDACTED),
-    (re.compile(r"\btbc1:[^\s\"']+"), "tbc1:" + REDACTED),
-    (re.compile(r"\b(Bearer|Basic)\s+[^\s\"',]+"), r"\1 " + REDACTED),
-    # `pin=1234`, `"secret": "..."`, `api_key: ...` in log lines, JSON or not.
-    (
-        re.compile(
-            r"(?i)(\b[\w.-]*(?:key|secret|pin|token|passw)[\w.-]*[\"']?\s*[:=]\s*)"
-            r"(\"[^\"]*\"|'[^']*'|[^\s,;}&]+)"
-        ),
-        r'\1"' + REDACTED + '"',
-    ),
-)
-_TOML_ASSIGN = re.compile(r"^(\s*)([A-Za-z0-9_.\"'-]+)(\s*=\s*)(.*)$")
 _PACKAGES = ("timebank-kiosk", "pyserial", "gpiozero", "kivy", "requests", "urllib3", "qrcode")
 UNIT = "timebank-kiosk"  # the systemd unit whose journal goes in, when there is one
 LOG_DAYS = 3
-
-
-class Redactor:
-    """Removes known secret values, member codes and secret-named config values from text."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        # Longest first, so a secret that contains another is removed whole.
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
-
-    def text(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        for pattern, replacement in _CODES:
-            text = pattern.sub(replacement, text)
-        return text
-
-    def config(self, toml_text: str) -> str:
-        """A TOML file with the value of every key named like a secret replaced."""
-        lines = []
-        for line in toml_text.splitlines():
-            m = _TOML_ASSIGN.match(line)
-            if m and SECRET_NAME.search(m.group(2)):
-                line = f'{m.group(1)}{m.group(2)}{m.group(3)}"{REDACTED}"'
-            lines.append(line)
-        return self.text("\n".join(lines) + "\n")
 
 
 def usb_stick(
@@ -103,15 +62,18 @@ def write_bundle(
     files = _contents(parts, redact)
     tmp = target.with_name(target.name + ".part")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(tmp, "w:gz") as tar:
-            stamp = time.time()
-            for name, data in files.items():
-                info = tarfile.TarInfo(f"{target.name.removesuffix('.tar.gz')}/{name}")
-                info.size, info.mtime, info.mode = len(data), int(stamp), 0o644
-                tar.addfile(info, io.BytesIO(data))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())  # a USB stick is often pulled the moment the screen says done
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)  # a left-over from a pull would keep its old mode
+        # 0600 from its creation: logs and journal are for staff, not every user of the Pi.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                stamp = time.time()
+                for name, data in files.items():
+                    info = tarfile.TarInfo(f"{target.name.removesuffix('.tar.gz')}/{name}")
+                    info.size, info.mtime, info.mode = len(data), int(stamp), 0o600
+                    tar.addfile(info, io.BytesIO(data))
+            raw.flush()
+            os.fsync(raw.fileno())  # a USB stick is often pulled the moment the screen says done
         os.replace(tmp, target)
     except OSError as e:
         with contextlib.suppress(OSError):
@@ -134,13 +96,8 @@ def _target(parts: KioskParts, out: str | Path | None, usb: Callable[[], Path | 
 
 def _secrets(parts: KioskParts) -> list[str]:
     secrets = [parts.config.ledger.key]
-    try:
-        for line in Path(parts.config.source).read_text().splitlines():
-            m = _TOML_ASSIGN.match(line)
-            if m and SECRET_NAME.search(m.group(2)):
-                secrets.append(m.group(4).strip().strip("\"'"))
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        secrets += config_secrets(Path(parts.config.source).read_text())
     return secrets
 
 

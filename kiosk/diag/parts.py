@@ -47,7 +47,7 @@ class KioskParts:
 
     @classmethod
     def from_config(cls, config: KioskConfig, pin_factory: Any = None) -> KioskParts:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        config.make_data_dir()
         journal = VendJournal(config.journal_path)
         journal.seed_lockers(list(config.lockers))
         lg = config.ledger
