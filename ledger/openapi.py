@@ -36,7 +36,11 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
         423: "pin_required",
         429: "locked_out (with retry_after and a Retry-After header)",
     },
-    ("delete", "/v1/sessions/{session_id}"): {**AUTH, 403: "forbidden"},
+    ("delete", "/v1/sessions/{session_id}"): {
+        **AUTH,
+        403: "forbidden",
+        404: "not_found (a malformed session id)",
+    },
     ("get", "/v1/catalog"): AUTH,
     ("post", "/v1/holds"): {
         **AUTH,
@@ -61,6 +65,13 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
         403: "forbidden",
         404: "unknown_hold",
         409: "hold_not_open · request_in_progress",
+        410: "hold_expired",
+    },
+    ("post", "/v1/holds/{hold_id}/await-count"): {
+        **AUTH,
+        403: "forbidden",
+        404: "unknown_hold",
+        409: "hold_not_open",
         410: "hold_expired",
     },
     ("get", "/v1/holds/{hold_id}"): {**AUTH, 403: "forbidden", 404: "unknown_hold"},
