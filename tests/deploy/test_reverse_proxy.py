@@ -230,6 +230,10 @@ def test_a_request_passes_through_and_the_ledger_knows_it_came_over_https(
     assert made.json()["url"].startswith(f"https://127.0.0.1:{proxy.port}/pair/")
     direct = requests.post(ledger.url + "/v1/pairings", headers=key, timeout=10)
     assert direct.json()["url"].startswith(ledger.url + "/pair/")
+    # The unauthenticated metrics stay on the ledger's own loopback port.
+    hidden = proxy.get("/metrics")
+    assert (hidden.status_code, hidden.json()["error"]) == (404, "not_found")
+    assert requests.get(ledger.url + "/metrics", timeout=10).status_code == 200
 
 
 # --- bodies -----------------------------------------------------------------------------------
