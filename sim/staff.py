@@ -28,13 +28,14 @@ class Staff:
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
 
-    def command(self, *argv: str) -> Any:
-        """`timebank-ledger --db URL ARGV --json`: its answer; a refused one raises LedgerError."""
+    def command(self, *argv: str, stdin: str | None = None) -> Any:
+        """`timebank-ledger --db URL ARGV --json`: its answer; a refused one raises LedgerError.
+        `stdin`: what the command reads from standard input (a PIN, never an argument)."""
         try:
             from ledger.cli import call
         except ModuleNotFoundError as e:
             raise LedgerNotInstalled(e.name) from e
-        return call(["--db", self.db_url, *argv])
+        return call(["--db", self.db_url, *argv], stdin=stdin)
 
     def seed_demo(self) -> dict[str, Any]:
         """`demo-seed`: the demo kiosk (with a fresh key), members (with secrets) and catalog."""
@@ -50,4 +51,4 @@ class Staff:
 
     def issue_card(self, member_id: str, pin: str) -> str:
         """`card issue`: a printed card for the member; returns the code to print."""
-        return str(self.command("card", "issue", member_id, "--pin", pin)["code"])
+        return str(self.command("card", "issue", member_id, stdin=pin)["code"])

@@ -69,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def call(argv: Sequence[str]) -> Any:
+def call(argv: Sequence[str], stdin: str | None = None) -> Any:
     """`timebank-ledger ARGV --json` run in this process: its JSON answer as data. A refused
-    command raises LedgerError. Cheaper than a process per command (~0.7 s of imports each)."""
+    command raises LedgerError. Cheaper than a process per command (~0.7 s of imports each).
+    `stdin`: what the command would read from standard input (a card's PIN)."""
     args = build_parser().parse_args([*argv, "--json"])
+    args.stdin = stdin
     resolve_db(args)
     args.out = io.StringIO()  # emit() writes the answer here, not to this process's stdout
     args.func(args)

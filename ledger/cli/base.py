@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from ledger import book
 from ledger.db import create_schema, make_engine, session_factory
 from ledger.db_url import database_url
+from ledger.errors import BadRequest
 
 HOME_ENV = "TIMEBANK_LEDGER_HOME"
 DEFAULT_HOME = Path.home() / ".local" / "share" / "timebank-ledger"
@@ -69,3 +72,20 @@ def add_command(into: Any, name: str, func: Command, **kw: Any) -> argparse.Argu
 def add_group(into: Any, name: str, help_text: str) -> Any:
     """A command group such as `member` whose actions are sub-commands."""
     return into.add_parser(name, help=help_text).add_subparsers(dest="action", required=True)
+
+
+def read_pin(args: argparse.Namespace, what: str = "the member's PIN (4 to 8 digits)") -> str:
+    """A PIN from standard input, never from the command line (where shell history and `ps`
+    would keep it): asked twice without echo at a terminal, else the first line of stdin."""
+    given = getattr(args, "stdin", None)  # `call()`'s in-process standard input
+    if given is not None:
+        return str(given).strip()
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{what}: ")
+        if getpass.getpass("again, to be sure: ") != first:
+            raise BadRequest("the two PINs typed differ; nothing was issued")
+        return first.strip()
+    line = sys.stdin.readline()
+    if not line:
+        raise BadRequest(f"{what} was expected on standard input; nothing was issued")
+    return line.strip()

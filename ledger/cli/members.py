@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ledger import cards, members
-from ledger.cli.base import add_command, add_group, emit, with_book
+from ledger.cli.base import add_command, add_group, emit, read_pin, with_book
 from ledger.db import Role
 from ledger.limits import MAX_COINS, Bounded
 
@@ -74,8 +74,10 @@ def cmd_member_set(args: argparse.Namespace) -> int:
 
 
 def cmd_card_issue(args: argparse.Namespace) -> int:
+    pin = read_pin(args)
+
     def work(s: Session) -> dict[str, Any]:
-        card, code = cards.issue_card(s, members.get_member(s, args.member), args.pin)
+        card, code = cards.issue_card(s, members.get_member(s, args.member), pin)
         return {"card": card.id, "code": code, "member": card.member_id}
 
     data = with_book(args.db, work)
@@ -144,7 +146,7 @@ def register(sub: Any) -> None:
     card = add_group(sub, "card", "printed member cards with a PIN")
     issue = add_command(card, "issue", cmd_card_issue, help="issue a card; prints its code once")
     issue.add_argument("member", metavar="MEMBER")
-    issue.add_argument("--pin", required=True, help="4 to 8 digits, chosen by the member")
+    # The PIN is read from a prompt or standard input (read_pin), never from the command line.
     revoke = add_command(card, "revoke", cmd_card_revoke, help="revoke a lost or stolen card")
     revoke.add_argument("card", metavar="CARD")
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -21,10 +25,11 @@ def sign_in(bank: Bank, code: str, pin: str | None) -> tuple[int, dict, Any]:
 
 
 def test_card_issue_prints_a_tbc1_code_that_signs_in_with_its_pin(
-    bank: Bank, capsys: pytest.CaptureFixture[str]
+    bank: Bank, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     member, _ = bank.add_member(coins=40)
-    assert cli.main(["--db", bank.db_url, "card", "issue", member, "--pin", PIN, "--json"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(PIN + "\n"))  # the PIN never on argv
+    assert cli.main(["--db", bank.db_url, "card", "issue", member, "--json"]) == 0
     issued = json.loads(capsys.readouterr().out)
     prefix, card_id, secret = issued["code"].split(":")
     assert (prefix, card_id, issued["card"], issued["member"]) == ("tbc1", card_id, card_id, member)
@@ -108,9 +113,38 @@ def test_a_revoked_card_is_403_card_revoked(bank: Bank, capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize("pin", ["123", "123456789", "12a4", ""])
 def test_card_issue_refuses_a_pin_that_is_not_4_to_8_digits(
-    db_url: str, pin: str, capsys: pytest.CaptureFixture[str]
+    db_url: str, pin: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert cli.main(["--db", db_url, "member", "add", "--name", "A", "--json"]) == 0
     member = json.loads(capsys.readouterr().out)["member"]
-    assert cli.main(["--db", db_url, "card", "issue", member, "--pin", pin]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(pin + "\n"))
+    assert cli.main(["--db", db_url, "card", "issue", member]) == 2
     assert "PIN is 4 to 8 digits" in capsys.readouterr().err
+
+
+def test_a_pin_is_read_from_standard_input_and_refused_on_the_command_line(tmp_path: Any) -> None:
+    """`card issue` as staff run it: the PIN piped in (or typed at a hidden prompt), never an
+    argument that shell history and `ps` would keep."""
+    env = {**os.environ, "TIMEBANK_LEDGER_HOME": str(tmp_path)}
+    ledger = [sys.executable, "-m", "ledger.cli"]
+    added = subprocess.run(
+        [*ledger, "member", "add", "--name", "A", "--json"], env=env, capture_output=True, text=True
+    )
+    member = json.loads(added.stdout)["member"]
+    issued = subprocess.run(
+        [*ledger, "card", "issue", member, "--json"],
+        input=PIN + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert issued.returncode == 0, issued.stderr
+    assert json.loads(issued.stdout)["code"].startswith("tbc1:")
+    refused = subprocess.run(
+        [*ledger, "card", "issue", member, "--pin", PIN], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "unrecognized arguments: --pin" in refused.stderr
+    empty = subprocess.run(
+        [*ledger, "card", "issue", member], input="", env=env, capture_output=True, text=True
+    )
+    assert empty.returncode == 2 and "expected on standard input" in empty.stderr
