@@ -245,7 +245,7 @@ def test_a_crash_after_the_door_shut_on_a_lockers_only_item_takes_no_coins(tmp_p
 # --- random moments ---------------------------------------------------------------------------
 
 KILLS = [
-    pytest.param(6, id="6-kills"),
+    pytest.param(6, id="6-kills", marks=pytest.mark.chaos),
     pytest.param(50, id="50-kills", marks=[pytest.mark.slow, pytest.mark.timeout(1800)]),
 ]
 

@@ -99,6 +99,7 @@ def check(run: FaultRun) -> None:
     assert run.handed_out >= 0.7 * run.vends, f"{run}: too few vends handed out"
 
 
+@pytest.mark.chaos
 def test_three_hundred_vends_through_network_faults_leave_no_disagreement(tmp_path):
     check(run_through_faults(tmp_path, 300, seed=1009))
 

@@ -160,6 +160,7 @@ def quiet_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.ERROR)
 
 
+@pytest.mark.chaos
 def test_a_short_soak_with_faults_on_both_sides_keeps_every_invariant(tmp_path, quiet_logs):
     check(soak(tmp_path, 300, seed=4242, check_every=100))
 
