@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gpiozero import Button, DigitalInputDevice, DigitalOutputDevice, GPIOZeroError
+from gpiozero import DigitalInputDevice, DigitalOutputDevice, GPIOZeroError
 
 from drivers.gpio.errors import PinSetupError, RelayLockError, UnknownLocker
 from kiosk.core.interfaces import LockerAddress, LockState
@@ -62,7 +62,7 @@ class RelayLock:
         self._presumed_item = True
         self._awaiting_open = False
         self.relay: DigitalOutputDevice | None = None
-        self.reed: Button | None = None
+        self.reed: DigitalInputDevice | None = None
         self.item: DigitalInputDevice | None = None
         try:
             self.relay = DigitalOutputDevice(
@@ -71,8 +71,10 @@ class RelayLock:
                 initial_value=False,
                 pin_factory=pin_factory,
             )
-            # The reed contact closes to ground when the door's magnet is near: pressed = shut.
-            self.reed = Button(pins.reed, pull_up=True, pin_factory=pin_factory)
+            # The reed contact closes to ground when the door's magnet is near: active = shut.
+            # A plain input, not a Button: a Button's hold thread makes each close of a shut
+            # door's switch wait ~1 s (its hold_time), and nothing here uses holds.
+            self.reed = DigitalInputDevice(pins.reed, pull_up=True, pin_factory=pin_factory)
             if pins.item_sensor is not None:
                 # Common IR modules (E18-D80NK and the like) pull their output low on an object.
                 self.item = DigitalInputDevice(
@@ -81,12 +83,12 @@ class RelayLock:
         except GPIOZeroError as e:
             self.close()
             raise PinSetupError(f"locker {pins.locker}: {e}") from e
-        self.reed.when_released = self._door_opened
+        self.reed.when_deactivated = self._door_opened
 
     @property
     def door_open(self) -> bool:
         assert self.reed is not None
-        return not self.reed.is_pressed
+        return not self.reed.is_active
 
     def pulse(self, seconds: float) -> None:
         """Energise the relay once for `seconds` (blocks for the pulse)."""

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from gpiozero import Button, GPIOZeroError, MotionSensor
+from gpiozero import DigitalInputDevice, GPIOZeroError, MotionSensor
 
 from drivers.gpio.errors import PinSetupError
 
@@ -20,7 +20,7 @@ _BASELINE_WAIT = 1.0  # seconds; the sensor samples ten times a second
 
 
 class ServiceDoor:
-    """The cabinet's service door; its microswitch is pressed while the door is shut."""
+    """The cabinet's service door; its microswitch is pressed (active) while the door is shut."""
 
     def __init__(self, pin: int, *, pin_factory: Any = None) -> None:
         self.pin = pin
@@ -28,15 +28,17 @@ class ServiceDoor:
         self.when_closed: Callback | None = None
         self.openings = 0
         try:
-            self.switch = Button(pin, pull_up=True, pin_factory=pin_factory)
+            # A plain input, not a Button: a Button's hold thread makes closing a pressed
+            # switch wait ~1 s (its hold_time), and nothing here uses holds.
+            self.switch = DigitalInputDevice(pin, pull_up=True, pin_factory=pin_factory)
         except GPIOZeroError as e:
             raise PinSetupError(f"service door switch (pin {pin}): {e}") from e
-        self.switch.when_released = self._opened
-        self.switch.when_pressed = self._closed
+        self.switch.when_deactivated = self._opened
+        self.switch.when_activated = self._closed
 
     @property
     def is_open(self) -> bool:
-        return not self.switch.is_pressed
+        return not self.switch.is_active
 
     def _opened(self) -> None:
         self.openings += 1
@@ -79,7 +81,7 @@ class PresenceSensor:
         self.when_arrived: Callback | None = None
         self.when_left: Callback | None = None
         self.arrivals = 0
-        self.device: MotionSensor | Button
+        self.device: MotionSensor | DigitalInputDevice
         try:
             if kind is PresenceKind.MOTION:
                 # One sample is enough: the PIR module does its own filtering and hold time.
@@ -88,7 +90,7 @@ class PresenceSensor:
                 # for it, or someone arriving right after start-up would be taken as the baseline.
                 self.device.wait_for_inactive(timeout=_BASELINE_WAIT)
             else:
-                self.device = Button(pin, pull_up=True, pin_factory=pin_factory)
+                self.device = DigitalInputDevice(pin, pull_up=True, pin_factory=pin_factory)
         except GPIOZeroError as e:
             raise PinSetupError(f"presence sensor (pin {pin}): {e}") from e
         self.device.when_activated = self._arrived
