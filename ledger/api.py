@@ -33,6 +33,7 @@ from ledger import (
     openapi,
     pairing_api,
     pairing_web,
+    rate_limits,
     sessions,
     signin,
 )
@@ -148,6 +149,8 @@ def create_app(
     with db() as s, s.begin():
         book.ensure_system_accounts(s)
     hold_ttl = timedelta(seconds=hold_ttl_seconds)
+    # On the ledger's clock, so tests move it instead of sleeping a bucket full.
+    limits = rate_limits.Limits(lambda: clock().timestamp())
 
     sweeper = expiry.HoldSweeper(db, sweep_interval, clock)
 
@@ -167,6 +170,7 @@ def create_app(
     app.add_middleware(bodies.TooLargeAsJson)
     app.state.engine = engine
     app.state.sweeper = sweeper
+    app.state.limits = limits
     _install_error_handlers(app)
 
     def current_kiosk(request: Request) -> Kiosk:
@@ -185,8 +189,11 @@ def create_app(
         return JSONResponse({"status": "ok", "time": iso(utcnow())})
 
     @app.post("/v1/sessions", status_code=201)
-    def open_session(body: SessionRequest, kiosk: KioskDep) -> JSONResponse:
-        payload = signin.sign_in(db, kiosk.id, body.code, body.pin, clock())
+    def open_session(body: SessionRequest, kiosk: KioskDep, request: Request) -> JSONResponse:
+        address = rate_limits.client_address(request.client)
+        limits.check_signin(address)
+        guessed = limits.wrong_guess(address)
+        payload = signin.sign_in(db, kiosk.id, body.code, body.pin, clock(), guessed)
         return JSONResponse(payload, status_code=201)
 
     @app.delete("/v1/sessions/{session_id}", status_code=204)
@@ -209,10 +216,10 @@ def create_app(
         with db() as s, s.begin():
             return JSONResponse(hold_json(book.get_hold(s, hold_id, kiosk.id, clock())))
 
-    app.include_router(events.router(db, current_kiosk))
+    app.include_router(events.router(db, current_kiosk, limits))
     # public_url: how members' phones reach this ledger (pairing page links); else as called.
     app.include_router(pairing_api.router(db, clock, current_kiosk, public_url))
-    app.include_router(pairing_web.router(db, clock))
+    app.include_router(pairing_web.router(db, clock, limits))
     observability.install(app, engine)
     openapi.install(app)
     contract = app.openapi

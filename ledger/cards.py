@@ -1,7 +1,7 @@
 """Printed member cards `tbc1:<card_id>:<card_secret>` and their PINs, with lock-out.
 
 The card secret is random, so a SHA-256 hash is enough; a PIN is short and guessable, so it
-is hashed with scrypt (slow on purpose) and 5 wrong PINs lock the card for 15 minutes.
+is hashed with scrypt (slow on purpose), and wrong PINs lock that card alone (ledger.lockouts).
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger import lockouts
 from ledger.db import Card, Member, utcnow
 from ledger.errors import (
     ApiError,
@@ -26,13 +27,12 @@ from ledger.errors import (
     UnknownCard,
     WrongPin,
 )
+from ledger.lockouts import CredentialKind
 from ledger.totp import CARD_PREFIX
 
 CARD_ID_PATTERN = re.compile(r"c[0-9a-f]{8}")
 CARD_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PIN_PATTERN = re.compile(r"\d{4,8}")
-MAX_WRONG_PINS = 5
-LOCKOUT = timedelta(minutes=15)
 # scrypt cost: ~16 MiB and tens of milliseconds per check, so guessing offline is slow too.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
@@ -90,10 +90,10 @@ def revoke_card(s: Session, card_id: str, now: datetime | None = None) -> Card:
     return card
 
 
-def card_state(card: Card, now: datetime) -> str:
+def card_state(s: Session, card: Card, now: datetime) -> str:
     if card.revoked_at is not None:
         return "revoked"
-    if card.locked_until is not None and card.locked_until > now:
+    if lockouts.locked_until(s, CredentialKind.CARD, card.id, now) is not None:
         return "locked"
     return "active"
 
@@ -112,10 +112,11 @@ def parse_card_code(code: str) -> tuple[str, str]:
 
 
 def accept_card(s: Session, code: str, pin: str | None, now: datetime) -> Member | ApiError:
-    """The card's member, or the refusal to raise AFTER committing `s`.
+    """The card's member, or the refusal of a wrong PIN to raise AFTER committing `s`.
 
-    A wrong PIN must be counted even though the sign-in fails, so PIN refusals are returned,
-    not raised (raising would roll the count back). Other refusals change nothing and raise.
+    A wrong PIN must be counted even though the sign-in fails, so its refusal is returned, not
+    raised (raising would roll the count back); every returned refusal is a wrong guess. Other
+    refusals, a lock-out in force among them, change nothing and raise.
     """
     card_id, secret = parse_card_code(code)
     card = s.scalar(select(Card).where(Card.id == card_id).with_for_update())
@@ -125,31 +126,16 @@ def accept_card(s: Session, code: str, pin: str | None, now: datetime) -> Member
         raise CardRevoked("this card was revoked; ask the time-bank staff for a new one")
     if not pin:
         raise PinRequired("enter the card's PIN")
-    if card.locked_until is not None and card.locked_until > now:
-        return _locked_out(card.locked_until, now)
-    if card.locked_until is not None:  # the lock-out has passed: a fresh count
-        card.locked_until, card.failed_pins = None, 0
+    tries = lockouts.Tries(s, CredentialKind.CARD, card.id, now)
+    locked = tries.refusal()
+    if locked is not None:
+        raise locked  # before the PIN is even checked: guessing on meanwhile learns nothing
     if pin_matches(pin, card.pin_hash):
-        card.failed_pins = 0
-        s.flush()
+        tries.succeeded()
         member = s.get(Member, card.member_id)
         assert member is not None  # foreign key
         return member
-    card.failed_pins += 1
-    if card.failed_pins >= MAX_WRONG_PINS:
-        card.locked_until = now + LOCKOUT
-        s.flush()
-        return _locked_out(card.locked_until, now)
-    s.flush()
-    left = MAX_WRONG_PINS - card.failed_pins
-    return WrongPin(f"wrong PIN; {left} tries left", extra={"attempts_left": left})
-
-
-def _locked_out(until: datetime, now: datetime) -> LockedOut:
-    seconds = max(1, int((until - now).total_seconds() + 0.999))
-    minutes = (seconds + 59) // 60
-    return LockedOut(
-        f"too many wrong PINs: the card is locked for {minutes} more minutes",
-        extra={"retry_after": seconds},
-        headers={"Retry-After": str(seconds)},
-    )
+    outcome = tries.failed()
+    if isinstance(outcome, LockedOut):
+        return outcome
+    return WrongPin(f"wrong PIN; {outcome} tries left", extra={"attempts_left": outcome})

@@ -104,8 +104,6 @@ class Card(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     secret_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex: the secret is random
     pin_hash: Mapped[str] = mapped_column(String(200))  # scrypt, see ledger.cards
-    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -219,6 +217,18 @@ class UsedTotpStep(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
     step: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SigninLockout(Base):
+    """Wrong tries of one sign-in credential (a card's PIN, a member's phone codes) since its
+    last success, and its lock-out (ledger.lockouts). No foreign key: a member number that does
+    not exist is counted and locked alike, so the answers never tell which numbers exist."""
+
+    __tablename__ = "signin_lockouts"
+    credential: Mapped[str] = mapped_column(String(40), primary_key=True)  # "card:c1a2b3c4d"
+    failures: Mapped[int] = mapped_column(Integer)  # wrong tries since the last lock-out
+    lockouts: Mapped[int] = mapped_column(Integer)  # lock-outs since the last success
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class IdempotencyRecord(Base):

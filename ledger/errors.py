@@ -146,9 +146,16 @@ class WrongPin(ApiError, ValueError):
 
 
 class LockedOut(ApiError, PermissionError):
-    """Too many wrong PINs: the card is locked for a while."""
+    """Too many wrong tries: the card, the member's phone codes, or sign-ins from this client
+    address are locked for a while (`retry_after` seconds)."""
 
-    code, status, default_message = "locked_out", 429, "too many wrong PINs; card locked"
+    code, status, default_message = "locked_out", 429, "too many wrong tries; locked for a while"
+
+
+class RateLimited(ApiError, RuntimeError):
+    """The caller sent more than its rate allows (ledger.rate_limits); retry after a while."""
+
+    code, status, default_message = "rate_limited", 429, "too many requests; retry later"
 
 
 class CardRevoked(ApiError, PermissionError):

@@ -17,6 +17,7 @@ from ledger import bodies, idempotency
 from ledger.db import EventKind, Kiosk, KioskEvent, utcnow
 from ledger.errors import BadRequest
 from ledger.limits import finite_json
+from ledger.rate_limits import Limits
 
 MAX_EVENTS_PER_CALL = 1000
 DEFAULT_LIST_LIMIT = 100
@@ -102,8 +103,11 @@ def list_events(
     return [event_json(e) for e in reversed(list(s.scalars(query)))]
 
 
-def router(db: sessionmaker[Session], current_kiosk: Callable[..., Kiosk]) -> APIRouter:
-    """POST /v1/kiosks/me/events; an Idempotency-Key (optional) makes a retried batch count once."""
+def router(
+    db: sessionmaker[Session], current_kiosk: Callable[..., Kiosk], limits: Limits
+) -> APIRouter:
+    """POST /v1/kiosks/me/events; an Idempotency-Key (optional) makes a retried batch count once.
+    Each event takes a token of the kiosk's bucket (ledger.rate_limits): a flood gets 429s."""
     api = APIRouter(route_class=bodies.CheckedBodyRoute)
 
     @api.post("/v1/kiosks/me/events", status_code=202, max_body_size=bodies.EVENTS_BODY_MAX)
@@ -113,6 +117,8 @@ def router(db: sessionmaker[Session], current_kiosk: Callable[..., Kiosk]) -> AP
         request: Request,
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> JSONResponse:
+        limits.take_events(kiosk.id, len(body.events))
+
         def effect(s: Session) -> idempotency.Answer:
             return 202, {"stored": record(s, kiosk.id, body.events)}
 

@@ -9,7 +9,7 @@ import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import book, cards, history
+from ledger import book, cards, history, lockouts
 from ledger.db import Card, Member, Role, utcnow
 from ledger.errors import BadRequest, UnknownMember
 from ledger.limits import MAX_COINS
@@ -90,6 +90,16 @@ def revoke_secret(s: Session, member_id: str) -> None:
     s.flush()
 
 
+def unlock_member(s: Session, member_id: str) -> int:
+    """Forget the wrong tries and lock-outs of the member's phone codes and cards (staff, who
+    have seen the member); returns how many credentials were locked or counting."""
+    get_member(s, member_id)
+    card_ids = s.scalars(select(Card.id).where(Card.member_id == member_id))
+    keys = [lockouts.credential_key(lockouts.CredentialKind.PHONE, member_id)]
+    keys += [lockouts.credential_key(lockouts.CredentialKind.CARD, c) for c in card_ids]
+    return lockouts.unlock(s, keys)
+
+
 def member_summary(s: Session, member_id: str) -> dict[str, Any]:
     """What `member show` prints: identity plus posted, held and spendable coins."""
     member = get_member(s, member_id)
@@ -113,7 +123,7 @@ def member_details(s: Session, member_id: str) -> dict[str, Any]:
     member_cards = s.scalars(select(Card).where(Card.member_id == member_id).order_by(Card.id))
     return {
         **member_summary(s, member_id),
-        "cards": [{"card": c.id, "state": cards.card_state(c, now)} for c in member_cards],
+        "cards": [{"card": c.id, "state": cards.card_state(s, c, now)} for c in member_cards],
         "history": history.postings(s, member_id),
     }
 

@@ -34,7 +34,8 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
         403: "card_revoked",
         409: "code_used",
         423: "pin_required",
-        429: "locked_out (with retry_after and a Retry-After header)",
+        429: "locked_out (the card, the member's phone codes or the client address; with"
+        " retry_after and a Retry-After header)",
     },
     ("delete", "/v1/sessions/{session_id}"): {
         **AUTH,
@@ -86,6 +87,7 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
         **AUTH,
         **BODY,
         409: "request_in_progress (with an Idempotency-Key)",
+        429: "rate_limited: too many events from this kiosk (with retry_after and Retry-After)",
     },
     ("get", "/v1/health"): {},
 }

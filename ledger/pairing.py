@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -159,8 +160,10 @@ def sign_in(
     code: str,
     pin: str | None,
     now: datetime,
+    wrong_guess: Callable[[], None] = lambda: None,
 ) -> str:
-    """Check the member's code for this pairing; returns the one-use token of the confirm form."""
+    """Check the member's code for this pairing (as POST /v1/sessions does, lock-outs and all);
+    returns the one-use token of the confirm form."""
     with db() as s, s.begin():
         pairing = _open_pairing(s, pairing_id, now)
         check_form_token(pairing, form_token)
@@ -168,7 +171,7 @@ def sign_in(
             raise Forbidden("someone already signed in on this pairing")
         kiosk_id = pairing.kiosk_id
     try:
-        answer = signin.sign_in(db, kiosk_id, code, pin, now)
+        answer = signin.sign_in(db, kiosk_id, code, pin, now, wrong_guess)
     except ApiError:
         with db() as s, s.begin():
             _locked(s, pairing_id).signin_failures += 1

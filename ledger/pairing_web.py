@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger import bodies, pairing, totp
+from ledger import bodies, pairing, rate_limits, totp
 from ledger.errors import ApiError, BadRequest, PairingGone
 from ledger.web.messages import error_text, error_title, gone_page
 
@@ -49,7 +49,9 @@ def member_code(method: str, member: str, otp: str, card: str) -> str:
     return f"{totp.PHONE_PREFIX}:{member.strip()}:{otp.strip()}"
 
 
-def router(db: sessionmaker[Session], clock: Callable[[], datetime]) -> APIRouter:
+def router(
+    db: sessionmaker[Session], clock: Callable[[], datetime], limits: rate_limits.Limits
+) -> APIRouter:
     web = APIRouter(include_in_schema=False, route_class=bodies.CheckedBodyRoute)
 
     def signin_page(pairing_id: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -71,6 +73,7 @@ def router(db: sessionmaker[Session], clock: Callable[[], datetime]) -> APIRoute
     @web.post("/pair/{pairing_id}/signin", response_class=HTMLResponse)
     def sign_in(
         pairing_id: str,
+        request: Request,
         form_token: FormField = "",
         method: FormField = "phone",
         member: FormField = "",
@@ -80,8 +83,11 @@ def router(db: sessionmaker[Session], clock: Callable[[], datetime]) -> APIRoute
     ) -> HTMLResponse:
         now = clock()
         code = member_code(method, member, otp, card)
+        address = rate_limits.client_address(request.client)
         try:
-            token = pairing.sign_in(db, pairing_id, form_token, code, pin or None, now)
+            limits.check_signin(address)  # the phone's address, as for a kiosk's sign-ins
+            guessed = limits.wrong_guess(address)
+            token = pairing.sign_in(db, pairing_id, form_token, code, pin or None, now, guessed)
         except PairingGone as exc:
             return render(exc.status, **gone_page(exc.code))
         except ApiError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,17 +25,26 @@ def session_payload(s: Session, kiosk_id: str, member: Member, now: datetime) ->
 
 
 def sign_in(
-    db: sessionmaker[Session], kiosk_id: str, code: str, pin: str | None, now: datetime
+    db: sessionmaker[Session],
+    kiosk_id: str,
+    code: str,
+    pin: str | None,
+    now: datetime,
+    wrong_guess: Callable[[], None] = lambda: None,
 ) -> dict[str, Any]:
-    """A session for whoever `code` (and `pin`, for a card) names; raises the refusal."""
+    """A session for whoever `code` (and `pin`, for a card) names; raises the refusal.
+
+    `wrong_guess` is told of each wrong PIN or phone code (after it is counted against its
+    credential), for the caller's limit per client address (ledger.rate_limits)."""
     refusal: ApiError | None = None
     with db() as s, s.begin():
         if code.strip().startswith(cards.CARD_PREFIX + ":"):
             accepted = cards.accept_card(s, code, pin, now)
         else:
-            accepted = totp.accept_phone_code(s, code, now.timestamp())
+            accepted = totp.accept_phone_code(s, code, now)
         if isinstance(accepted, ApiError):
-            refusal = accepted  # committed with the wrong-PIN count, raised below
+            refusal = accepted  # committed with the wrong-try count, raised below
         else:
             return session_payload(s, kiosk_id, accepted, now)
+    wrong_guess()
     raise refusal

@@ -1,6 +1,8 @@
 """Phone codes `tb1:<member_id>:<otp>`: RFC 6238 TOTP (HMAC-SHA256, 8 digits, 30 s step).
 
 A code is accepted within one step either side of now, and each (member, step) only once.
+Wrong codes lock that member number's phone codes (ledger.lockouts), known member or not: a
+wrong code is answered alike, in about the same time, whether the member exists or not.
 """
 
 from __future__ import annotations
@@ -9,14 +11,17 @@ import hashlib
 import hmac
 import re
 import time
+from datetime import datetime
 
 import pyotp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ledger import lockouts
 from ledger.db import Member, UsedTotpStep
-from ledger.errors import CodeUsed, InvalidCode
+from ledger.errors import ApiError, CodeUsed, InvalidCode, LockedOut
+from ledger.lockouts import CredentialKind
 
 DIGITS = 8
 STEP_SECONDS = 30
@@ -26,6 +31,11 @@ CARD_PREFIX = "tbc1"
 # [0-9], not \d: \d also takes other scripts' digits ("١٢٣"), which the HMAC check cannot compare.
 MEMBER_ID_PATTERN = re.compile(r"m[0-9]{6}")
 OTP_PATTERN = re.compile(rf"[0-9]{{{DIGITS}}}")
+# The one answer to a wrong code, for a member who exists, one who does not, and one whose
+# phone codes were revoked: any difference would tell which member numbers exist.
+WRONG_CODE = "the code is wrong or too old; scan the code your phone shows now"
+# Checked in place of a secret when there is none, so that the answer takes as long.
+_DECOY_SECRET = pyotp.random_base32()
 
 
 def totp_for(secret: str) -> pyotp.TOTP:
@@ -68,17 +78,20 @@ def matching_step(secret: str, otp: str, now: float) -> int | None:
     return None
 
 
-def accept_phone_code(s: Session, code: str, now: float | None = None) -> Member:
-    """The member whose valid, unused phone code this is; marks its step used in `s`."""
+def accept_phone_code(s: Session, code: str, now: datetime) -> Member | ApiError:
+    """The member whose valid, unused phone code this is (its step marked used in `s`), or the
+    refusal of a wrong code to raise AFTER committing `s` (see ledger.cards.accept_card)."""
     member_id, otp = parse_phone_code(code)
     member = s.get(Member, member_id)
-    if member is None:
-        raise InvalidCode(f"no member {member_id}")
-    if member.totp_secret is None:
-        raise InvalidCode("phone codes of this member were revoked; ask the staff for a new one")
-    step = matching_step(member.totp_secret, otp, time.time() if now is None else now)
-    if step is None:
-        raise InvalidCode("the code is wrong or too old; scan the code your phone shows now")
+    tries = lockouts.Tries(s, CredentialKind.PHONE, member_id, now)
+    locked = tries.refusal()
+    if locked is not None:
+        raise locked
+    secret = member.totp_secret if member is not None else None
+    step = matching_step(secret or _DECOY_SECRET, otp, now.timestamp())
+    if step is None or secret is None or member is None:
+        outcome = tries.failed()
+        return outcome if isinstance(outcome, LockedOut) else InvalidCode(WRONG_CODE)
     used = s.scalar(
         select(UsedTotpStep).where(UsedTotpStep.member_id == member_id, UsedTotpStep.step == step)
     )
@@ -90,4 +103,5 @@ def accept_phone_code(s: Session, code: str, now: float | None = None) -> Member
             s.add(UsedTotpStep(member_id=member_id, step=step))
     except IntegrityError:
         raise CodeUsed("this code was already used; wait for the next code on the phone") from None
+    tries.succeeded()
     return member

@@ -73,6 +73,13 @@ def cmd_member_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_member_unlock(args: argparse.Namespace) -> int:
+    cleared = with_book(args.db, lambda s: members.unlock_member(s, args.member))
+    data = {"member": args.member, "cleared": cleared}
+    emit(args, data, f"{args.member}: wrong tries of {cleared} card(s) or phone codes forgotten")
+    return 0
+
+
 def cmd_card_issue(args: argparse.Namespace) -> int:
     pin = read_pin(args)
 
@@ -142,6 +149,10 @@ def register(sub: Any) -> None:
         action=argparse.BooleanOptionalAction,
         help="eligible for the monthly grant, or not (--no-grant)",
     )
+    unlock = add_command(
+        member, "unlock", cmd_member_unlock, help="end lock-outs of the member's cards and codes"
+    )
+    unlock.add_argument("member", metavar="ID")
 
     card = add_group(sub, "card", "printed member cards with a PIN")
     issue = add_command(card, "issue", cmd_card_issue, help="issue a card; prints its code once")

@@ -72,11 +72,11 @@ def error_text(exc: ApiError) -> Text:
             "zh": f"密码不对。还可以再试 {left} 次。" if left is not None else "密码不对。",
             "en": f"Wrong PIN. {left} tries left." if left is not None else "Wrong PIN.",
         }
-    if exc.code == "locked_out":
+    if exc.code == "locked_out":  # a card, a member's phone codes, or this phone's address
         minutes = max(1, -(-int(exc.extra.get("retry_after", 60)) // 60))
         return {
-            "zh": f"密码错误次数太多，会员卡已锁定，请 {minutes} 分钟后再试。",
-            "en": f"Too many wrong PINs: the card is locked. Try again in {minutes} min.",
+            "zh": f"错误次数太多，暂时不能登录，请 {minutes} 分钟后再试。",
+            "en": f"Too many wrong tries: signing in is locked. Try again in {minutes} min.",
         }
     return SIGNIN_ERRORS.get(
         exc.code, {"zh": "无法登录，请再试一次。", "en": "Could not sign in. Please try again."}
