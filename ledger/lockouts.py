@@ -83,6 +83,9 @@ class Tries:
     def failed(self) -> LockedOut | int:
         """Count one wrong try: the lock-out it starts, else the tries left before one."""
         row = self.row or self._create()
+        locked = self.refusal()
+        if locked is not None:  # a concurrent try made the row and locked it meanwhile
+            return locked
         row.failures += 1
         if row.failures < MAX_FAILURES:
             self.s.flush()

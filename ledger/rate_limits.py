@@ -67,6 +67,7 @@ class Buckets:
             now = self.now()
             tokens = self._tokens(key, now)
             if tokens < cost:
+                self._store(key, tokens, now)  # refused, but used: a flood's key stays known
                 return _seconds_short(tokens, cost, self.rate)
             self._store(key, tokens - cost, now)
         return 0.0
