@@ -3,6 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist: most tests wait (on ports, ptys, timeouts), so 4 workers overlap their waits
+# even on 2 cores; a file sharing a module-wide fixture stays on one worker (tests/conftest.py).
+# `make test PARALLEL=` runs in one process.
+PARALLEL ?= -n 4 --dist loadgroup
 
 .PHONY: sim demo test test-chaos lint venv clean
 
@@ -25,11 +29,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
-# The long fault and crash runs (the whole crash matrix...): CI runs them after `make test`.
+# The long randomised runs (the whole crash matrix, random kills, the soak, network faults):
+# CI runs them after `make test`.
 test-chaos: $(STAMP)
-	$(BIN)/python -m pytest -q -m chaos
+	$(BIN)/python -m pytest -q -m chaos $(PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports
