@@ -25,7 +25,8 @@ import pyotp
 from drivers.lockboard import kerong
 from kiosk.app import KioskRuntime, build
 from kiosk.core.config import load_config
-from kiosk.core.view import KioskView, SessionState, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView, SessionState
 from ledger import members
 from ledger.cli.base import with_book
 from ledger.observability import access_log

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.view import KioskView, SessionState, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView, SessionState
 from kiosk.ui.headless import use_offscreen_window
 
 MEMBER = "王阿姨"

@@ -21,6 +21,7 @@ from typing import Any
 from gpiozero import DigitalInputDevice, DigitalOutputDevice, GPIOZeroError
 
 from drivers.gpio.errors import PinSetupError, RelayLockError, UnknownLocker
+from drivers.pulses import PulsedVends
 from kiosk.core.interfaces import LockerAddress, LockState
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ class RelayLockBank:
         self.pulse_length = pulse
         # Two solenoids pulled at once can brown out a small cabinet's supply: one at a time.
         self._pulse_lock = threading.Lock()
+        self._pulsed = PulsedVends()
         self._locks: dict[LockerAddress, RelayLock] = {}
         try:
             for w in wiring:
@@ -181,9 +183,11 @@ class RelayLockBank:
     def lockers(self) -> list[LockerAddress]:
         return sorted(self._locks)
 
-    def unlock(self, locker: LockerAddress) -> LockState | None:
-        """Pulse the lock once (never again for this call) and report the state after it."""
+    def unlock(self, locker: LockerAddress, vend: str | None = None) -> LockState | None:
+        """Pulse the lock once and report the state after it. Given `vend`, a second call for
+        the same vend raises AlreadyUnlocked and pulls no relay."""
         lock = self._get(locker)
+        self._pulsed.claim(vend, locker)
         with self._pulse_lock:
             log.info("relay lock %s: pulse %.2f s", locker, self.pulse_length)
             lock.pulse(self.pulse_length)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from drivers.errors import AlreadyUnlocked, CorruptReply, LinkError, UnknownLocker
+from drivers.errors import CorruptReply, LinkError, UnknownLocker
 from drivers.lockboard.profile import BoardProfile
+from drivers.pulses import PulsedVends
 from drivers.serial_link import Decoder, SerialLink
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress, LockState
@@ -21,9 +21,6 @@ log = logging.getLogger(__name__)
 
 U = TypeVar("U")  # the protocol's answer to an unlock
 S = TypeVar("S")  # the protocol's answer to a status read
-
-# Vend keys remembered per process; the journal guards the same rule across restarts.
-_REMEMBERED_VENDS = 512
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ class BusLockBoard(ABC, Generic[U, S]):
             self.profile.quiet_gap,
             reply_gap=self.profile.reply_gap,
         )
-        self._pulsed: OrderedDict[str, LockerAddress] = OrderedDict()
+        self._pulsed = PulsedVends()
 
     # -- the LockBoard protocol -------------------------------------------------------------
 
@@ -90,13 +87,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         which may retry. Raises LockBoardError when nothing at all came back.
         """
         self._check(locker)
-        if vend is not None:
-            if vend in self._pulsed:
-                raise AlreadyUnlocked(f"vend {vend}: unlock of {self._pulsed[vend]} already sent")
-            # Remembered before sending: a send that fails half-way must not be repeated either.
-            self._pulsed[vend] = locker
-            while len(self._pulsed) > _REMEMBERED_VENDS:
-                self._pulsed.popitem(last=False)
+        self._pulsed.claim(vend, locker)
         try:
             reply = self._link.transact(self._unlock_frame(locker), self._unlock_decoder(locker))
         except CorruptReply as exc:

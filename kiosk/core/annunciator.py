@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from kiosk.core.interfaces import Light, Signals, Sound
-from kiosk.core.view import KioskView, SessionState, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView, SessionState
 
 log = logging.getLogger(__name__)
 

@@ -51,10 +51,12 @@ class LockState:
 class LockBoard(Protocol):
     """A cabinet's lock boards, seen as one device."""
 
-    def unlock(self, locker: LockerAddress) -> LockState | None:
+    def unlock(self, locker: LockerAddress, vend: str | None = None) -> LockState | None:
         """Pulse one lock once. Returns the state the board reported with its answer, if any.
 
         Raises LockBoardError when the board did not accept the command. Never retries the pulse.
+        `vend` is the vend's idempotency key: a second unlock for the same vend raises a
+        LockBoardError without pulsing (None: a pulse that is no vend's, a technician's test).
         """
         ...
 

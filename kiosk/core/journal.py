@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.core.errors import JournalError
+from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
 from kiosk.core.stock import LockerStock as LockerStock  # re-exported: the old home
 from kiosk.core.stock import LockerStockStore
-from kiosk.core.view import VendStep
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vends (
@@ -92,8 +92,8 @@ class VendRecord:
     locker: str
     state: VendStep
     hold: str | None
-    settlement: str | None
-    reason: str | None
+    settlement: Settlement | None
+    reason: str | None  # a SettleReason's value (with "N of M" after a count), or why it awaits
     attempts: int
     last_error: str | None
     refused: str | None = None  # the ledger refused the settlement for good: staff must look
@@ -192,28 +192,38 @@ class VendJournal(LockerStockStore):
                 db.execute(_TAKE_ONE, (vend_id,))  # captured without a decision first
         return self.get(vend_id)
 
-    def decide(self, vend_id: int, settlement: str, reason: str) -> VendRecord:
+    def decide(self, vend_id: int, settlement: Settlement, reason: SettleReason) -> VendRecord:
         """Record that the vend must be captured or voided, before asking the ledger to.
 
         A capture means the item was handed out, so it leaves the locker's stock now, not when
         the ledger acknowledges: while the capture waits in the queue the item is already gone,
         and a locker's last item must not be sold again."""
-        if settlement not in ("capture", "void"):
-            raise JournalError(f"settlement must be capture or void, not {settlement!r}")
+        try:
+            settlement = Settlement(settlement)
+        except ValueError:
+            raise JournalError(f"settlement must be capture or void, not {settlement!r}") from None
+        try:
+            reason = SettleReason(reason)
+        except ValueError:
+            raise JournalError(f"{reason!r} is not a reason to settle a vend") from None
         with self._tx() as db:
             decided = db.execute(
                 "UPDATE vends SET settlement = ?, reason = ?, updated_at = ?"
                 " WHERE id = ? AND settlement IS NULL",
-                (settlement, reason, _now(), vend_id),
+                (settlement.value, reason.value, _now(), vend_id),
             ).rowcount
-            if decided and settlement == "capture":
+            if decided and settlement is Settlement.CAPTURE:
                 db.execute(_TAKE_ONE, (vend_id,))
         return self.get(vend_id)
 
-    def await_count(self, vend_id: int, why: str) -> VendRecord:
+    def await_count(self, vend_id: int, why: AwaitReason) -> VendRecord:
         """The sensors cannot tell whether this vend's item came out: never guess. The vend
         stays undecided, its hold open, and its locker out of sale until the locker is counted;
         the count it should show if nothing was taken is kept with the vend."""
+        try:
+            why = AwaitReason(why)
+        except ValueError:
+            raise JournalError(f"{why!r} is not a reason to await a count") from None
         with self._tx() as db:
             row = db.execute(
                 "SELECT v.locker, v.settlement, v.state, l.count FROM vends v"
@@ -227,11 +237,11 @@ class VendJournal(LockerStockStore):
             db.execute(
                 "UPDATE vends SET expect_count = COALESCE(expect_count, ?), reason = ?,"
                 " updated_at = ? WHERE id = ?",
-                (row["count"] or 0, f"awaiting_count: {why}", _now(), vend_id),
+                (row["count"] or 0, f"awaiting_count: {why.value}", _now(), vend_id),
             )
             db.execute(
                 "UPDATE lockers SET inspect = ? WHERE locker = ?",
-                (f"count needed: vend {vend_id} ({why})", row["locker"]),
+                (f"count needed: vend {vend_id} ({why.value})", row["locker"]),
             )
         return self.get(vend_id)
 
@@ -271,11 +281,17 @@ class VendJournal(LockerStockStore):
             if rows:
                 missing = int(rows[0]["expect_count"]) - found
                 for i, row in enumerate(rows):
-                    settlement = "capture" if i < missing else "void"
-                    reason = f"counted_{'taken' if settlement == 'capture' else 'not_taken'}"
+                    taken = i < missing
+                    settlement = Settlement.CAPTURE if taken else Settlement.VOID
+                    reason = SettleReason.COUNTED_TAKEN if taken else SettleReason.COUNTED_NOT_TAKEN
                     db.execute(
                         "UPDATE vends SET settlement = ?, reason = ?, updated_at = ? WHERE id = ?",
-                        (settlement, f"{reason}: {found} of {row['expect_count']}", now, row["id"]),
+                        (
+                            settlement.value,
+                            f"{reason.value}: {found} of {row['expect_count']}",
+                            now,
+                            row["id"],
+                        ),
                     )
                     decided.append(int(row["id"]))
             db.execute(
@@ -349,7 +365,7 @@ def _record(row: sqlite3.Row) -> VendRecord:
         locker=row["locker"],
         state=VendStep(row["state"]),
         hold=row["hold"],
-        settlement=row["settlement"],
+        settlement=None if row["settlement"] is None else Settlement(row["settlement"]),
         reason=row["reason"],
         attempts=row["attempts"],
         last_error=row["last_error"],

@@ -16,12 +16,14 @@ from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.settlement import Settler
-from kiosk.core.view import VendStep
+from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
 
 log = logging.getLogger(__name__)
 
 _HANDED_OUT = (VendStep.UNLOCKED, VendStep.DOOR_OPENED, VendStep.DOOR_CLOSED)
-AWAIT_COUNT = "await_count"  # a verdict that is not capture nor void: count the locker first
+
+# A verdict: capture or void and why, or (neither) await a count of the locker and why.
+Verdict = tuple[Settlement, SettleReason] | AwaitReason
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,11 @@ def judge_unfinished(journal: VendJournal, board: LockBoard) -> tuple[list[int],
         if verdict is None:
             undecided.append(vend.id)
             continue
-        settlement, reason = verdict
-        if settlement == AWAIT_COUNT:
-            log.warning("recovery: vend %s in %s awaits a count (%s)", vend.id, vend.state, reason)
-            journal.await_count(vend.id, reason)
+        if isinstance(verdict, AwaitReason):
+            log.warning("recovery: vend %s in %s awaits a count (%s)", vend.id, vend.state, verdict)
+            journal.await_count(vend.id, verdict)
             continue
+        settlement, reason = verdict
         log.info(
             "recovery: vend %s in %s -> %s (%s)", vend.id, vend.state.value, settlement, reason
         )
@@ -67,14 +69,14 @@ def judge_unfinished(journal: VendJournal, board: LockBoard) -> tuple[list[int],
     return decided, undecided
 
 
-def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[str, str] | None:
+def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> Verdict | None:
     if vend.state in (VendStep.INTENT, VendStep.HELD, VendStep.UNLOCK_FAILED):
-        return ("void", f"recovered_{vend.state.value}")
+        return (Settlement.VOID, SettleReason.recovered(vend.state))
     locker = LockerAddress.parse(vend.locker)
     if vend.state in _HANDED_OUT:
         if _only_item_left_behind(vend, journal, board, locker):
-            return ("void", f"recovered_{vend.state.value}_not_taken")
-        return ("capture", f"recovered_{vend.state.value}")
+            return (Settlement.VOID, SettleReason.recovered(vend.state, not_taken=True))
+        return (Settlement.CAPTURE, SettleReason.recovered(vend.state))
     # UNLOCKING with no answer recorded: the pulse may have gone out. Never pulse again.
     try:
         state = board.read(locker)
@@ -82,13 +84,13 @@ def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> tuple[
         log.error("recovery: cannot read %s for vend %s: %s", locker, vend.id, e)
         return None
     if state.hook_open or not state.item_present:
-        return ("capture", "recovered_unlocking_open")
+        return (Settlement.CAPTURE, SettleReason.RECOVERED_UNLOCKING_OPEN)
     if not item_tells(state, _count(journal, vend)):
         # Shut again, items behind the door: a member may have opened it, taken one and shut
         # it while the kiosk was down, or the pulse never went out. Only a count can tell.
-        return (AWAIT_COUNT, "recovered_unlocking_closed_uncounted")
+        return AwaitReason.RECOVERED_UNCOUNTED
     journal.flag_for_inspection(vend.locker, "crash during unlock; lock seen closed")
-    return ("void", "recovered_unlocking_closed")
+    return (Settlement.VOID, SettleReason.RECOVERED_UNLOCKING_CLOSED)
 
 
 def _only_item_left_behind(

@@ -15,7 +15,7 @@ from typing import Any
 from kiosk.core.errors import LedgerError, LedgerUnreachable
 from kiosk.core.interfaces import Ledger
 from kiosk.core.journal import VendJournal, VendRecord
-from kiosk.core.view import VendStep
+from kiosk.core.steps import Settlement, VendStep
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class Settler:
             if current.state.final or current.settlement is None:
                 return current
             try:
-                if current.settlement == "capture":
+                if current.settlement is Settlement.CAPTURE:
                     return self._capture(current)
                 return self._void(current)
             except LedgerUnreachable as e:
@@ -98,8 +98,8 @@ class Settler:
 
         pending = self.journal.pending_settlements()
         return {
-            "pending_captures": [row(v) for v in pending if v.settlement == "capture"],
-            "pending_voids": [row(v) for v in pending if v.settlement == "void"],
+            "pending_captures": [row(v) for v in pending if v.settlement is Settlement.CAPTURE],
+            "pending_voids": [row(v) for v in pending if v.settlement is Settlement.VOID],
             "refused": [
                 row(v) | {"refused": v.refused} for v in self.journal.refused_settlements()
             ],
@@ -129,10 +129,10 @@ class Settler:
         except LedgerUnreachable:
             raise
         except LedgerError as e:
-            return self._refused(vend, "capture", e)
+            return self._refused(vend, Settlement.CAPTURE, e)
         return self.journal.advance(vend.id, VendStep.CAPTURED)
 
-    def _refused(self, vend: VendRecord, what: str, e: LedgerError) -> VendRecord:
+    def _refused(self, vend: VendRecord, what: Settlement, e: LedgerError) -> VendRecord:
         if not e.final:
             # The first request is still in flight on the ledger: the queue tries again.
             self.journal.note_attempt(vend.id, f"{e.code}: {e.message}")
@@ -158,14 +158,14 @@ class Settler:
                     return self.journal.advance(
                         vend.id, VendStep.VOIDED, detail=f"no hold: {e.code}"
                     )
-                return self._refused(vend, "void", e)
+                return self._refused(vend, Settlement.VOID, e)
         try:
             self.ledger.void(hold, vend.reason or "not_handed_out", key=vend.void_key)
         except LedgerUnreachable:
             raise
         except LedgerError as e:
             if e.code not in ("hold_not_open", "unknown_hold", "hold_expired"):
-                return self._refused(vend, "void", e)
+                return self._refused(vend, Settlement.VOID, e)
         return self.journal.advance(vend.id, VendStep.VOIDED, hold=hold)
 
 

@@ -19,7 +19,8 @@ from kiosk.core.interfaces import Ledger, LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.recovery import item_tells
 from kiosk.core.settlement import Settler
-from kiosk.core.view import VendStep, error_key
+from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
+from kiosk.core.view import error_key
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class VendTransaction:
         on_step(VendStep.UNLOCKING)
         pulsed_at = self._clock()
         try:
-            self.board.unlock(locker)
+            self.board.unlock(locker, vend=rec.key)
         except LockBoardError as e:
             # No answer: the pulse may or may not have reached the lock. Read before deciding.
             log.warning("unlock of %s not acknowledged: %s", locker, e)
@@ -118,10 +119,12 @@ class VendTransaction:
                 if blind > self.timings.blind_limit and not item_tells(state, items_in_locker):
                     # Unread long enough for a door to open and shut unseen, and the items left
                     # behind it cannot say whether one was taken.
-                    return self._await_count(rec, "door_unwatched_after_unlock", after_hold)
+                    return self._await_count(rec, AwaitReason.DOOR_UNWATCHED, after_hold)
                 # Accepted, yet the door never opened and the item is still there: a jammed lock.
                 self.journal.flag_for_inspection(str(locker), "door did not open after unlock")
-                return self._void(rec, "door_not_opened", after_hold, "result.no_coins_taken")
+                return self._void(
+                    rec, SettleReason.DOOR_NOT_OPENED, after_hold, "result.no_coins_taken"
+                )
             # The board went quiet or the item is gone: the unlock was accepted, so it was
             # handed out (docs/architecture.md, "The vend transaction", step 4).
             return self._capture(rec, after_hold)
@@ -140,7 +143,7 @@ class VendTransaction:
             # The only item is still behind the closed door: the member did not take it.
             # Without an item sensor (XOR boards, bare relay cabinets) nobody can tell, and a
             # door opened and closed after an accepted unlock counts as handed out.
-            return self._void(rec, "item_not_taken", after_hold, "result.not_taken")
+            return self._void(rec, SettleReason.ITEM_NOT_TAKEN, after_hold, "result.not_taken")
         return self._capture(rec, after_hold)
 
     def _wait_for(
@@ -196,11 +199,11 @@ class VendTransaction:
             return self._watch_door(rec, locker, after_hold, on_step, items_in_locker)
         if blind > self.timings.blind_limit and not item_tells(state, items_in_locker):
             # Shut, items behind the door, but read too late to know the door stayed shut.
-            return self._await_count(rec, "unlock_unanswered_read_late", after_hold)
+            return self._await_count(rec, AwaitReason.UNLOCK_READ_LATE, after_hold)
         rec = self.journal.advance(rec.id, VendStep.UNLOCK_FAILED)
         on_step(VendStep.UNLOCK_FAILED)
         self.journal.flag_for_inspection(str(locker), "unlock not acknowledged")
-        return self._void(rec, "unlock_failed", after_hold, "result.no_coins_taken")
+        return self._void(rec, SettleReason.UNLOCK_FAILED, after_hold, "result.no_coins_taken")
 
     # --- settling ----------------------------------------------------------------------------
 
@@ -208,13 +211,15 @@ class VendTransaction:
         if not e.final:
             # Unreachable, a garbled answer, or still in flight: the hold may have committed, so
             # the queue voids it by its key.
-            rec = self.journal.decide(rec.id, "void", "hold_unanswered")
+            rec = self.journal.decide(rec.id, Settlement.VOID, SettleReason.HOLD_UNANSWERED)
             rec = self.settler.settle(rec)
             return VendOutcome(rec, False, "error.ledger_unreachable", None)
         rec = self.journal.advance(rec.id, VendStep.VOIDED, detail=f"hold refused: {e.code}")
         return VendOutcome(rec, False, error_key(e.code), None)
 
-    def _await_count(self, rec: VendRecord, why: str, after_hold: int | None) -> VendOutcome:
+    def _await_count(
+        self, rec: VendRecord, why: AwaitReason, after_hold: int | None
+    ) -> VendOutcome:
         """Neither capture nor void: the coins stay held until the locker is counted."""
         log.warning("vend %s at %s awaits a count of the locker: %s", rec.id, rec.locker, why)
         rec = self.journal.await_count(rec.id, why)
@@ -222,14 +227,14 @@ class VendTransaction:
         return VendOutcome(rec, False, "result.awaiting_count", after_hold)
 
     def _capture(self, rec: VendRecord, after_hold: int | None) -> VendOutcome:
-        rec = self.journal.decide(rec.id, "capture", "handed_out")
+        rec = self.journal.decide(rec.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
         rec = self.settler.settle(rec)
         return VendOutcome(rec, True, "result.taken", after_hold)
 
     def _void(
-        self, rec: VendRecord, reason: str, after_hold: int | None, message: str
+        self, rec: VendRecord, reason: SettleReason, after_hold: int | None, message: str
     ) -> VendOutcome:
-        rec = self.journal.decide(rec.id, "void", reason)
+        rec = self.journal.decide(rec.id, Settlement.VOID, reason)
         rec = self.settler.settle(rec)
         balance = None if after_hold is None else after_hold + rec.price
         return VendOutcome(rec, False, message, balance)

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk.core.steps import VendStep
 from kiosk.core.technician import TechnicianView, TechPage
 
 
@@ -51,24 +52,6 @@ KNOWN_ERRORS = frozenset(
 def error_key(code: str) -> str:
     """The translation key for a ledger or kiosk error code."""
     return f"error.{code}" if code in KNOWN_ERRORS else "error.unknown"
-
-
-class VendStep(enum.Enum):
-    """The vend transaction's journal states (docs/architecture.md, "The vend transaction")."""
-
-    INTENT = "intent"
-    HELD = "held"
-    UNLOCKING = "unlocking"
-    UNLOCKED = "unlocked"
-    DOOR_OPENED = "door_opened"
-    DOOR_CLOSED = "door_closed"
-    UNLOCK_FAILED = "unlock_failed"
-    CAPTURED = "captured"
-    VOIDED = "voided"
-
-    @property
-    def final(self) -> bool:
-        return self in (VendStep.CAPTURED, VendStep.VOIDED)
 
 
 @dataclass(frozen=True)

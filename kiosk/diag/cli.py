@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.errors import KioskError
+from kiosk.core.steps import Settlement
 
 DEFAULT_CONFIG = "/etc/timebank-kiosk/kiosk.toml"
 
@@ -220,7 +221,9 @@ def _restock(parts: Any, args: argparse.Namespace, actor: str) -> int:
         print(_describe(restock.open(args.locker)))
     if args.found is not None:
         for vend in restock.count(args.locker, args.found):
-            verdict = "taken: captured" if vend.settlement == "capture" else "not taken: voided"
+            verdict = (
+                "taken: captured" if vend.settlement is Settlement.CAPTURE else "not taken: voided"
+            )
             queued = "" if vend.state.final else " (queued for the ledger)"
             print(f"vend {vend.id} ({vend.sku}, {vend.price} coins): {verdict}{queued}")
     stock = restock.fill(args.locker, args.sku, args.count, args.best_before)

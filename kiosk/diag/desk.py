@@ -11,6 +11,7 @@ from typing import Any
 from kiosk.core.errors import DeskError, KioskError
 from kiosk.core.interfaces import LockState
 from kiosk.core.service import ServiceMode, ServiceState
+from kiosk.core.steps import Settlement
 from kiosk.core.technician import (
     CheckLine,
     LockerLine,
@@ -122,7 +123,7 @@ class DiagDesk:
         except DiagError as e:
             raise DeskError(str(e)) from None
         self.last_action = f"count {locker}"
-        return any(v.settlement == "capture" for v in decided)
+        return any(v.settlement is Settlement.CAPTURE for v in decided)
 
     def self_test(self, actor: str) -> SelfTestLine:
         report = run_self_test(self.parts, actor)

@@ -10,7 +10,8 @@ from gpiozero.pins.mock import MockFactory
 from drivers.gpio.parts import GpioParts
 from kiosk.core.annunciator import Annunciator, light_for, sounds_for
 from kiosk.core.interfaces import Light, Sound
-from kiosk.core.view import KioskView, ResultView, SessionState, VendStep, VendView
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView, ResultView, SessionState, VendView
 
 IDLE = KioskView()
 IDENTIFYING = KioskView(state=SessionState.IDENTIFYING, busy=True)

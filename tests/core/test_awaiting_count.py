@@ -11,8 +11,8 @@ import requests
 
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.recovery import recover
+from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendTransaction
-from kiosk.core.view import VendStep
 from tests.core.conftest import FAST
 
 WATER = LockerAddress(0, 2)  # two bottles in the demo cabinet

@@ -6,7 +6,8 @@ import pytest
 
 from kiosk.core.session import SessionController
 from kiosk.core.settings import SessionTimeouts
-from kiosk.core.view import MAX_CART, SessionState, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import MAX_CART, SessionState
 from tests.core.test_session import Views
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.core.errors import JournalError
 from kiosk.core.journal import LockerStock, VendJournal
-from kiosk.core.view import VendStep
+from kiosk.core.steps import Settlement, SettleReason, VendStep
 
 
 @pytest.fixture
@@ -55,8 +55,10 @@ def test_a_finished_vend_never_moves_again(journal):
 
 def test_a_decision_is_queued_until_acknowledged_and_is_made_once(journal):
     v = journal.begin("s1", "m1", "water", 20, "0:2")
-    journal.decide(v.id, "capture", "handed_out")
-    journal.decide(v.id, "void", "second thoughts")  # ignored: the first decision stands
+    journal.decide(v.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
+    journal.decide(
+        v.id, Settlement.VOID, SettleReason.ITEM_NOT_TAKEN
+    )  # ignored: the first decision stands
     [queued] = journal.pending_settlements()
     assert queued.settlement == "capture" and queued.reason == "handed_out"
     journal.advance(v.id, VendStep.CAPTURED)
@@ -81,9 +83,11 @@ def test_a_decided_capture_takes_the_item_off_the_stock_before_the_ledger_answer
     # the queue the locker's last item must not be offered again, nor counted off twice.
     journal.seed_lockers([LockerStock("0:3", "rice", 1, None, None)])
     v = journal.begin("s1", "m1", "rice", 30, "0:3")
-    journal.decide(v.id, "capture", "handed_out")
+    journal.decide(v.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     assert journal.lockers()[0].count == 0
-    journal.decide(v.id, "capture", "handed_out")  # made once: nothing more comes off
+    journal.decide(
+        v.id, Settlement.CAPTURE, SettleReason.HANDED_OUT
+    )  # made once: nothing more comes off
     assert journal.lockers()[0].count == 0
     journal.restock(LockerStock("0:3", "rice", 1, None, None))  # a technician refills it
     journal.advance(v.id, VendStep.CAPTURED)  # the ledger's yes takes nothing more off

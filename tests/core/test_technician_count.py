@@ -3,8 +3,8 @@ settles that vend, then the locker can be filled as usual."""
 
 from __future__ import annotations
 
+from kiosk.core.steps import AwaitReason, VendStep
 from kiosk.core.technician import TechPage
-from kiosk.core.view import VendStep
 from tests.core.test_awaiting_count import held_at_unlocking
 from tests.core.test_technician import badge_in, settled, tech  # noqa: F401 (the fixture)
 
@@ -13,7 +13,7 @@ def test_the_restock_page_records_the_count_a_waiting_vend_needs_and_it_settles(
     controller, views = tech
     member = rig.site.member("王阿姨")
     rec = held_at_unlocking(rig)
-    rig.journal.await_count(rec.id, "recovered_unlocking_closed_uncounted")
+    rig.journal.await_count(rec.id, AwaitReason.RECOVERED_UNCOUNTED)
     badge_in(rig, controller, views)
     controller.tech_page(TechPage.RESTOCK)
     settled(views, lambda tv: tv.page is TechPage.RESTOCK)

@@ -1,8 +1,11 @@
 """The vend transaction against the real ledger and a simulated board on a pty."""
 
+import pytest
+
+from drivers.errors import AlreadyUnlocked
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.recovery import recover
-from kiosk.core.view import VendStep
+from kiosk.core.steps import VendStep
 
 WATER = LockerAddress(0, 2)  # two bottles in the demo cabinet
 RICE = LockerAddress(0, 3)  # one bag
@@ -188,3 +191,15 @@ def test_a_board_gone_silent_while_the_door_is_open_still_captures_once(rig):
     assert outcome.handed_out and outcome.record.state is VendStep.CAPTURED
     assert rig.site.balance(member["member"]) == member["balance"] - 20
     assert rig.site.cabinet.pulses(0, 2) == 1  # silence never makes the kiosk pulse again
+
+
+def test_the_vend_gives_its_key_to_the_board_so_a_second_pulse_for_it_is_refused(rig):
+    # The driver's "never pulse twice for one vend" guard only protects vends that name
+    # themselves: the transaction passes the vend's idempotency key with its one unlock.
+    _, outcome, _ = vend(rig, "王阿姨", "water", 20, WATER)
+    assert outcome.handed_out and rig.site.cabinet.pulses(0, 2) == 1
+    with pytest.raises(AlreadyUnlocked, match=outcome.record.key):
+        rig.board.unlock(WATER, vend=outcome.record.key)
+    assert rig.site.cabinet.pulses(0, 2) == 1  # the bus never carried a second unlock
+    rig.board.unlock(WATER, vend="another vend")  # another vend of the same locker may
+    assert rig.site.cabinet.pulses(0, 2) == 2

@@ -6,6 +6,7 @@ import tarfile
 
 import pytest
 
+from kiosk.core.steps import Settlement, SettleReason
 from kiosk.diag.bundle import Redactor, usb_stick, write_bundle
 from kiosk.diag.errors import BundleError
 
@@ -53,7 +54,7 @@ def test_no_secret_appears_anywhere_in_the_bundle(parts, site, tmp_path):
 
 def test_the_bundle_holds_config_health_journal_selftest_and_versions(parts, site, tmp_path):
     vend = parts.journal.begin("sess-secret-1", "member-1", "water", 20, "0:2")
-    parts.journal.decide(vend.id, "capture", "item taken")
+    parts.journal.decide(vend.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     files = unpack(write_bundle(parts, tmp_path / "b.tar.gz"), tmp_path / "unpacked")
     config = files["config.toml"].read_text()
     assert 'key = "<redacted>"' in config and site.board.url in config

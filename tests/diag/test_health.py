@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from kiosk.core.steps import Settlement, SettleReason
 from kiosk.diag.checks import Limits, Status, worst
 from kiosk.diag.health import disk_check, ledger_checks, run_checks
 from kiosk.ledger_client import LedgerClient
@@ -59,7 +60,7 @@ def test_an_unreachable_ledger_fails_and_leaves_the_clock_unmeasured(parts):
 
 def test_a_capture_the_ledger_has_not_acknowledged_is_a_warning(parts):
     vend = parts.journal.begin("s1", "m1", "water", 20, "0:2")
-    parts.journal.decide(vend.id, "capture", "door closed, item taken")
+    parts.journal.decide(vend.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     journal = next(c for c in run_checks(parts) if c.name == "journal")
     assert journal.status is Status.WARN
     assert "1 to settle" in journal.value and "0:2" in journal.detail
@@ -67,7 +68,7 @@ def test_a_capture_the_ledger_has_not_acknowledged_is_a_warning(parts):
 
 def test_a_settlement_the_ledger_refused_for_good_is_a_failure(parts):
     vend = parts.journal.begin("s1", "m1", "water", 20, "0:2")
-    parts.journal.decide(vend.id, "capture", "door closed, item taken")
+    parts.journal.decide(vend.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     parts.journal.refuse(vend.id, "hold_expired")
     checks = run_checks(parts)
     journal = next(c for c in checks if c.name == "journal")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from kiosk.core.journal import VendJournal
-from kiosk.core.view import VendStep
+from kiosk.core.steps import AwaitReason, VendStep
 from kiosk.diag.errors import RestockError
 from kiosk.diag.restock import Restock
 from tests.diag.conftest import kiosk, ledger_events
@@ -23,7 +23,7 @@ def vend_awaiting_count(site, journal: VendJournal, ledger) -> int:
     hold = ledger.hold(session.session, "water", "0:2", 20, key=rec.key)
     journal.advance(rec.id, VendStep.HELD, hold=hold.hold)
     journal.advance(rec.id, VendStep.UNLOCKING)
-    journal.await_count(rec.id, "test")
+    journal.await_count(rec.id, AwaitReason.DOOR_UNWATCHED)
     return rec.id
 
 

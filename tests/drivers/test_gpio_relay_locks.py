@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from gpiozero.pins.mock import MockFactory
 
+from drivers.errors import AlreadyUnlocked
 from drivers.gpio.errors import PinSetupError, UnknownLocker
 from drivers.gpio.relay_locks import RelayLockBank, RelayLockPins
 from kiosk.core.errors import LockBoardError
@@ -110,3 +111,14 @@ def test_status_lists_each_lock_with_door_item_and_pulse_count(bank, factory):
         "pulses": 0,
     }
     assert (locks[1]["door"], locks[1]["item"], locks[1]["pulses"]) == ("open", "absent", 1)
+
+
+def test_the_same_vend_never_pulls_the_relay_twice(bank, factory):
+    relay = factory.pin(5)
+    relay.clear_states()
+    bank.unlock(L1, vend="vend-1")
+    with pytest.raises(AlreadyUnlocked, match="vend-1"):
+        bank.unlock(L1, vend="vend-1")
+    assert [s.state for s in relay.states] == [False, True, False]  # one pulse only
+    bank.unlock(L1, vend="vend-2")  # another vend of the same locker is allowed
+    assert [s.state for s in relay.states] == [False, True, False, True, False]

@@ -18,7 +18,8 @@ from kivy.uix.scrollview import ScrollView  # noqa: E402
 
 from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
-from kiosk.core.view import SessionState, VendStep  # noqa: E402
+from kiosk.core.steps import VendStep  # noqa: E402
+from kiosk.core.view import SessionState  # noqa: E402
 from kiosk.simulate import PANEL_WIDTH, SCREEN_SIZE, _configure_window, _sim_app  # noqa: E402
 from kiosk.ui.testing import (  # noqa: E402
     button,

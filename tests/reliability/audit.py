@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.core.journal import VendJournal, VendRecord
-from kiosk.core.view import VendStep
+from kiosk.core.steps import VendStep
 from ledger.db import Hold, IdempotencyRecord, make_engine, session_factory
 from ledger.members import member_summary
 from sim.world import Cabinet, SimLocker

@@ -30,7 +30,8 @@ from kiosk.app import KioskRuntime, build
 from kiosk.core.config import load_config
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.session import SessionController
-from kiosk.core.view import KioskView, SessionState, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView, SessionState
 
 WAIT = 60.0  # seconds a screen may take to come up before the visit is declared stuck
 

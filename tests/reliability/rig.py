@@ -26,8 +26,8 @@ from kiosk.core.interfaces import LockerAddress
 from kiosk.core.journal import LockerStock, VendJournal
 from kiosk.core.recovery import recover
 from kiosk.core.settlement import Settler
+from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendOutcome, VendTimings, VendTransaction
-from kiosk.core.view import VendStep
 from kiosk.ledger_client import LedgerClient
 from ledger import cards
 from ledger.db import Member, make_engine, session_factory

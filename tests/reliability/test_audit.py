@@ -15,7 +15,7 @@ import pytest
 
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.journal import LockerStock, VendRecord
-from kiosk.core.view import VendStep
+from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
 from ledger.db import make_engine, session_factory
 from ledger.income import credit_hours
 from tests.reliability.rig import ITEMS_PER_LOCKER as FULL
@@ -71,7 +71,7 @@ def test_a_vend_left_half_done_is_named_with_its_open_hold(rig):
 def test_a_vend_awaiting_a_count_is_named_as_open_not_as_fine(rig):
     rec = held_vend(rig)
     rig.journal.advance(rec.id, VendStep.UNLOCKING)
-    rig.journal.await_count(rec.id, "recovered_unlocking_closed_uncounted")
+    rig.journal.await_count(rec.id, AwaitReason.RECOVERED_UNCOUNTED)
     assert rig.settle() == 0  # the ledger was told to keep the hold: nothing left to send
     names_exactly(
         rig.disagreements(),
@@ -104,7 +104,7 @@ def test_a_hold_captured_behind_the_kiosks_back_is_named(rig):
 
 def test_a_capture_the_ledger_never_made_is_named(rig):
     rec = held_vend(rig)
-    rig.journal.decide(rec.id, "capture", "handed_out")
+    rig.journal.decide(rec.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     rig.journal.advance(rec.id, VendStep.CAPTURED)  # as a kiosk that skipped the ledger would
     names_exactly(
         rig.disagreements(),
@@ -118,7 +118,7 @@ def test_a_capture_the_ledger_never_made_is_named(rig):
 def test_a_capture_with_no_hold_at_all_is_named(rig):
     shopper = rig.shoppers[0]
     rec = rig.journal.begin("no-session", shopper.member, "water", rig.prices["water"], WATER)
-    rig.journal.decide(rec.id, "capture", "handed_out")
+    rig.journal.decide(rec.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     rig.journal.advance(rec.id, VendStep.CAPTURED)
     names_exactly(
         rig.disagreements(),
@@ -133,7 +133,7 @@ def test_a_settlement_the_ledger_refused_is_named(rig):
     rec = held_vend(rig)
     assert rec.hold is not None
     rig.direct.void(rec.hold, "behind the kiosk's back", key="meddler")
-    rig.journal.decide(rec.id, "capture", "handed_out")
+    rig.journal.decide(rec.id, Settlement.CAPTURE, SettleReason.HANDED_OUT)
     rig.settler.settle_all()  # the ledger refuses for good: the hold is no longer open
     names_exactly(
         rig.disagreements(),

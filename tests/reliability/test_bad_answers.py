@@ -22,7 +22,8 @@ from kiosk.core.errors import LedgerError, LedgerProtocolError
 from kiosk.core.interfaces import CatalogItem, Hold, LockerAddress, MemberSession, Pairing
 from kiosk.core.journal import LockerStock, VendJournal
 from kiosk.core.settlement import Settler
-from kiosk.core.vend import VendStep, VendTimings, VendTransaction
+from kiosk.core.steps import VendStep
+from kiosk.core.vend import VendTimings, VendTransaction
 from kiosk.ledger_client import LedgerClient
 from sim.lockboard import SimKerongBoard
 from sim.world import Cabinet

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.journal import LockerStock, VendJournal
-from kiosk.core.view import VendStep
+from kiosk.core.steps import VendStep
 from ledger import cards
 from ledger.db import Member, make_engine, session_factory
 from ledger.income import credit_hours

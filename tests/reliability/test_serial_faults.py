@@ -29,8 +29,8 @@ import pytest
 
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress
+from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendOutcome, VendTimings
-from kiosk.core.view import VendStep
 from sim.lockboard_base import SimBoard
 from tests.reliability.rig import VendRig
 

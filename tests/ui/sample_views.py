@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.core.steps import VendStep
 from kiosk.core.technician import (
     CheckLine,
     LockerLine,
@@ -22,7 +23,6 @@ from kiosk.core.view import (
     PairingView,
     ResultView,
     SessionState,
-    VendStep,
     VendView,
 )
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from kivy.lang import Builder
 
-from kiosk.core.view import KioskView, VendStep
+from kiosk.core.steps import VendStep
+from kiosk.core.view import KioskView
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.lockers import cabinet_lockers, locker_number
