@@ -55,7 +55,7 @@ class KioskRuntime:
     service: ServiceSwitch
     log_handler: RotatingFileHandler | None = field(default=None)
     gpio: GpioRuntime | None = None  # status light, buzzer, switches: only with [gpio]
-    desk: DiagDesk | None = None  # the technician screens' operations (set by build())
+    desk: DiagDesk | None = None  # the technician screens' operations, on the parts above
     self_test: threading.Thread | None = None  # the power-on self-test, running after start()
 
     def start(self) -> RecoveryReport:
@@ -143,14 +143,32 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
     inventory = Inventory(journal, warning_days=core.best_before_warning_days)
     events = EventOutbox(ledger, config.journal_path)
+    service = ServiceSwitch(config.journal_path)
+    gpio = build_gpio(config.gpio, pin_factory)
+    # The technician desk works on these same parts. When it throws the service switch it wakes
+    # the health monitor, which tells the controller: built in that order, each given the one
+    # before it (the desk gets the monitor's wake-up, not the monitor).
+    parts = KioskParts(
+        config=config,
+        ledger=ledger,
+        board=board,
+        journal=journal,
+        service=service,
+        events=events,  # one outbox per kiosk, sent by its own thread
+        settler=settler,
+        signals=gpio,
+        owned=False,
+    )
+    service_changed = threading.Event()
+    desk = DiagDesk(parts, on_service_change=service_changed.set)
     controller = SessionController(
         ledger,
         inventory,
         vends,
         core.timeouts,
         on_capture=lambda: events.post("inventory", inventory.snapshot()),
+        desk=desk,
     )
-    service = ServiceSwitch(config.journal_path)
     probe = LockerAddress.parse(config.lockers[0].locker) if config.lockers else LockerAddress(0, 1)
     health = HealthMonitor(
         ledger,
@@ -159,6 +177,7 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         controller.set_out_of_service,
         interval=core.health_interval,
         in_service=lambda: service.state().in_service,
+        wake=service_changed,
     )
     runtime = KioskRuntime(
         config=config,
@@ -174,8 +193,7 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         health=health,
         service=service,
         log_handler=log_handler,
-        gpio=build_gpio(config.gpio, pin_factory),
+        gpio=gpio,
+        desk=desk,
     )
-    runtime.desk = DiagDesk(KioskParts.from_runtime(runtime), on_service_change=health.check_now)
-    controller.desk = runtime.desk
     return runtime

@@ -37,7 +37,10 @@ class HealthMonitor:
         on_change: Callable[[str | None], None],
         interval: float = 15.0,
         in_service: Callable[[], bool] = lambda: True,
+        wake: threading.Event | None = None,
     ) -> None:
+        """`wake`: setting it checks at once (check_now() sets it too); the technician desk,
+        built before this monitor, is handed it to report a thrown service switch."""
         self.ledger = ledger
         self.board = board
         self.probe_locker = probe_locker
@@ -49,7 +52,7 @@ class HealthMonitor:
         self.last_check: str | None = None
         self.last_errors: dict[str, str] = {}
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        self._wake = wake or threading.Event()
         self._thread = threading.Thread(target=self._run, name="health", daemon=True)
 
     def start(self) -> None:

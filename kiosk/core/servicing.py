@@ -1,5 +1,5 @@
-"""The technician's visit (TECHNICIAN): each intent runs a TechnicianDesk operation on the worker
-thread and publishes a TechnicianView, so the touchscreen never waits on the board or ledger.
+"""The technician's visit (TECHNICIAN): each intent runs a TechnicianDesk operation on the session
+worker and publishes a TechnicianView, so the touchscreen never waits on the board or ledger.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from kiosk.core import lock_walk
-from kiosk.core.engine import SessionEngine
 from kiosk.core.errors import KioskError
 from kiosk.core.interfaces import MemberSession
 from kiosk.core.technician import (
@@ -21,6 +20,8 @@ from kiosk.core.technician import (
     TechPage,
 )
 from kiosk.core.view import KioskView, SessionState
+from kiosk.core.visit import Visit
+from kiosk.core.worker import SessionWorker
 
 log = logging.getLogger(__name__)
 
@@ -28,21 +29,33 @@ SENSOR_INTERVAL_S = 1.0  # live sensor reads while the lock page is open
 TechStep = Callable[[TechnicianDesk, TechnicianView, str], TechnicianView]  # (desk, view, actor)
 
 
-class Servicing(SessionEngine):
-    """The technician steps; each runs on the worker thread."""
+class TechnicianVisit:
+    """The technician steps; each runs on the session worker. Without a desk (a kiosk built
+    without its technician tools) the screens say so and do nothing."""
 
-    sensor_interval = SENSOR_INTERVAL_S
+    def __init__(
+        self,
+        visit: Visit,
+        worker: SessionWorker,
+        desk: TechnicianDesk | None,
+        sensor_interval: float = SENSOR_INTERVAL_S,
+    ) -> None:
+        self.visit = visit
+        self.worker = worker
+        self.desk = desk
+        self.sensor_interval = sensor_interval
+        self._sensor_round = 0  # bumped to stop the live sensor reads
 
     # --- entering and leaving ----------------------------------------------------------------
 
-    def _enter_technician(self, session: MemberSession) -> None:
+    def enter(self, session: MemberSession) -> None:
         log.info("staff badge of %s: technician mode", session.member.id)
-        self._tech_show(TechnicianView(), busy=True, base=self._tech_base(session))
+        self._show(TechnicianView(), busy=True, base=_base(session))
         if self.desk is None:
-            self._tech_show(TechnicianView(message="tech.no_desk", ok=False))
+            self._show(TechnicianView(message="tech.no_desk", ok=False))
             return
         self.desk.note(session.member.id, "enter")
-        self._tech_show(
+        self._show(
             TechnicianView(
                 checks=tuple(self.desk.checks()),
                 service=self.desk.service_state(),
@@ -50,20 +63,19 @@ class Servicing(SessionEngine):
             )
         )
 
-    def _end(self, notice: str | None = None) -> None:
-        if self._view.state is SessionState.TECHNICIAN:
-            self._sensor_round += 1  # the live sensor reads stop
-            if self.desk is not None and self._session is not None:
-                self.desk.note(self._session.member.id, "exit")
-        super()._end(notice)
+    def leave(self) -> None:
+        """The technician screens close: the live sensor reads stop, the exit is noted."""
+        self._sensor_round += 1
+        if self.desk is not None and self.visit.session is not None:
+            self.desk.note(self.visit.session.member.id, "exit")
 
     # --- pages -------------------------------------------------------------------------------
 
-    def _tech_page(self, page: TechPage) -> None:
-        tv = self._tech("page")
+    def page(self, page: TechPage) -> None:
+        tv = self._current("page")
         if tv is None or self.desk is None or tv.walk is not None:
             return
-        self._tech_show(replace(tv, page=page, message=None, detail=""), busy=True)
+        self._show(replace(tv, page=page, message=None, detail=""), busy=True)
         tv = replace(tv, page=page, message=None, detail="")
         if page is TechPage.HEALTH:
             tv = replace(tv, checks=tuple(self.desk.checks()))
@@ -73,47 +85,47 @@ class Servicing(SessionEngine):
                 tv = replace(tv, draft=_draft_for(tv, tv.lockers[0].locker))
         elif page is TechPage.SERVICE:
             tv = replace(tv, service=self.desk.service_state())
-        self._tech_show(tv)
+        self._show(tv)
         if page is TechPage.LOCKS:
             self._sensor_round += 1
             self._schedule_sensors(self._sensor_round)
 
     def _schedule_sensors(self, round_: int) -> None:
         timer = threading.Timer(
-            self.sensor_interval, lambda: self._submit(lambda: self._tech_sensors(round_))
+            self.sensor_interval, lambda: self.worker.submit(lambda: self._sensors(round_))
         )
         timer.daemon = True
         timer.start()
 
-    def _tech_sensors(self, round_: int) -> None:
-        tv = self._view.technician
+    def _sensors(self, round_: int) -> None:
+        tv = self.visit.view.technician
         if round_ != self._sensor_round or tv is None or tv.page is not TechPage.LOCKS:
             return
-        if self._view.state is not SessionState.TECHNICIAN or self.desk is None:
+        if self.visit.view.state is not SessionState.TECHNICIAN or self.desk is None:
             return
-        if not self._view.busy:
+        if not self.visit.view.busy:
             # A sensor read is not a touch: the inactivity timer keeps running.
-            self._refresh(
-                replace(self._view, technician=replace(tv, lockers=tuple(self.desk.lockers())))
+            self.visit.refresh(
+                replace(self.visit.view, technician=replace(tv, lockers=tuple(self.desk.lockers())))
             )
         self._schedule_sensors(round_)
 
     # --- lock test (kiosk/core/lock_walk.py) ------------------------------------------------
 
-    def _tech_open(self, locker: str) -> None:
-        self._tech_do("open", lambda desk, tv, actor: lock_walk.open_one(desk, tv, actor, locker))
+    def open(self, locker: str) -> None:
+        self._do("open", lambda desk, tv, actor: lock_walk.open_one(desk, tv, actor, locker))
 
-    def _tech_walk(self) -> None:
-        self._tech_do("walk", lock_walk.start_walk)
+    def walk(self) -> None:
+        self._do("walk", lock_walk.start_walk)
 
-    def _tech_walk_verdict(self, verdict: str) -> None:
-        self._tech_do(
+    def walk_verdict(self, verdict: str) -> None:
+        self._do(
             "walk verdict", lambda desk, tv, actor: lock_walk.walk_verdict(desk, tv, actor, verdict)
         )
 
     # --- restock -----------------------------------------------------------------------------
 
-    def _tech_draft(
+    def draft(
         self,
         locker: str | None,
         sku: str | None,
@@ -121,7 +133,7 @@ class Servicing(SessionEngine):
         best_before: str | None,
         clear_date: bool,
     ) -> None:
-        tv = self._tech("draft")
+        tv = self._current("draft")
         if tv is None:
             return
         d = tv.draft
@@ -136,19 +148,19 @@ class Servicing(SessionEngine):
         line = next((x for x in tv.lockers if x.locker == d.locker), None)
         if line is not None and line.awaiting_vend is not None:
             # A vend there awaits this locker's count: say so until it is recorded.
-            self._tech_show(
+            self._show(
                 replace(tv, draft=d, message="tech.awaiting_count", detail=d.locker, ok=False)
             )
             return
-        self._tech_show(replace(tv, draft=d, message=None, detail=""))
+        self._show(replace(tv, draft=d, message=None, detail=""))
 
-    def _tech_scanned(self, code: str) -> None:
-        tv = self._view.technician
+    def scanned(self, code: str) -> None:
+        tv = self.visit.view.technician
         if tv is None or tv.page is not TechPage.RESTOCK:
             log.info("a code was scanned on the technician screens: ignored")
             return
         if code in tv.skus:
-            self._tech_show(
+            self._show(
                 replace(
                     tv,
                     draft=replace(tv.draft, sku=code),
@@ -158,9 +170,9 @@ class Servicing(SessionEngine):
                 )
             )
         else:
-            self._tech_show(replace(tv, message="tech.sku_unknown", detail=code[:40], ok=False))
+            self._show(replace(tv, message="tech.sku_unknown", detail=code[:40], ok=False))
 
-    def _tech_restock(self) -> None:
+    def restock(self) -> None:
         def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
             line = next((x for x in tv.lockers if x.locker == tv.draft.locker), None)
             if line is not None and line.awaiting_vend is not None:
@@ -182,19 +194,19 @@ class Servicing(SessionEngine):
                 ok=True,
             )
 
-        self._tech_do("restock", work)
+        self._do("restock", work)
 
     # --- service, self-test, bundle ----------------------------------------------------------
 
-    def _tech_service(self, in_service: bool, reason: str) -> None:
+    def service(self, in_service: bool, reason: str) -> None:
         def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
             state = desk.set_service(in_service, reason, actor)
             key = "tech.in_service" if state.in_service else "tech.out_of_service"
             return replace(tv, service=state, message=key, detail="", ok=True)
 
-        self._tech_do("service", work)
+        self._do("service", work)
 
-    def _tech_self_test(self) -> None:
+    def self_test(self) -> None:
         def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
             report = desk.self_test(actor)
             return replace(
@@ -206,49 +218,49 @@ class Servicing(SessionEngine):
                 ok=report.status != "fail",
             )
 
-        self._tech_do("self-test", work)
+        self._do("self-test", work)
 
-    def _tech_bundle(self) -> None:
+    def bundle(self) -> None:
         def work(desk: TechnicianDesk, tv: TechnicianView, actor: str) -> TechnicianView:
             path = desk.write_bundle(actor)
             return replace(tv, message="tech.bundle_written", detail=path, ok=True)
 
-        self._tech_do("bundle", work)
+        self._do("bundle", work)
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    def _tech(self, what: str) -> TechnicianView | None:
+    def _current(self, what: str) -> TechnicianView | None:
         """The technician view when `what` may act now (technician screens, not busy)."""
-        v = self._view
+        v = self.visit.view
         if v.state is not SessionState.TECHNICIAN or v.technician is None or v.busy:
             log.info("technician %s in state %s: ignored", what, v.state.value)
             return None
         return v.technician
 
-    def _tech_do(self, what: str, work: TechStep) -> None:
-        tv = self._tech(what)
-        if tv is None or self.desk is None or self._session is None:
+    def _do(self, what: str, work: TechStep) -> None:
+        tv = self._current(what)
+        session = self.visit.session
+        if tv is None or self.desk is None or session is None:
             return
-        self._tech_show(replace(tv, message=None, detail=""), busy=True)
+        self._show(replace(tv, message=None, detail=""), busy=True)
         try:
-            tv = work(self.desk, tv, self._session.member.id)
+            tv = work(self.desk, tv, session.member.id)
         except KioskError as e:
             log.warning("technician %s refused: %s", what, e)
             tv = replace(tv, message="tech.failed", detail=str(e), ok=False)
-        self._tech_show(tv)
+        self._show(tv)
 
-    def _tech_base(self, session: MemberSession) -> KioskView:
-        return KioskView(
-            state=SessionState.TECHNICIAN,
-            member_name=session.member.name,
-            member_role=session.member.role,
-        )
+    def _show(self, tv: TechnicianView, busy: bool = False, base: KioskView | None = None) -> None:
+        base = base or self.visit.view
+        self.visit.publish(replace(base, technician=tv, busy=busy))
 
-    def _tech_show(
-        self, tv: TechnicianView, busy: bool = False, base: KioskView | None = None
-    ) -> None:
-        base = base or self._view
-        self._publish(replace(base, technician=tv, busy=busy))
+
+def _base(session: MemberSession) -> KioskView:
+    return KioskView(
+        state=SessionState.TECHNICIAN,
+        member_name=session.member.name,
+        member_role=session.member.role,
+    )
 
 
 def _draft_for(tv: TechnicianView, locker: str) -> RestockDraft:

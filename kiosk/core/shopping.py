@@ -1,13 +1,20 @@
 """The cart and its vend: add and remove items, confirm the total, then vend each item as its own
-hold, locker and journal record. A failing item voids only itself.
+hold, locker and journal record. A failing item voids only itself. Between visits it also judges
+any vend a silent board left undecided.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
-from kiosk.core.engine import SessionEngine
+from kiosk.core.errors import LedgerError, LedgerUnreachable
+from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession
+from kiosk.core.inventory import Inventory
+from kiosk.core.recovery import judge_unfinished, recover
+from kiosk.core.steps import VendStep
+from kiosk.core.vend import VendTransaction
 from kiosk.core.view import (
     MAX_CART,
     CartLine,
@@ -15,9 +22,9 @@ from kiosk.core.view import (
     KioskView,
     ResultView,
     SessionState,
-    VendStep,
     VendView,
 )
+from kiosk.core.visit import Visit
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +32,48 @@ log = logging.getLogger(__name__)
 _STOP_CART = ("error.ledger_unreachable", "error.unlock_failed", "result.awaiting_count")
 
 
-class Shopping(SessionEngine):
-    """The shopping steps; each runs on the worker thread."""
+class Shopping:
+    """The shopping steps; each runs on the session worker. `on_capture` is told of every item
+    handed out (the kiosk then reports its stock)."""
 
-    def _show_catalog(self, notice: str | None = None) -> None:
-        session = self._session
+    def __init__(
+        self,
+        visit: Visit,
+        ledger: Ledger,
+        inventory: Inventory,
+        vends: VendTransaction,
+        on_capture: Callable[[], None] | None = None,
+    ) -> None:
+        self.visit = visit
+        self.ledger = ledger
+        self.inventory = inventory
+        self.vends = vends
+        self._on_capture = on_capture or (lambda: None)
+        self._catalog: list[CatalogItem] = []
+        self._cart: list[CartLine] = []
+
+    def forget(self) -> None:
+        """The visit ended: its catalog and cart go with it."""
+        self._catalog, self._cart = [], []
+
+    def open(self, session: MemberSession) -> str | None:
+        """Show a member just signed in the catalog; the notice to end the visit with when the
+        ledger cannot give it."""
+        try:
+            self._catalog = self.ledger.catalog()
+        except LedgerError as e:
+            return (
+                "error.ledger_unreachable" if isinstance(e, LedgerUnreachable) else "error.unknown"
+            )
+        self._cart = []
+        self.show_catalog()
+        return None
+
+    def show_catalog(self, notice: str | None = None) -> None:
+        session = self.visit.session
         if session is None:
             return
-        self._publish(
+        self.visit.publish(
             KioskView(
                 state=SessionState.BROWSING,
                 member_name=session.member.name,
@@ -45,58 +86,51 @@ class Shopping(SessionEngine):
         )
 
     def _browsing(self, what: str) -> bool:
-        if self._view.state is SessionState.BROWSING and not self._view.busy:
+        if self.visit.view.state is SessionState.BROWSING and not self.visit.view.busy:
             return True
-        log.info("%s ignored in state %s", what, self._view.state.value)
+        log.info("%s ignored in state %s", what, self.visit.view.state.value)
         return False
 
-    def _add(self, sku: str) -> None:
+    def add(self, sku: str) -> None:
         if not self._browsing(f"add {sku}"):
             return
-        offers = self.inventory.offers(self._catalog, self._view.balance or 0, self._cart)
+        offers = self.inventory.offers(self._catalog, self.visit.view.balance or 0, self._cart)
         offer = next((o for o in offers if o.sku == sku), None)
         if len(self._cart) >= MAX_CART:
-            self._show_catalog("error.cart_full")
+            self.show_catalog("error.cart_full")
         elif offer is None or offer.stock <= 0:
-            self._show_catalog("error.sold_out")
+            self.show_catalog("error.sold_out")
         elif not offer.affordable:
-            self._show_catalog("error.insufficient_funds")
+            self.show_catalog("error.insufficient_funds")
         else:
             self._cart.append(CartLine(offer.sku, offer.name_zh, offer.name_en, offer.price))
-            self._show_catalog()
+            self.show_catalog()
 
-    def _remove(self, sku: str) -> None:
-        if self._view.state not in (SessionState.BROWSING, SessionState.CONFIRMING):
-            log.info("remove %s ignored in state %s", sku, self._view.state.value)
+    def remove(self, sku: str) -> None:
+        if self.visit.view.state not in (SessionState.BROWSING, SessionState.CONFIRMING):
+            log.info("remove %s ignored in state %s", sku, self.visit.view.state.value)
             return
         for i in range(len(self._cart) - 1, -1, -1):
             if self._cart[i].sku == sku:
                 del self._cart[i]
                 break
-        if self._view.state is SessionState.CONFIRMING and self._cart:
-            self._publish(replace(self._view, cart=tuple(self._cart), notice=None))
+        if self.visit.view.state is SessionState.CONFIRMING and self._cart:
+            self.visit.publish(replace(self.visit.view, cart=tuple(self._cart), notice=None))
         else:
-            self._show_catalog()
+            self.show_catalog()
 
-    def _checkout(self) -> None:
+    def checkout(self) -> None:
         if not self._browsing("checkout"):
             return
         if not self._cart:
-            self._show_catalog()
+            self.show_catalog()
             return
-        self._publish(replace(self._view, state=SessionState.CONFIRMING, notice=None))
-
-    def _back(self) -> None:
-        state = self._view.state
-        if state is SessionState.CONFIRMING:
-            self._show_catalog()
-        elif state in (SessionState.PIN_ENTRY, SessionState.PAIRING):
-            self._end()
+        self.visit.publish(replace(self.visit.view, state=SessionState.CONFIRMING, notice=None))
 
     # --- vending the cart --------------------------------------------------------------------
 
-    def _confirm(self) -> None:
-        view, session = self._view, self._session
+    def confirm(self) -> None:
+        view, session = self.visit.view, self.visit.session
         if view.state is not SessionState.CONFIRMING or view.busy or session is None:
             log.info("confirm ignored in state %s", view.state.value)
             return
@@ -122,14 +156,16 @@ class Shopping(SessionEngine):
                 index=index,
                 of=len(cart),
             )
-            self._publish(
-                replace(self._view, state=SessionState.VENDING, vend=vend, busy=True, notice=None)
+            self.visit.publish(
+                replace(
+                    self.visit.view, state=SessionState.VENDING, vend=vend, busy=True, notice=None
+                )
             )
 
             def on_step(step: VendStep) -> None:
-                current = self._view
+                current = self.visit.view
                 if current.vend is not None:
-                    self._publish(replace(current, vend=replace(current.vend, step=step)))
+                    self.visit.publish(replace(current, vend=replace(current.vend, step=step)))
 
             outcome = self.vends.run(
                 session.session,
@@ -148,9 +184,9 @@ class Shopping(SessionEngine):
             if outcome.message in _STOP_CART:
                 stop = outcome.message
         self._cart = []
-        self._publish(
+        self.visit.publish(
             replace(
-                self._view,
+                self.visit.view,
                 state=SessionState.RESULT,
                 busy=False,
                 cart=(),
@@ -159,6 +195,38 @@ class Shopping(SessionEngine):
                 result=_result(results, balance),
             )
         )
+
+    # --- between visits ----------------------------------------------------------------------
+
+    def judge_leftovers(self) -> None:
+        """A vend the board went silent on during its unlock stays in `unlocking`, its hold
+        open: nobody could tell whether the lock moved. Between visits (this is the session
+        thread, so no vend is running) judge it by the start-up rules once the board answers,
+        and send the verdict, rather than wait for a restart: a hold left to lapse on the
+        ledger would be an item handed out and never charged."""
+        journal = self.vends.journal
+        try:
+            if all(v.settlement is not None or v.awaiting_count for v in journal.unfinished()):
+                return
+            decided, undecided = judge_unfinished(journal, self.vends.board)
+            for vend_id in decided:
+                self.vends.settler.settle(journal.get(vend_id))
+            for vend in journal.awaiting_count():
+                self.vends.settler.tell_awaiting(vend)
+        except Exception:
+            log.exception("judging vends left undecided failed; the next visit's end retries")
+            return
+        if decided or undecided:
+            log.warning("vends left undecided: judged %s, still undecided %s", decided, undecided)
+
+    def recover_cut_short(self) -> None:
+        """After an unexpected failure mid-vend: settle the vend it cut short by the start-up
+        recovery rules."""
+        try:
+            report = recover(self.vends.journal, self.vends.board, self.vends.settler)
+            log.warning("vend cut short by a failure, recovered: %s", report)
+        except Exception:
+            log.exception("recovering the vend cut short failed; start-up recovery will")
 
     @staticmethod
     def _item(line: CartLine, locker: str, handed_out: bool, message: str) -> ItemResult:

@@ -1,14 +1,14 @@
 """Signing a member in: a phone code, a printed card and its PIN, or the kiosk's own QR code
-that the member's phone confirms (polled at the ledger's interval). Staff badges open the
-technician screens.
+that the member's phone confirms (polled at the ledger's interval). Who signed in is handed on:
+staff to the technician screens, members to the catalog (kiosk/core/session.py decides).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
-from kiosk.core.engine import SessionEngine
 from kiosk.core.errors import (
     LedgerError,
     LedgerUnreachable,
@@ -16,8 +16,10 @@ from kiosk.core.errors import (
     PairingGone,
     WrongPin,
 )
-from kiosk.core.interfaces import MemberSession
+from kiosk.core.interfaces import Ledger, MemberSession, Pairing
 from kiosk.core.view import KioskView, PairingView, SessionState, error_key
+from kiosk.core.visit import Visit
+from kiosk.core.worker import SessionWorker
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +28,31 @@ STAFF_ROLES = ("technician", "staff")
 SLOW_DOWN_STEP = 5.0  # RFC 8628: a slow_down answer adds five seconds to the interval
 
 
-class SignIn(SessionEngine):
-    """The sign-in steps; each runs on the worker thread."""
+class SignIn:
+    """The sign-in steps; each runs on the session worker. `signed_in` is told of each member
+    the ledger let in (the visit record already holds their session)."""
 
-    def _identify(self, code: str) -> None:
+    def __init__(
+        self,
+        visit: Visit,
+        ledger: Ledger,
+        worker: SessionWorker,
+        signed_in: Callable[[MemberSession], None],
+    ) -> None:
+        self.visit = visit
+        self.ledger = ledger
+        self.worker = worker
+        self._signed_in_to = signed_in
+        self._card: str | None = None  # a printed card's code, waiting for its PIN
+        self._pairing: Pairing | None = None
+
+    def forget(self) -> None:
+        """The visit ended: no card waits for its PIN, no pairing for the phone."""
+        self._card, self._pairing = None, None
+
+    def identify(self, code: str) -> None:
         code = code.strip()
-        state = self._view.state
-        if state is SessionState.TECHNICIAN:
-            self._tech_scanned(code)
-            return
+        state = self.visit.view.state
         if state not in (SessionState.IDLE, SessionState.OUT_OF_SERVICE):
             log.info("a code was scanned during a visit (%s): ignored", state.value)
             return
@@ -43,20 +61,21 @@ class SignIn(SessionEngine):
         if code.startswith(CARD_PREFIX):
             self._ask_pin(code)
             return
-        self._publish(self._busy(SessionState.IDENTIFYING))
+        self.visit.publish(self.visit.busy(SessionState.IDENTIFYING))
         self._open(code, None)
 
     def _ask_pin(self, card: str, notice: str | None = None, attempts: int | None = None) -> None:
         self._card = card
-        self._publish(
+        self.visit.publish(
             KioskView(state=SessionState.PIN_ENTRY, notice=notice, attempts_left=attempts)
         )
 
-    def _enter_pin(self, pin: str) -> None:
-        if self._view.state is not SessionState.PIN_ENTRY or self._view.busy or not self._card:
-            log.info("a PIN was sent in state %s: ignored", self._view.state.value)
+    def enter_pin(self, pin: str) -> None:
+        view = self.visit.view
+        if view.state is not SessionState.PIN_ENTRY or view.busy or not self._card:
+            log.info("a PIN was sent in state %s: ignored", view.state.value)
             return
-        self._publish(KioskView(state=SessionState.PIN_ENTRY, busy=True))
+        self.visit.publish(KioskView(state=SessionState.PIN_ENTRY, busy=True))
         self._open(self._card, pin)
 
     def _open(self, code: str, pin: str | None) -> None:
@@ -81,39 +100,20 @@ class SignIn(SessionEngine):
 
     def _refused(self, notice: str) -> None:
         self._card = None
-        self._publish(self._idle_view(notice))
+        self.visit.publish(self.visit.idle_view(notice))
 
     def _signed_in(self, session: MemberSession) -> None:
         self._card, self._pairing = None, None
-        self._session = session
-        role = session.member.role
-        if role in STAFF_ROLES:
-            self._enter_technician(session)
-            return
-        if self._out_of_service is not None:
-            # Only staff may use a kiosk that is out of service.
-            self._reset()
-            return
-        try:
-            self._catalog = self.ledger.catalog()
-        except LedgerError as e:
-            self._reset(
-                "error.ledger_unreachable" if isinstance(e, LedgerUnreachable) else "error.unknown"
-            )
-            return
-        self._cart = []
-        self._show_catalog()
-
-    def _busy(self, state: SessionState) -> KioskView:
-        return KioskView(state=state, busy=True, out_of_service=self._out_of_service)
+        self.visit.session = session
+        self._signed_in_to(session)
 
     # --- the kiosk's own QR code -------------------------------------------------------------
 
-    def _pair(self) -> None:
-        if self._view.state is not SessionState.IDLE:
-            log.info("pairing asked in state %s: ignored", self._view.state.value)
+    def pair(self) -> None:
+        if self.visit.view.state is not SessionState.IDLE:
+            log.info("pairing asked in state %s: ignored", self.visit.view.state.value)
             return
-        self._publish(self._busy(SessionState.IDENTIFYING))
+        self.visit.publish(self.visit.busy(SessionState.IDENTIFYING))
         try:
             pairing = self.ledger.create_pairing()
         except LedgerError as e:
@@ -121,7 +121,7 @@ class SignIn(SessionEngine):
             self._refused("error.ledger_unreachable" if unreachable else error_key(e.code))
             return
         self._pairing = pairing
-        self._publish(
+        self.visit.publish(
             KioskView(
                 state=SessionState.PAIRING,
                 pairing=PairingView(pairing.pairing, pairing.url, pairing.expires_in),
@@ -130,12 +130,14 @@ class SignIn(SessionEngine):
         self._schedule_poll(pairing.pairing, pairing.interval)
 
     def _schedule_poll(self, pairing: str, after: float) -> None:
-        timer = threading.Timer(after, lambda: self._submit(lambda: self._poll(pairing, after)))
+        timer = threading.Timer(
+            after, lambda: self.worker.submit(lambda: self._poll(pairing, after))
+        )
         timer.daemon = True
         timer.start()
 
     def _poll(self, pairing: str, interval: float) -> None:
-        if self._view.state is not SessionState.PAIRING or self._pairing is None:
+        if self.visit.view.state is not SessionState.PAIRING or self._pairing is None:
             return  # cancelled, timed out, or already signed in
         if self._pairing.pairing != pairing:
             return

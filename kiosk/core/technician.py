@@ -176,3 +176,59 @@ class TechnicianDesk(Protocol):
         ...
 
     def status(self) -> dict[str, object]: ...
+
+
+class TechnicianIntents(Protocol):
+    """What the technician screens (TECHNICIAN) may ask of the kiosk. Each returns at once;
+    the desk's work runs on the session's worker thread."""
+
+    def touched(self) -> None:
+        """Any touch: the technician is still there, restart the screen's timer."""
+        ...
+
+    def cancel(self) -> None:
+        """Leave the technician screens: back to the attract (or out-of-service) screen."""
+        ...
+
+    def tech_page(self, page: TechPage) -> None:
+        """Show one technician page (health, locks, restock, service), freshly read."""
+        ...
+
+    def tech_open(self, locker: str) -> None:
+        """Pulse one locker once; its hook and item bits before and after are shown."""
+        ...
+
+    def tech_walk(self) -> None:
+        """Open every locker in turn; the technician says what they saw for each."""
+        ...
+
+    def tech_walk_verdict(self, verdict: str) -> None:
+        """During a lock walk: "opened", "not_opened" (taken out of sale) or "stop"."""
+        ...
+
+    def tech_draft(
+        self,
+        locker: str | None = None,
+        sku: str | None = None,
+        count: int | None = None,
+        best_before: str | None = None,
+        clear_date: bool = False,
+    ) -> None:
+        """Change the restock entry (picking a locker starts from what it holds)."""
+        ...
+
+    def tech_restock(self) -> None:
+        """Save the restock entry and send the inventory snapshot to the ledger."""
+        ...
+
+    def tech_service(self, in_service: bool, reason: str) -> None:
+        """Put the kiosk out of service (with a reason) or back in service."""
+        ...
+
+    def tech_self_test(self) -> None:
+        """Run the self-test: boards, scanner, lights and buzzer."""
+        ...
+
+    def tech_bundle(self) -> None:
+        """Write the diagnostic bundle (to a USB stick when one is plugged in)."""
+        ...

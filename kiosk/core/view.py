@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.core.steps import VendStep
-from kiosk.core.technician import TechnicianView, TechPage
+from kiosk.core.technician import TechnicianIntents, TechnicianView
 
 
 class SessionState(enum.Enum):
@@ -156,8 +156,9 @@ class KioskView:
         return len(self.cart) >= MAX_CART
 
 
-class KioskIntents(Protocol):
-    """What a screen may ask of the kiosk. Each returns at once; work runs on a worker thread.
+class MemberIntents(Protocol):
+    """What the member's screens may ask of the kiosk. Each returns at once; work runs on a
+    worker thread.
 
     Every intent is safe to repeat: one sent twice by a double tap acts once, because each
     is checked against the state it was meant for.
@@ -207,47 +208,7 @@ class KioskIntents(Protocol):
         """Any touch (paging, language): the member is still there, restart the idle timer."""
         ...
 
-    # --- technician screens (TECHNICIAN); the exit is cancel() --------------------------------
 
-    def tech_page(self, page: TechPage) -> None:
-        """Show one technician page (health, locks, restock, service), freshly read."""
-        ...
-
-    def tech_open(self, locker: str) -> None:
-        """Pulse one locker once; its hook and item bits before and after are shown."""
-        ...
-
-    def tech_walk(self) -> None:
-        """Open every locker in turn; the technician says what they saw for each."""
-        ...
-
-    def tech_walk_verdict(self, verdict: str) -> None:
-        """During a lock walk: "opened", "not_opened" (taken out of sale) or "stop"."""
-        ...
-
-    def tech_draft(
-        self,
-        locker: str | None = None,
-        sku: str | None = None,
-        count: int | None = None,
-        best_before: str | None = None,
-        clear_date: bool = False,
-    ) -> None:
-        """Change the restock entry (picking a locker starts from what it holds)."""
-        ...
-
-    def tech_restock(self) -> None:
-        """Save the restock entry and send the inventory snapshot to the ledger."""
-        ...
-
-    def tech_service(self, in_service: bool, reason: str) -> None:
-        """Put the kiosk out of service (with a reason) or back in service."""
-        ...
-
-    def tech_self_test(self) -> None:
-        """Run the self-test: boards, scanner, lights and buzzer."""
-        ...
-
-    def tech_bundle(self) -> None:
-        """Write the diagnostic bundle (to a USB stick when one is plugged in)."""
-        ...
+class KioskIntents(MemberIntents, TechnicianIntents, Protocol):
+    """Every intent: what the app holds (the session controller) and hands each screen, which
+    uses the part it needs."""

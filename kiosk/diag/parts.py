@@ -20,7 +20,7 @@ from kiosk.ledger_client import LedgerClient
 class BoardBus(Protocol):
     """What the technician tools need from the lock boards (every BusLockBoard has it)."""
 
-    def unlock(self, locker: LockerAddress) -> LockState | None: ...
+    def unlock(self, locker: LockerAddress, vend: str | None = None) -> LockState | None: ...
 
     def read(self, locker: LockerAddress) -> LockState: ...
 
@@ -62,21 +62,6 @@ class KioskParts:
             events=EventOutbox(ledger, config.journal_path),
             signals=signals,
             gpio_error=gpio_error,
-        )
-
-    @classmethod
-    def from_runtime(cls, runtime: Any) -> KioskParts:
-        """The running kiosk's own parts (kiosk.app.KioskRuntime), for the technician screens."""
-        return cls(
-            config=runtime.config,
-            ledger=runtime.ledger,
-            board=runtime.board,
-            journal=runtime.journal,
-            service=runtime.service,
-            events=runtime.events,  # one outbox per kiosk, sent by its own thread
-            settler=runtime.settler,
-            signals=getattr(runtime, "gpio", None),
-            owned=False,
         )
 
     def lockers(self) -> list[LockerAddress]:

@@ -1,4 +1,5 @@
-"""The kiosk's Kivy App: shows the screen for each KioskView and hands taps to KioskIntents.
+"""The kiosk's Kivy App: shows the screen for each KioskView and hands its screens the intents
+(KioskIntents: a member's screen sends MemberIntents, the technician screen TechnicianIntents).
 
 Threads: the core publishes views from worker threads with `post()`; everything else here,
 `show()` included, runs on the Kivy main thread, which never waits on I/O

@@ -96,7 +96,7 @@ def test_a_member_who_walks_away_is_signed_out_after_the_idle_timeout(rig, kiosk
     controller, views = kiosk
     controller.present_code(rig.site.phone_code("王阿姨"))
     views.wait(SessionState.BROWSING)
-    session = controller._session.session
+    session = controller.visit.session.session
     v = views.wait(SessionState.IDLE, timeout=5.0)
     assert v.member_name is None and v.balance is None
     # The ledger session is ended too: a hold on it is refused (the DELETE follows the view).

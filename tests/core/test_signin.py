@@ -90,7 +90,7 @@ def test_a_failure_inside_the_engine_still_ends_the_ledger_session(rig, kiosk, m
     controller, views = kiosk
     controller.present_code(rig.site.phone_code("王阿姨"))
     views.wait(SessionState.BROWSING)
-    session = controller._session.session
+    session = controller.visit.session.session
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -3,6 +3,7 @@ the real ledger, the pty lock board and the diagnostics desk; no Kivy."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date, timedelta
 
@@ -39,19 +40,27 @@ def tech(rig, tmp_path):
         owned=False,
     )
     timeouts = SessionTimeouts(idle=30, pin=30, pairing=30, technician=30)
-    controller = SessionController(rig.ledger, rig.inventory, rig.vends, timeouts)
+    # Built as kiosk/app.py builds them: the desk wakes the health monitor, which tells the
+    # controller.
+    service_changed = threading.Event()
+    desk = DiagDesk(parts, on_service_change=service_changed.set, settle=0.05)
+    controller = SessionController(
+        rig.ledger, rig.inventory, rig.vends, timeouts, desk=desk, sensor_interval=0.1
+    )
     health = HealthMonitor(
         rig.ledger,
         rig.board,
         LockerAddress(0, 1),
         controller.set_out_of_service,
+        interval=60,
         in_service=lambda: service.state().in_service,
+        wake=service_changed,
     )
-    controller.desk = DiagDesk(parts, on_service_change=health.check, settle=0.05)
-    controller.sensor_interval = 0.1
+    health.start()
     views = Views()
     controller.subscribe(views)
     yield controller, views
+    health.stop()
     controller.close()
     parts.close()
     service.close()
@@ -225,7 +234,7 @@ def test_live_sensors_show_a_door_shut_by_hand_while_the_lock_page_is_open(rig, 
 
 def test_the_technician_screens_time_out_even_while_the_sensors_are_read(rig, tech):
     controller, views = tech
-    controller.timeouts = SessionTimeouts(idle=30, pin=30, pairing=30, technician=1.0)
+    controller.visit.timeouts = SessionTimeouts(idle=30, pin=30, pairing=30, technician=1.0)
     badge_in(rig, controller, views)
     controller.tech_page(TechPage.LOCKS)
     views.wait(SessionState.IDLE, timeout=15)

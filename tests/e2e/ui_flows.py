@@ -17,7 +17,8 @@ use_offscreen_window()
 
 from kiosk.app import build  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
-from kiosk.core.view import SessionState, VendStep  # noqa: E402
+from kiosk.core.steps import VendStep  # noqa: E402
+from kiosk.core.view import SessionState  # noqa: E402
 from kiosk.simulate import SCREEN_SIZE, _configure_window  # noqa: E402
 from kiosk.ui.testing import button, find_offer_button, pin_key, tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
@@ -148,7 +149,7 @@ def main(data_dir: str) -> int:
             out["card_member"] = view().member_name
 
             # 5. Inactivity: nobody touches the catalog; the visit ends by itself.
-            core.timeouts = replace(core.timeouts, idle=1.0)
+            core.visit.timeouts = replace(core.visit.timeouts, idle=1.0)
             core.touched()  # what any touch sends: the idle timer restarts, now with 1 s
             yield until("the attract screen", lambda: view().state is SessionState.IDLE)
             out["idle_screen"] = app.screens.current

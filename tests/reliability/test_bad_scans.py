@@ -96,7 +96,7 @@ def kiosk(rig):  # noqa: F811
 
 def settled(controller: SessionController) -> SessionState:
     """The state once the worker has done everything asked so far (it runs intents in order)."""
-    barrier = controller._submit(lambda: None)
+    barrier = controller.worker.submit(lambda: None)
     assert barrier is not None
     barrier.result(timeout=30)
     return controller.view.state

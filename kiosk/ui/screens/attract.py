@@ -9,13 +9,15 @@ from pathlib import Path
 from kivy.app import App
 from kivy.lang import Builder
 
-from kiosk.core.view import KioskView
+from kiosk.core.view import KioskView, MemberIntents
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screens.base import KioskScreen
 
 
 class AttractScreen(KioskScreen):
+    intents: MemberIntents
+
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
         ids = self.ids

@@ -1,4 +1,5 @@
-"""What every screen is: it renders a KioskView and sends KioskIntents, and keeps no visit state."""
+"""What every screen is: it renders a KioskView and sends intents (the member's, or on the
+technician screen the technician's), and keeps no visit state."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Generic, TypeVar
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
-from kiosk.core.view import KioskIntents, KioskView
+from kiosk.core.technician import TechnicianIntents
+from kiosk.core.view import KioskView, MemberIntents
 from kiosk.ui.i18n import Translator
 
 # A second tap within this time is ignored, so a double tap never acts twice.
@@ -19,9 +21,12 @@ CellT = TypeVar("CellT", bound=Widget)
 
 
 class KioskScreen(Screen):
-    """Base of the kiosk's screens."""
+    """Base of the kiosk's screens. Each declares which intents it sends: a member's screen
+    MemberIntents, the technician screen TechnicianIntents (the app hands all one object)."""
 
-    def __init__(self, intents: KioskIntents, **kwargs: object) -> None:
+    intents: MemberIntents | TechnicianIntents
+
+    def __init__(self, intents: MemberIntents | TechnicianIntents, **kwargs: object) -> None:
         self.intents = intents
         self.view = KioskView()
         self._last_taps: dict[str, float] = {}

@@ -15,7 +15,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.core.view import KioskView, Offer, SessionState
+from kiosk.core.view import KioskView, MemberIntents, Offer, SessionState
 from kiosk.ui import widgets
 from kiosk.ui.i18n import Translator
 from kiosk.ui.lockers import locker_number
@@ -54,6 +54,8 @@ def offer_note(offer: Offer, cart_full: bool, t: Translator) -> str:
 
 
 class CatalogScreen(KioskScreen):
+    intents: MemberIntents
+
     page = NumericProperty(0)
     pages = NumericProperty(1)
 

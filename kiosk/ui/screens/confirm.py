@@ -11,7 +11,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.view import CartLine, KioskView
+from kiosk.core.view import CartLine, KioskView, MemberIntents
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screens.base import GridCells, KioskScreen
@@ -42,6 +42,8 @@ def group_cart(cart: tuple[CartLine, ...]) -> list[tuple[CartLine, int]]:
 
 
 class ConfirmScreen(KioskScreen):
+    intents: MemberIntents
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._rows = GridCells(self._new_row, BoxLayout)

@@ -11,7 +11,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.lang import Builder
 
-from kiosk.core.view import KioskView, SessionState
+from kiosk.core.view import KioskView, MemberIntents, SessionState
 from kiosk.ui import (
     qr,  # noqa: F401  (QRCodeView for the kv rule)
     widgets,  # noqa: F401  (registers the shared widgets' kv rules)
@@ -27,6 +27,8 @@ def countdown_text(seconds: float) -> str:
 
 
 class PairingScreen(KioskScreen):
+    intents: MemberIntents
+
     def __init__(self, **kwargs: Any) -> None:
         self._t = Translator()
         self._pairing = ""

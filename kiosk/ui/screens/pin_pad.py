@@ -13,7 +13,7 @@ from typing import Any
 
 from kivy.lang import Builder
 
-from kiosk.core.view import KioskView, SessionState
+from kiosk.core.view import KioskView, MemberIntents, SessionState
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screens.base import KioskScreen
@@ -27,6 +27,8 @@ EMPTY = "_"
 
 
 class PinPadScreen(KioskScreen):
+    intents: MemberIntents
+
     def __init__(self, **kwargs: Any) -> None:
         self.pin = ""
         self._last_digit = -DIGIT_DEBOUNCE_S

@@ -9,7 +9,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.lang import Builder
 
-from kiosk.core.view import ItemResult, KioskView
+from kiosk.core.view import ItemResult, KioskView, MemberIntents
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KioskLabel
@@ -24,6 +24,8 @@ def item_text(item: ItemResult, t: Translator) -> str:
 
 
 class ResultScreen(KioskScreen):
+    intents: MemberIntents
+
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
         ids = self.ids

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kivy.lang import Builder
 
-from kiosk.core.technician import TechnicianView, TechPage
+from kiosk.core.technician import TechnicianIntents, TechnicianView, TechPage
 from kiosk.core.view import KioskView
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
@@ -27,6 +27,8 @@ TABS.update({"tab_restock": TechPage.RESTOCK, "tab_service": TechPage.SERVICE})
 
 
 class TechnicianScreen(KioskScreen):
+    intents: TechnicianIntents
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.pages: dict[TechPage, TechPageWidget] = {

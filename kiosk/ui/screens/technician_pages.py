@@ -7,13 +7,13 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from kivy.lang import Builder
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.technician import SERVICE_REASONS, LockerLine, TechnicianView
+from kiosk.core.technician import SERVICE_REASONS, LockerLine, TechnicianIntents, TechnicianView
 from kiosk.ui import theme
 from kiosk.ui.i18n import Translator
 from kiosk.ui.widgets import KioskButton, KioskLabel
@@ -62,8 +62,8 @@ class TechPageWidget(BoxLayout):
     screen = ObjectProperty(None)
 
     @property
-    def intents(self) -> Any:
-        return self.screen.intents
+    def intents(self) -> TechnicianIntents:
+        return cast(TechnicianIntents, self.screen.intents)
 
     def tap(self, target: str) -> bool:
         return bool(self.screen.debounced(target))
