@@ -229,7 +229,7 @@ def test_a_crash_after_the_door_shut_on_a_lockers_only_item_takes_no_coins(tmp_p
     with SimulatedSite(tmp_path / "site") as site:
         member = site.member("王阿姨")
         before = Baseline.take(site.ledger.db_url, [member["member"]], site.cabinet)
-        visitor = Visitor(site.cabinet, random.Random(0), shy=1.0, patience=DWELL).start()
+        visitor = Visitor(site.cabinet, random.Random(0), shy=1.0, patience=DWELL["kerong"]).start()
         died = kiosk(
             "vend", str(site.config_path), site.phone_code("王阿姨"), "rice", "door_closed"
         )
@@ -263,7 +263,7 @@ def test_kills_at_random_moments_of_back_to_back_visits_leave_ledger_journal_and
     with site:
         member, card = funded_card_holder(site, "王阿姨")
         before = Baseline.take(site.ledger.db_url, [member], site.cabinet)
-        visitor = Visitor(site.cabinet, random.Random(seed), patience=DWELL).start()
+        visitor = Visitor(site.cabinet, random.Random(seed), patience=DWELL["kerong"]).start()
         try:
             for n in range(1, kills + 1):
                 if n > 1:
