@@ -22,7 +22,7 @@ from typing import Any
 
 import pyotp
 
-from drivers.lockboard import kerong
+from drivers.lockboard.kerong import codec as kerong
 from kiosk.app import KioskRuntime, build
 from kiosk.core.config import load_config
 from kiosk.core.steps import VendStep

@@ -28,7 +28,7 @@ from typing import Any
 from scan_floor import durable_commit, round_trip  # beside this script
 from scan_site import PHASES, ScanSite, VendTiming
 
-from drivers.lockboard import kerong
+from drivers.lockboard.kerong import codec as kerong
 
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 3.0

@@ -29,7 +29,7 @@ import sys
 import threading
 from typing import Any
 
-from sim.lockboard_base import SimBoard
+from sim.lockboard.base import SimBoard
 from sim.scanner import SimScanner
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard.kerong.device import KerongLockBoard
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.inventory import Inventory
 from kiosk.core.journal import LockerStock, VendJournal

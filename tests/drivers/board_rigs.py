@@ -11,7 +11,7 @@ from drivers.lockboard.base import BusLockBoard
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.interfaces import LockerAddress
 from sim.lockboard import FIRST_BOARD, make_board
-from sim.lockboard_base import SimBoard
+from sim.lockboard.base import SimBoard
 from sim.world import Cabinet
 
 PROTOCOLS = ("kerong", "xor")

@@ -9,7 +9,7 @@ import pytest
 from drivers.errors import AlreadyUnlocked, CorruptReply, NoAnswer, PortUnavailable
 from drivers.lockboard.base import BusLockBoard
 from kiosk.core.errors import LockBoardError
-from sim.lockboard_base import SimBoard
+from sim.lockboard.base import SimBoard
 from tests.drivers.board_rigs import PROTOCOLS, locker, rig
 
 Bus = tuple[SimBoard, BusLockBoard, str]

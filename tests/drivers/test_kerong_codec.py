@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.lockboard import kerong
-from drivers.lockboard.kerong import Cmd, Command, StatusReply
+from drivers.lockboard.kerong import codec as kerong
+from drivers.lockboard.kerong.codec import Cmd, Command, StatusReply
 
 CLOSED = (False,) * 16
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from drivers.errors import NoAnswer, PortUnavailable
-from drivers.lockboard.device import KerongLockBoard
-from drivers.lockboard.kerong import Cmd
+from drivers.lockboard.kerong.codec import Cmd
+from drivers.lockboard.kerong.device import KerongLockBoard
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.lockboard import xor
-from drivers.lockboard.xor import Cmd, Command, StatusReply, UnlockReply
+from drivers.lockboard.xor import codec as xor
+from drivers.lockboard.xor.codec import Cmd, Command, StatusReply, UnlockReply
 
 
 def bits(count: int, *locks: int) -> tuple[bool, ...]:

@@ -7,10 +7,10 @@ import pytest
 from drivers.errors import UnknownLocker
 from drivers.lockboard import open_board
 from drivers.lockboard.base import BusLockBoard
-from drivers.lockboard.xor_device import XorLockBoard
+from drivers.lockboard.xor.device import XorLockBoard
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
-from sim.lockboard_base import SimBoard
-from sim.lockboard_xor import SimXorBoard
+from sim.lockboard.base import SimBoard
+from sim.lockboard.xor import SimXorBoard
 from sim.world import Cabinet
 from tests.drivers.board_rigs import fast_profile, rig
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard.kerong.device import KerongLockBoard
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.errors import LedgerError, LedgerProtocolError
 from kiosk.core.interfaces import CatalogItem, Hold, LockerAddress, MemberSession, Pairing

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.lockboard import kerong, xor
+from drivers.lockboard.kerong import codec as kerong
+from drivers.lockboard.xor import codec as xor
 from tests.reliability.scale import examples
 
 QUICK = settings(max_examples=examples(200), deadline=None, database=None)

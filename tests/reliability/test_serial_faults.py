@@ -31,7 +31,7 @@ from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendOutcome, VendTimings
-from sim.lockboard_base import SimBoard
+from sim.lockboard.base import SimBoard
 from tests.reliability.rig import VendRig
 
 PROTOCOLS = ("kerong", "xor")

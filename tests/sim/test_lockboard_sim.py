@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.lockboard.device import KerongLockBoard
+from drivers.lockboard.kerong.device import KerongLockBoard
 from drivers.lockboard.profile import BoardProfile
 from kiosk.core.interfaces import LockerAddress, LockState
 from sim.lockboard import SimKerongBoard

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sim.lockboard_xor import SimXorBoard
+from sim.lockboard.xor import SimXorBoard
 from sim.world import Cabinet
 
 

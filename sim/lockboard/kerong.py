@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from drivers.lockboard import kerong
-from sim.lockboard_base import SimBoard
+from drivers.lockboard.kerong import codec as kerong
+from sim.lockboard.base import SimBoard
 from sim.world import Cabinet
 
 

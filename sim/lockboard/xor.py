@@ -1,13 +1,13 @@
 """A simulated "8A/80" XOR board bus: answers unlocks with the lock's feedback level and
-queries with every channel's bit, highest group first (drivers/lockboard/xor.py)."""
+queries with every channel's bit, highest group first (drivers/lockboard/xor/codec.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
-from drivers.lockboard import xor
-from sim.lockboard_base import SimBoard
+from drivers.lockboard.xor import codec as xor
+from sim.lockboard.base import SimBoard
 from sim.world import Cabinet
 
 

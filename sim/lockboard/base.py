@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sim.lockboard_port import SimPort
+from sim.lockboard.port import SimPort
 from sim.world import Cabinet
 
 C = TypeVar("C")  # the protocol's command frame

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.lockboard import kerong
 from drivers.lockboard.base import BusLockBoard
+from drivers.lockboard.kerong import codec as kerong
 from drivers.serial_link import Decoder
 from kiosk.core.interfaces import LockerAddress, LockState
 

@@ -7,8 +7,8 @@ item_present True (unknown, never "gone"); `profile.item_sensors` is False.
 from __future__ import annotations
 
 from drivers.errors import UnknownLocker
-from drivers.lockboard import xor
 from drivers.lockboard.base import BusLockBoard
+from drivers.lockboard.xor import codec as xor
 from drivers.serial_link import Decoder
 from kiosk.core.interfaces import LockerAddress, LockState
 
