@@ -1,6 +1,6 @@
 """The baseline for the kiosk's start and memory: a bare Kivy App with one Label, in the same
 kind of process and window, that sends READY=1 to $NOTIFY_SOCKET after its first frame, the
-way the kiosk does (kiosk/systemd.py watch_app), and then runs until SIGTERM.
+way the kiosk does (kiosk/platform/systemd.py watch_app), and then runs until SIGTERM.
 
     NOTIFY_SOCKET=/path SDL_VIDEODRIVER=offscreen python bench/bare_kivy.py
 """

@@ -14,8 +14,6 @@ from drivers.lockboard.base import BusLockBoard
 from drivers.scanner.camera import CameraScanner
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.scanner.wedge import WedgeScanner
-from kiosk import eventlog
-from kiosk.boards import build_board
 from kiosk.core.config import KioskConfig
 from kiosk.core.health import HealthMonitor
 from kiosk.core.interfaces import LockBoard, LockerAddress
@@ -30,9 +28,11 @@ from kiosk.core.vend import VendTransaction
 from kiosk.diag.desk import DiagDesk
 from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import run_self_test
-from kiosk.gpio_wiring import GpioRuntime, build_gpio
 from kiosk.ledger_client import LedgerClient
-from kiosk.scanners import build_scanner
+from kiosk.platform import eventlog
+from kiosk.wiring.boards import build_board
+from kiosk.wiring.gpio import GpioRuntime, build_gpio
+from kiosk.wiring.scanners import build_scanner
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     for handler in logging.getLogger().handlers:
         handler.setLevel(console_level)
     # The console is journald's copy: redacted as the event log is (the kiosk key is added
-    # once the config is read, by kiosk.eventlog.install).
+    # once the config is read, by kiosk.platform.eventlog.install).
     guard_all()
     if quiet and not args.verbose:
         logging.getLogger("kivy").setLevel(logging.ERROR)

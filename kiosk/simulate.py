@@ -49,7 +49,7 @@ def run_kiosk(config_path: str) -> int:
             from kiosk.ui.wedge import KeyboardWedge
 
             app.bind(on_start=lambda *_: KeyboardWedge(feed).start())
-        from kiosk.systemd import watch_app
+        from kiosk.platform.systemd import watch_app
 
         watch_app(app)  # READY=1 and watchdog pings when started by systemd (Type=notify)
         app.run()

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from kiosk.boards import build_board
 from kiosk.core.config import KioskConfig
 from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal
 from kiosk.core.outbox import EventOutbox
 from kiosk.core.service import ServiceSwitch
 from kiosk.ledger_client import LedgerClient
+from kiosk.wiring.boards import build_board
 
 
 class BoardBus(Protocol):
@@ -39,7 +39,7 @@ class KioskParts:
     journal: VendJournal
     service: ServiceSwitch
     events: EventOutbox  # not started here: the CLI sends with report(); the kiosk has its own
-    signals: Any = None  # kiosk.gpio_wiring.GpioRuntime (light, buzzer, switches) with [gpio]
+    signals: Any = None  # kiosk.wiring.gpio.GpioRuntime (light, buzzer, switches) with [gpio]
     gpio_error: str | None = None  # why the GPIO parts could not be had (pins busy, no GPIO)
     gpio: list[Any] = field(default_factory=list)  # more parts with status(), shown as checks
     owned: bool = True  # False when borrowed from a running kiosk: close() leaves them open
@@ -104,7 +104,7 @@ def _signals(config: KioskConfig, pin_factory: Any) -> tuple[Any, str | None]:
     """The light, buzzer and switches; when the running kiosk holds the pins, say so instead."""
     if config.gpio is None:
         return None, None
-    from kiosk.gpio_wiring import build_gpio
+    from kiosk.wiring.gpio import build_gpio
 
     try:
         return build_gpio(config.gpio, pin_factory), None

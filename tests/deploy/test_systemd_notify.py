@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.errors import ConfigError
-from kiosk.systemd import NotifyState, SystemdNotifier, notify_address, watchdog_interval
+from kiosk.platform.systemd import NotifyState, SystemdNotifier, notify_address, watchdog_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 WATCHDOG_USEC = 1_000_000  # WatchdogSec=1s: a ping every half second

@@ -4,11 +4,11 @@ secret or kiosk key in it — checked by scanning the file after a visit that us
 import json
 import logging
 
-from kiosk import eventlog
 from kiosk.app import build
 from kiosk.core.config import load_config
 from kiosk.core.redaction import redact
 from kiosk.core.view import SessionState
+from kiosk.platform import eventlog
 from sim.site import SimulatedSite
 from tests.core.test_session import Views
 from tests.core.test_signin import card_for

@@ -15,8 +15,8 @@ from kiosk.core.config import ScannerConfig
 from kiosk.core.gpio_config import GpioConfig
 from kiosk.core.interfaces import Light
 from kiosk.core.view import KioskView, SessionState
-from kiosk.gpio_wiring import GpioRuntime, build_gpio
-from kiosk.scanners import build_scanner
+from kiosk.wiring.gpio import GpioRuntime, build_gpio
+from kiosk.wiring.scanners import build_scanner
 
 
 @pytest.fixture

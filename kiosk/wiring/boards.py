@@ -16,7 +16,7 @@ def build_board(config: KioskConfig, pin_factory: Any = None) -> BusLockBoard | 
     """The device for `[lockboard]` (opened on first use); relay cabinets use `[gpio]`."""
     lb = config.lockboard
     if lb.protocol == "gpio" and config.gpio is not None:
-        from kiosk.gpio_wiring import build_relay_bank
+        from kiosk.wiring.gpio import build_relay_bank
 
         return build_relay_bank(config.gpio, pin_factory)
     try:
