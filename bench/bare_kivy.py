@@ -14,7 +14,7 @@ os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
 from kivy.config import Config  # noqa: E402
 
-# The kiosk's window: 800 x 480, fixed (kiosk/simulate.py).
+# The kiosk's window: 800 x 480, fixed (kiosk/commands/run.py).
 Config.set("graphics", "width", "800")
 Config.set("graphics", "height", "480")
 Config.set("graphics", "resizable", "0")

@@ -8,10 +8,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kiosk.board_cli import add_parser as add_board_parser
+from kiosk.commands.board import add_parser as add_board_parser
+from kiosk.commands.diag import add_parser as add_diag_parser
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.core.redaction import guard_all
-from kiosk.diag.cli import add_parser as add_diag_parser
 from sim.errors import SimError
 
 
@@ -81,18 +81,18 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "board":
             return _board(args)
         if args.command == "diag":
-            from kiosk.diag.cli import run as run_diag
+            from kiosk.commands.diag import run as run_diag
 
             return run_diag(args)
         if args.command == "demo":
-            from kiosk.demo import run_demo
+            from kiosk.commands.demo import run_demo
 
             return run_demo(args.out, as_json=args.json, language=args.language, keep=args.keep)
         if args.command == "sim":
-            from kiosk.simulate import run_sim
+            from kiosk.commands.simulate import run_sim
 
             return run_sim(args.data, language=args.language)
-        from kiosk.simulate import run_kiosk
+        from kiosk.commands.run import run_kiosk
 
         return run_kiosk(args.config)
     except ConfigError as e:
@@ -107,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _board(args: argparse.Namespace) -> int:
-    from kiosk.board_cli import run
+    from kiosk.commands.board import run
 
     return run(args)
 

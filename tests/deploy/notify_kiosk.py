@@ -17,8 +17,8 @@ use_offscreen_window()
 
 from kivy.clock import Clock  # noqa: E402
 
+from kiosk.commands.run import run_kiosk  # noqa: E402
 from kiosk.platform.systemd import notify_address  # noqa: E402
-from kiosk.simulate import run_kiosk  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
 
 FREEZE_FILE = os.environ.get("TIMEBANK_TEST_FREEZE_FILE")

@@ -17,10 +17,11 @@ from kivy.uix.label import Label  # noqa: E402
 from kivy.uix.scrollview import ScrollView  # noqa: E402
 
 from kiosk.app import build  # noqa: E402
+from kiosk.commands.run import SCREEN_SIZE, configure_window  # noqa: E402
+from kiosk.commands.simulate import PANEL_WIDTH, sim_app  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.steps import VendStep  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
-from kiosk.simulate import PANEL_WIDTH, SCREEN_SIZE, _configure_window, _sim_app  # noqa: E402
 from kiosk.ui.testing import (  # noqa: E402
     button,
     find_offer_button,
@@ -53,14 +54,14 @@ def panel_button(app, text_start, after_label=None):
 
 
 def main(data_dir: str) -> None:
-    _configure_window(SCREEN_SIZE[0] + PANEL_WIDTH, SCREEN_SIZE[1])
+    configure_window(SCREEN_SIZE[0] + PANEL_WIDTH, SCREEN_SIZE[1])
     from kiosk.ui.testing import drive
 
     result = {}
     with SimulatedSite(data_dir) as site:
         runtime = build(load_config(site.config_path))
         runtime.start()
-        app = _sim_app(runtime, site, "zh")
+        app = sim_app(runtime, site, "zh")
         # What the screen shows (not only what the core published): taps land on that screen.
         view = lambda: app.view  # noqa: E731
 

@@ -15,10 +15,10 @@ from kiosk.ui.headless import use_offscreen_window
 use_offscreen_window()
 
 from kiosk.app import build  # noqa: E402
+from kiosk.commands.run import SCREEN_SIZE, configure_window  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.technician import TechPage  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
-from kiosk.simulate import SCREEN_SIZE, _configure_window  # noqa: E402
 from kiosk.ui.testing import tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
 from tests.diag.conftest import ledger_events  # noqa: E402
@@ -28,7 +28,7 @@ TAP_GAP_S = 1.1  # past a button's double-tap guard
 
 
 def main(data_dir: str) -> int:
-    _configure_window(*SCREEN_SIZE)
+    configure_window(*SCREEN_SIZE)
     from kiosk.ui.kiosk_app import KioskApp
 
     out: dict[str, Any] = {}

@@ -16,10 +16,10 @@ from kiosk.ui.headless import use_offscreen_window
 use_offscreen_window()
 
 from kiosk.app import build  # noqa: E402
+from kiosk.commands.run import SCREEN_SIZE, configure_window  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.steps import VendStep  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
-from kiosk.simulate import SCREEN_SIZE, _configure_window  # noqa: E402
 from kiosk.ui.testing import button, find_offer_button, pin_key, tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
 from tests.e2e.scripted import play, report, step_waiter  # noqa: E402
@@ -43,7 +43,7 @@ def issue_card(site: SimulatedSite, member_id: str, pin: str) -> str:
 
 
 def main(data_dir: str) -> int:
-    _configure_window(*SCREEN_SIZE)
+    configure_window(*SCREEN_SIZE)
     from kiosk.ui.kiosk_app import KioskApp
 
     out: dict[str, Any] = {}

@@ -70,11 +70,11 @@ def _visit(data_dir: Path, out: str, as_json: bool, language: str, keep: bool) -
     say: Callable[[str], None] = (lambda _m: None) if as_json else (lambda m: print(m, flush=True))
 
     from kiosk.app import build
+    from kiosk.commands.run import SCREEN_SIZE, configure_window
     from kiosk.core.config import load_config
-    from kiosk.simulate import SCREEN_SIZE, _configure_window
     from sim.site import SimulatedSite
 
-    _configure_window(*SCREEN_SIZE)
+    configure_window(*SCREEN_SIZE)
     from kivy.clock import Clock
 
     from kiosk.ui import testing

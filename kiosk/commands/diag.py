@@ -1,4 +1,5 @@
-"""`kiosk diag`: the technician's tools over SSH. kiosk/cli.py registers the parser from here.
+"""`kiosk diag`: the technician's tools over SSH. kiosk/cli.py registers the parser from here;
+the tools themselves are kiosk/diag's.
 
 kiosk diag [--config FILE | --sim] [--json]          health table; exit 1 on any FAIL
 kiosk diag bundle [--out PATH] · selftest · service off|on --reason R
