@@ -26,12 +26,11 @@ from kiosk.core.session import SessionController
 from kiosk.core.settlement import SettlementWorker, Settler
 from kiosk.core.vend import VendTransaction
 from kiosk.diag.desk import DiagDesk
-from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import run_self_test
 from kiosk.ledger_client import LedgerClient
 from kiosk.platform import eventlog
-from kiosk.wiring.boards import build_board
-from kiosk.wiring.gpio import GpioRuntime, build_gpio
+from kiosk.wiring.gpio import GpioRuntime
+from kiosk.wiring.parts import KioskParts
 from kiosk.wiring.scanners import build_scanner
 
 log = logging.getLogger(__name__)
@@ -53,9 +52,9 @@ class KioskRuntime:
     events: EventOutbox
     health: HealthMonitor
     service: ServiceSwitch
+    desk: DiagDesk  # the technician screens' operations, on the parts above (it closes them)
     log_handler: RotatingFileHandler | None = field(default=None)
     gpio: GpioRuntime | None = None  # status light, buzzer, switches: only with [gpio]
-    desk: DiagDesk | None = None  # the technician screens' operations, on the parts above
     self_test: threading.Thread | None = None  # the power-on self-test, running after start()
 
     def start(self) -> RecoveryReport:
@@ -71,16 +70,14 @@ class KioskRuntime:
         if self.gpio is not None:
             self.gpio.start(self.controller.subscribe, self.events.post)
         self.scanner.start(self.controller.present_code)
-        if self.desk is not None:
-            # The lights and buzzer cycle for a few seconds: not on the caller's thread.
-            self.self_test = threading.Thread(
-                target=self._power_on_self_test, name="self-test", daemon=True
-            )
-            self.self_test.start()
+        # The lights and buzzer cycle for a few seconds: not on the caller's thread.
+        self.self_test = threading.Thread(
+            target=self._power_on_self_test, name="self-test", daemon=True
+        )
+        self.self_test.start()
         return report
 
     def _power_on_self_test(self) -> None:
-        assert self.desk is not None
         try:
             run_self_test(self.desk.parts, "power-on")  # logged and sent as a "self_test" event
         except Exception:
@@ -99,7 +96,7 @@ class KioskRuntime:
             "inventory": self.inventory.status(),
             "service": self.service.status(),
             "gpio": None if self.gpio is None else self.gpio.status(),
-            "technician": None if self.desk is None else self.desk.status(),
+            "technician": self.desk.status(),
         }
 
     def close(self) -> None:
@@ -109,15 +106,9 @@ class KioskRuntime:
         self.health.stop()
         self.controller.close()
         self.settlement.stop()
-        self.events.close()
-        self.board.close()
-        if self.gpio is not None:
-            self.gpio.close()
-        self.ledger.close()
-        if self.desk is not None:
-            self.desk.close()
-        self.service.close()
-        self.journal.close()
+        # The outbox, GPIO parts, service switch, boards, ledger client and journal: the parts
+        # the desk works on, closed together (kiosk/wiring/parts.py).
+        self.desk.close()
         if self.log_handler is not None:
             logging.getLogger().removeHandler(self.log_handler)
             self.log_handler.close()
@@ -125,7 +116,6 @@ class KioskRuntime:
 
 def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     """`pin_factory`: gpiozero's factory for the GPIO parts (MockFactory in `kiosk sim`)."""
-    board = build_board(config, pin_factory)
     config.make_data_dir()
     core = config.core
     log_handler = eventlog.install(
@@ -134,31 +124,23 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         core.eventlog.backups,
         secrets=[config.ledger.key],
     )
-    journal = VendJournal(config.journal_path)
-    journal.seed_lockers(list(config.lockers))
-    ledger = LedgerClient(
-        config.ledger.url, config.ledger.key, config.ledger.timeout, config.ledger.verify_tls
-    )
-    settler = Settler(journal, ledger)
+    try:
+        # The same parts `kiosk diag` works on, built by the same function; here a GPIO part
+        # that cannot be had stops the kiosk.
+        parts = KioskParts.from_config(config, pin_factory, gpio_required=True)
+    except BaseException:
+        logging.getLogger().removeHandler(log_handler)
+        log_handler.close()
+        raise
+    ledger, board, journal, service = parts.ledger, parts.board, parts.journal, parts.service
+    events = parts.events  # one outbox per kiosk, sent by its own thread
+    settler = parts.settler
+    assert settler is not None  # from_config builds it
     vends = VendTransaction(journal, ledger, board, settler, config.vend)
     inventory = Inventory(journal, warning_days=core.best_before_warning_days)
-    events = EventOutbox(ledger, config.journal_path)
-    service = ServiceSwitch(config.journal_path)
-    gpio = build_gpio(config.gpio, pin_factory)
     # The technician desk works on these same parts. When it throws the service switch it wakes
     # the health monitor, which tells the controller: built in that order, each given the one
     # before it (the desk gets the monitor's wake-up, not the monitor).
-    parts = KioskParts(
-        config=config,
-        ledger=ledger,
-        board=board,
-        journal=journal,
-        service=service,
-        events=events,  # one outbox per kiosk, sent by its own thread
-        settler=settler,
-        signals=gpio,
-        owned=False,
-    )
     service_changed = threading.Event()
     desk = DiagDesk(parts, on_service_change=service_changed.set)
     controller = SessionController(
@@ -179,7 +161,7 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         in_service=lambda: service.state().in_service,
         wake=service_changed,
     )
-    runtime = KioskRuntime(
+    return KioskRuntime(
         config=config,
         ledger=ledger,
         board=board,
@@ -193,7 +175,6 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         health=health,
         service=service,
         log_handler=log_handler,
-        gpio=gpio,
+        gpio=parts.signals,
         desk=desk,
     )
-    return runtime

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _parts(args: argparse.Namespace) -> Iterator[Any]:
     from kiosk.core.config import load_config
-    from kiosk.diag.parts import KioskParts
+    from kiosk.wiring.parts import KioskParts
 
     if not args.sim:
         with KioskParts.from_config(load_config(args.config)) as parts:

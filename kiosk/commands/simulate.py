@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from kiosk.app import KioskRuntime, build
 from kiosk.commands.run import SCREEN_SIZE, click_sound, configure_window
@@ -42,7 +43,7 @@ def run_sim(data: str | None, language: str = "zh") -> int:
     return 0
 
 
-def sim_app(runtime: KioskRuntime, site: object, language: str, sim_gpio: object = None) -> object:
+def sim_app(runtime: KioskRuntime, site: object, language: str, sim_gpio: object = None) -> Any:
     """The kiosk's app with the hardware panel to the right of its screen, fed the views."""
     from kivy.uix.boxlayout import BoxLayout
 

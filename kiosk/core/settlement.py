@@ -190,7 +190,8 @@ class SettlementWorker:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=5)
+        if self._thread.ident is not None:  # a kiosk whose start() failed still closes
+            self._thread.join(timeout=5)
 
     def status(self) -> dict[str, Any]:
         return {"running": self._thread.is_alive(), **self.settler.status()}

@@ -27,8 +27,8 @@ from typing import Any
 from kiosk.core.redaction import Redactor, config_secrets
 from kiosk.diag.errors import BundleError
 from kiosk.diag.health import kiosk_version, run_checks
-from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import last_self_test
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

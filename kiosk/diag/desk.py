@@ -25,10 +25,10 @@ from kiosk.diag.checks import Check
 from kiosk.diag.errors import DiagError
 from kiosk.diag.health import run_checks
 from kiosk.diag.locktest import LockTester, LockTestResult, report_action
-from kiosk.diag.parts import KioskParts
 from kiosk.diag.restock import Restock
 from kiosk.diag.selftest import run_self_test
 from kiosk.diag.switch import switch_service
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import serial
 from kiosk.core.config import KioskConfig
 from kiosk.core.errors import KioskError
 from kiosk.diag.checks import Check, Limits, Status
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

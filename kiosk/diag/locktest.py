@@ -15,7 +15,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.interfaces import LockerAddress, LockState
 from kiosk.core.outbox import EventKind
 from kiosk.diag.errors import LockTestError
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

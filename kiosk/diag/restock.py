@@ -24,7 +24,7 @@ from kiosk.core.settlement import Settler
 from kiosk.core.stock import LockerStock
 from kiosk.diag.errors import LockTestError, RestockError
 from kiosk.diag.locktest import SETTLE_S, LockTester, LockTestResult, report_action
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

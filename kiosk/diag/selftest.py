@@ -16,7 +16,7 @@ from kiosk.core.interfaces import Light, Sound
 from kiosk.core.outbox import EventKind
 from kiosk.diag.checks import Check, Status, worst
 from kiosk.diag.health import board_checks, kiosk_version, scanner_check
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import logging
 from kiosk.core.outbox import EventKind
 from kiosk.core.service import ServiceMode, ServiceState
 from kiosk.diag.locktest import report_action
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 
 log = logging.getLogger(__name__)
 

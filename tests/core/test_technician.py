@@ -19,7 +19,7 @@ from kiosk.core.settings import SessionTimeouts
 from kiosk.core.technician import TechPage
 from kiosk.core.view import SessionState
 from kiosk.diag.desk import DiagDesk
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 from tests.core.test_session import Views
 from tests.diag.conftest import ledger_events
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.core.config import load_config
-from kiosk.diag.parts import KioskParts
+from kiosk.wiring.parts import KioskParts
 from ledger.db import make_engine, session_factory
 from ledger.events import list_events, parse_kind
 from sim.site import SimulatedSite

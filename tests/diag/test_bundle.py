@@ -70,7 +70,7 @@ def test_the_bundle_holds_config_health_journal_selftest_and_versions(parts, sit
 
 def test_a_key_file_and_its_contents_are_kept_out(site, tmp_path):
     from kiosk.core.config import load_config
-    from kiosk.diag.parts import KioskParts
+    from kiosk.wiring.parts import KioskParts
 
     key = site.demo["kiosk_key"]
     (site.config_path.parent / "kiosk.key").write_text(key + "\n")

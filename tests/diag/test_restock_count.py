@@ -66,7 +66,7 @@ def test_a_count_is_a_whole_number_within_a_lockers_size(restock, parts, site):
 def test_the_restock_command_asks_for_the_count_then_settles_with_it(site, tmp_path):
     member = site.member("王阿姨")
     from kiosk.core.config import load_config
-    from kiosk.diag.parts import KioskParts
+    from kiosk.wiring.parts import KioskParts
 
     with KioskParts.from_config(load_config(site.config_path)) as parts:
         vend = vend_awaiting_count(site, parts.journal, parts.ledger)

@@ -8,9 +8,9 @@ from kiosk.core.config import load_config
 from kiosk.core.interfaces import Light
 from kiosk.core.outbox import EventKind, EventOutbox
 from kiosk.diag.checks import Status
-from kiosk.diag.parts import KioskParts
 from kiosk.diag.selftest import last_self_test, run_self_test
 from kiosk.ledger_client import LedgerClient
+from kiosk.wiring.parts import KioskParts
 from tests.diag.conftest import ledger_events
 
 

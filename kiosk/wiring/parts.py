@@ -1,5 +1,5 @@
-"""The kiosk parts a technician works on, built from the kiosk's config like app.py builds them,
-but nothing is started: no scanner thread, no settlement worker, no recovery.
+"""The kiosk's parts built from its config, once, for the running kiosk (kiosk/app.py) and for
+the technician's tools (`kiosk diag`) alike. Nothing is started here: no thread, no recovery.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from kiosk.core.interfaces import LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal
 from kiosk.core.outbox import EventOutbox
 from kiosk.core.service import ServiceSwitch
+from kiosk.core.settlement import Settler
 from kiosk.ledger_client import LedgerClient
 from kiosk.wiring.boards import build_board
+from kiosk.wiring.gpio import GpioRuntime, build_gpio
 
 
 class BoardBus(Protocol):
@@ -31,37 +33,48 @@ class BoardBus(Protocol):
 
 @dataclass
 class KioskParts:
-    """Ledger client, lock boards, journal, service switch and event reporter of one kiosk."""
+    """Ledger client, lock boards, journal, service switch, event outbox, settlement queue and
+    GPIO parts of one kiosk."""
 
     config: KioskConfig
     ledger: LedgerClient
     board: BoardBus | LockBoard
     journal: VendJournal
     service: ServiceSwitch
-    events: EventOutbox  # not started here: the CLI sends with report(); the kiosk has its own
+    events: EventOutbox  # sent by the running kiosk's own thread, or by the CLI with report()
     signals: Any = None  # kiosk.wiring.gpio.GpioRuntime (light, buzzer, switches) with [gpio]
     gpio_error: str | None = None  # why the GPIO parts could not be had (pins busy, no GPIO)
     gpio: list[Any] = field(default_factory=list)  # more parts with status(), shown as checks
     owned: bool = True  # False when borrowed from a running kiosk: close() leaves them open
-    settler: Any = None  # the running kiosk's settlement queue (kiosk.core.settlement.Settler)
+    settler: Settler | None = None  # sends captures and voids (the running kiosk's queue)
 
     @classmethod
-    def from_config(cls, config: KioskConfig, pin_factory: Any = None) -> KioskParts:
+    def from_config(
+        cls, config: KioskConfig, pin_factory: Any = None, gpio_required: bool = False
+    ) -> KioskParts:
+        """`pin_factory`: gpiozero's (MockFactory in `kiosk sim`). With `gpio_required` (the
+        kiosk itself) a GPIO part that cannot be had raises; without it (the technician's tools,
+        beside a running kiosk that holds the pins) its error is kept in `gpio_error`."""
+        board = build_board(config, pin_factory)  # first: a bad [lockboard] leaves nothing open
         config.make_data_dir()
         journal = VendJournal(config.journal_path)
         journal.seed_lockers(list(config.lockers))
         lg = config.ledger
         ledger = LedgerClient(lg.url, lg.key, lg.timeout, lg.verify_tls)
-        signals, gpio_error = _signals(config, pin_factory)
+        if gpio_required:
+            signals, gpio_error = build_gpio(config.gpio, pin_factory), None
+        else:
+            signals, gpio_error = _signals(config, pin_factory)
         return cls(
             config=config,
             ledger=ledger,
-            board=build_board(config, pin_factory),
+            board=board,
             journal=journal,
             service=ServiceSwitch(config.journal_path),
             events=EventOutbox(ledger, config.journal_path),
             signals=signals,
             gpio_error=gpio_error,
+            settler=Settler(journal, ledger),
         )
 
     def lockers(self) -> list[LockerAddress]:
@@ -100,12 +113,8 @@ class KioskParts:
         self.close()
 
 
-def _signals(config: KioskConfig, pin_factory: Any) -> tuple[Any, str | None]:
+def _signals(config: KioskConfig, pin_factory: Any) -> tuple[GpioRuntime | None, str | None]:
     """The light, buzzer and switches; when the running kiosk holds the pins, say so instead."""
-    if config.gpio is None:
-        return None, None
-    from kiosk.wiring.gpio import build_gpio
-
     try:
         return build_gpio(config.gpio, pin_factory), None
     except Exception as e:  # gpiozero raises its own family (pin in use, no GPIO chip)
