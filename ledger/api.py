@@ -40,6 +40,7 @@ from ledger import (
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
 from ledger.errors import ApiError, BadRequest
 from ledger.limits import Text
+from ledger.web.layer import install as install_web
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ def create_app(
     app.include_router(events.router(db, current_kiosk, limits))
     # public_url: how members' phones reach this ledger (pairing page links); else as called.
     app.include_router(pairing_api.router(db, clock, current_kiosk, public_url))
+    install_web(app, db, clock)  # the staff console and the pages' shared layer (ledger.web)
     app.include_router(pairing_web.router(db, clock, limits))
     observability.install(app, engine)
     openapi.install(app)

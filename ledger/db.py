@@ -299,6 +299,73 @@ class Meta(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class StaffRole(enum.Enum):
+    """What a staff account may do in the console; each role may do what the ones before may."""
+
+    CLERK = "clerk"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Staff(Base):
+    """A person who runs the time bank from the staff console (ledger.staff)."""
+
+    __tablename__ = "staff"
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, see ledger.staff
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # the optional second factor
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is taken once
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffLockout(Base):
+    """Wrong console logins of one account or one client address, and its lock-out
+    (ledger.staff_lockouts). No foreign key: unknown usernames count alike."""
+
+    __tablename__ = "staff_lockouts"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "account:li" / "address:…"
+    failures: Mapped[int] = mapped_column(Integer)
+    lockouts: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSessionState(enum.Enum):
+    ANONYMOUS = "anonymous"  # a visitor given a form (its CSRF token), nobody signed in
+    AWAITING_CODE = "awaiting_code"  # password right, the second factor still to come
+    SIGNED_IN = "signed_in"
+
+
+class WebSession(Base):
+    """A browser's session on the web pages (ledger.web.sessions): the cookie holds a random
+    id, this table only its SHA-256, so a copy of the database opens no session."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[WebSessionState] = mapped_column(_enum(WebSessionState))
+    staff: Mapped[str | None] = mapped_column(ForeignKey("staff.username"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AuditEntry(Base):
+    """One staff action (ledger.audit). Append-only: the migration adds triggers that refuse
+    UPDATE and DELETE, and the code has no path that changes a row."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    staff: Mapped[str | None] = mapped_column(String(40), index=True)  # None: nobody known
+    action: Mapped[str] = mapped_column(String(40))  # an AuditAction value
+    address: Mapped[str | None] = mapped_column(String(64))  # as the proxy reports it
+    detail: Mapped[Any] = mapped_column(JSON)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and write-locking transactions."""
     if url.startswith("sqlite"):

@@ -77,15 +77,22 @@ def add_group(into: Any, name: str, help_text: str) -> Any:
 def read_pin(args: argparse.Namespace, what: str = "the member's PIN (4 to 8 digits)") -> str:
     """A PIN from standard input, never from the command line (where shell history and `ps`
     would keep it): asked twice without echo at a terminal, else the first line of stdin."""
+    return read_secret(args, what, "PINs", "nothing was issued").strip()
+
+
+def read_secret(args: argparse.Namespace, what: str, plural: str, nothing: str) -> str:
+    """A secret (a PIN, a staff password) as `read_pin` reads it, spaces kept: asked twice
+    without echo at a terminal, else the first line of standard input without its newline.
+    `nothing`: what the refusal says was not done."""
     given = getattr(args, "stdin", None)  # `call()`'s in-process standard input
     if given is not None:
-        return str(given).strip()
+        return str(given).rstrip("\r\n")
     if sys.stdin.isatty():
         first = getpass.getpass(f"{what}: ")
         if getpass.getpass("again, to be sure: ") != first:
-            raise BadRequest("the two PINs typed differ; nothing was issued")
-        return first.strip()
+            raise BadRequest(f"the two {plural} typed differ; {nothing}")
+        return first
     line = sys.stdin.readline()
     if not line:
-        raise BadRequest(f"{what} was expected on standard input; nothing was issued")
-    return line.strip()
+        raise BadRequest(f"{what} was expected on standard input; {nothing}")
+    return line.rstrip("\r\n")

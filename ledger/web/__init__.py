@@ -1,1 +1,2 @@
-"""Server-rendered pages of the ledger for members' phones (templates live in templates/)."""
+"""The ledger's web layer: server-rendered pages for staff (/staff/), members' phones (/m/)
+and the pairing page (/pair/), sharing templates, static files, sessions and CSRF (layer.py)."""

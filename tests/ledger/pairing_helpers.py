@@ -18,6 +18,7 @@ from tests.ledger.conftest import Bank, ManualClock, start_bank
 
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 CONFIRM_TOKEN = re.compile(r'name="confirm_token" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')  # the web layer's token of this session
 
 
 class Phone:
@@ -27,21 +28,26 @@ class Phone:
         self.url = url
         self.http = requests.Session()
         self.confirm_token = ""
+        self.csrf = ""
 
     def open(self) -> requests.Response:
-        return self.http.get(self.url, timeout=30)
+        r = self.http.get(self.url, timeout=30)
+        found = CSRF.search(r.text)
+        self.csrf = found.group(1) if found else self.csrf
+        return r
 
     def sign_in(self, **form: str) -> requests.Response:
         page = self.open()
         found = FORM_TOKEN.search(page.text)
         token = found.group(1) if found else ""
-        r = self.http.post(self.url + "/signin", data={"form_token": token, **form}, timeout=30)
+        data = {"csrf": self.csrf, "form_token": token, **form}
+        r = self.http.post(self.url + "/signin", data=data, timeout=30)
         found = CONFIRM_TOKEN.search(r.text)
         self.confirm_token = found.group(1) if found else ""
         return r
 
     def decide(self, decision: str, token: str | None = None) -> requests.Response:
-        data = {"confirm_token": self.confirm_token if token is None else token}
+        data = {"csrf": self.csrf, "confirm_token": self.confirm_token if token is None else token}
         return self.http.post(
             self.url + "/confirm", data={**data, "decision": decision}, timeout=30
         )

@@ -15,7 +15,7 @@ import requests
 from ledger import bodies, events
 from ledger.cli import with_book
 from tests.ledger.conftest import Bank, phone_code
-from tests.ledger.pairing_helpers import FORM_TOKEN, start_pairing
+from tests.ledger.pairing_helpers import CSRF, FORM_TOKEN, start_pairing
 
 HIGH, LOW = "\\ud800", "\\udfff"  # as JSON escape text, the way a hostile client sends it
 RAW_SURROGATE = b"\xed\xa0\x80"  # the same surrogate as bytes: json.loads lets them through
@@ -174,13 +174,20 @@ def test_the_pairing_page_answers_surrogates_in_its_form_with_a_page_not_a_500(
     url = start_pairing(bank)["url"]
     http = requests.Session()
     http.headers["Content-Type"] = "application/x-www-form-urlencoded"
-    token = FORM_TOKEN.search(http.get(url, timeout=30).text)
-    assert token is not None
-    for body in (f"form_token={token.group(1)}&{form}".encode(), form.encode() + RAW_SURROGATE):
+    page = http.get(url, timeout=30).text
+    token, csrf = FORM_TOKEN.search(page), CSRF.search(page)
+    assert token is not None and csrf is not None
+    # With the session's CSRF token, so that the form reaches the pairing's own checks.
+    tokens = f"csrf={csrf.group(1)}&form_token={token.group(1)}"
+    for body in (
+        f"{tokens}&{form}".encode(),
+        f"csrf={csrf.group(1)}&{form}".encode() + RAW_SURROGATE,
+    ):
         r = http.post(url + "/signin", data=body, timeout=30)
         assert r.status_code in (401, 403, 422), r.text
         assert "<html" in r.text and "%ED" not in r.text
-    r = http.post(url + "/confirm", data=b"confirm_token=%ED%A0%80&decision=confirm", timeout=30)
+    body = f"csrf={csrf.group(1)}&confirm_token=%ED%A0%80&decision=confirm".encode()
+    r = http.post(url + "/confirm", data=body, timeout=30)
     assert r.status_code == 403 and "<html" in r.text
 
 

@@ -1,0 +1,91 @@
+"""The staff console's pages so far: home, the members list and a member's page (read-only),
+and the audit log for managers. Lists follow one pattern: a filter form, a table, a pager."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from ledger import audit, member_search, members, staff
+from ledger.db import StaffRole
+from ledger.errors import UnknownMember
+from ledger.web import layout
+from ledger.web.access import SignedIn, signed_in
+from ledger.web.errors import PageNotFound
+from ledger.web.layer import WebLayer, web_router
+from ledger.web.paging import PAGE_SIZE, Page, offset, page_number
+
+Clerk = Annotated[SignedIn, Depends(signed_in(StaffRole.CLERK))]
+Manager = Annotated[SignedIn, Depends(signed_in(StaffRole.MANAGER))]
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def router(layer: WebLayer) -> APIRouter:
+    web = web_router()
+
+    def page(request: Request, template: str, who: SignedIn, **context: Any) -> Response:
+        return layout.render(request, template, **context)
+
+    @web.get("/staff/")
+    def home(request: Request, who: Clerk) -> Response:
+        return page(request, "home.html", who)
+
+    @web.get("/staff/members")
+    def member_list(request: Request, who: Clerk, q: str = "") -> Response:
+        text = q.strip()[: member_search.MAX_QUERY]
+        number = page_number(request.query_params.get("page"))
+        with layer.db() as s, s.begin():
+            total = member_search.count(s, text)
+            rows = member_search.search(s, text, offset(number), PAGE_SIZE)
+        found = Page(rows, number, total, "/staff/members", {"q": text})
+        return page(request, "members.html", who, found=found, q=text)
+
+    @web.get("/staff/members/{member_id}")
+    def member_page(request: Request, who: Clerk, member_id: str) -> Response:
+        try:
+            with layer.db() as s, s.begin():
+                details = members.member_details(s, member_id[:16])
+        except UnknownMember as exc:
+            raise PageNotFound(str(exc)) from exc
+        recent = list(reversed(details["history"]))[:PAGE_SIZE]
+        for line in recent:
+            line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
+        return page(request, "member.html", who, member=details, recent=recent)
+
+    @web.get("/staff/audit")
+    def audit_log(request: Request, who: Manager) -> Response:
+        chosen = request.query_params.get("staff", "")[:40]
+        raw_day = request.query_params.get("day", "")[:10]
+        query = audit.AuditQuery(staff=chosen or None, day=_day(raw_day))
+        number = page_number(request.query_params.get("page"))
+        with layer.db() as s, s.begin():
+            total = audit.count(s, query)
+            rows = audit.entries(s, query, offset(number), PAGE_SIZE)
+            accounts = [a.username for a in staff.list_staff(s)]
+        for row in rows:
+            row["detail_text"] = (
+                json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
+            )
+        found = Page(rows, number, total, "/staff/audit", {"staff": chosen, "day": raw_day})
+        return page(
+            request,
+            "audit.html",
+            who,
+            found=found,
+            accounts=accounts,
+            chosen=chosen,
+            day=raw_day,
+            bad_day=bool(raw_day) and query.day is None,
+        )
+
+    return web

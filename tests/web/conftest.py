@@ -1,0 +1,123 @@
+"""Fixtures: a real ledger on a loopback port (its own SQLite file per test) and a headless
+Chromium driven by selenium, with a fresh profile, for the web pages.
+
+Screenshots go to $WEB_SCREENSHOTS, else to the test run's tmp folder (printed at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger import members
+from ledger.cli import call, with_book
+from ledger.server import EmbeddedLedger
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+# As the brief for CI says: no sandbox (root in a container), no GPU, nothing fetched at start.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1000",  # an office PC's browser window
+    "--lang=zh-CN",  # as the street office's PC: dates in inputs read 年/月/日
+)
+PASSWORD = "correct horse 1"
+
+
+class Console:
+    """Test-side staff office: a running ledger, its database, and a browser on its pages."""
+
+    def __init__(self, db_url: str, url: str, driver: Any, shots: Path) -> None:
+        self.db_url, self.url, self.driver, self.shots = db_url, url, driver, shots
+
+    def add_staff(self, username: str, role: str, name: str = "") -> None:
+        argv = ["--db", self.db_url, "staff", "add", username, "--role", role]
+        call([*argv, "--name", name or username], stdin=PASSWORD)
+
+    def add_member(self, name: str, coins: int = 0) -> str:
+        return str(with_book(self.db_url, lambda s: members.add_member(s, name, coins=coins).id))
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.url + path)
+
+    def log_in(self, username: str, password: str = PASSWORD) -> None:
+        self.open("/staff/login")
+        self.driver.find_element("id", "username").send_keys(username)
+        self.driver.find_element("id", "password").send_keys(password)
+        self.submit("form button[type=submit]")
+
+    def submit(self, selector: str) -> None:
+        """Click the element (a form's button, a link) and wait for the next page: a click
+        returns before the browser has loaded what it asked for."""
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        page = self.driver.find_element("tag name", "html")
+        self.driver.find_element("css selector", selector).click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+
+    def text(self) -> str:
+        return str(self.driver.find_element("tag name", "body").text)
+
+    def shot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+def _need(path: str) -> None:
+    if shutil.which(path) is None:
+        reason = f"{path} is not installed (Debian: apt-get install chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI is set, so this is a failure)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium per test file (a fresh profile under tmp)."""
+    _need(CHROMIUM)
+    _need(CHROMEDRIVER)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get("WEB_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("web-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def console(tmp_path: Path, driver: Any, screenshots: Path) -> Iterator[Console]:
+    """A fresh ledger for each test (its own port and database), the module's browser with
+    no cookies of an earlier test."""
+    db_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    # Cookies are kept per host, not per port: clear them all, not only this ledger's.
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    with EmbeddedLedger(db_url) as ledger:
+        yield Console(db_url, ledger.url, driver, screenshots)
