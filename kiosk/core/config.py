@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from kiosk.core.errors import ConfigError
 from kiosk.core.gpio_config import GpioConfig, check_relay_cabinet, parse_gpio
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.journal import LockerStock
-from kiosk.core.settings import SECTIONS, CoreSettings, parse_core_settings
+from kiosk.core.settings import SECTIONS, CoreSettings, SessionTimeouts, parse_core_settings
 from kiosk.core.vend import VendTimings
 
 
@@ -58,7 +58,7 @@ class KioskConfig:
     lockers: tuple[LockerStock, ...] = field(default_factory=tuple)
     font_path: str | None = None
     large_text: bool = False
-    idle_timeout: float = 45.0
+    idle_timeout: float = SessionTimeouts.idle  # [kiosk] idle_timeout: the catalog's screens
     core: CoreSettings = field(default_factory=CoreSettings)  # [session] [health] [eventlog] ...
     screen_diagonal: float = 7.0  # inches; the UI sizes 15 mm touch targets from it
     gpio: GpioConfig | None = None  # [gpio]: absent means no GPIO parts are built
@@ -77,6 +77,14 @@ class KioskConfig:
         except OSError as e:
             raise ConfigError(f"{self.source}: data_dir {self.data_dir}: {e.strerror}") from None
         return self.data_dir
+
+
+def _default(cls: type, name: str) -> Any:
+    """The default written on a config class's field: each default is written there once, and
+    the reader below takes it from there."""
+    default = next(f.default for f in fields(cls) if f.name == name)
+    assert default is not MISSING, f"{cls.__name__}.{name} has no default"
+    return default
 
 
 class _Section:
@@ -166,10 +174,10 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     name = k.get("name", str, "kiosk")
     data_dir = base / k.get("data_dir", str, "data")
     language = k.choice("language", ("zh", "en"), "zh")
-    font_path = k.get("font_path", str, None)
-    large_text = k.get("large_text", bool, False)
-    idle_timeout = k.positive("idle_timeout", float, 45.0)
-    screen_diagonal = k.positive("screen_diagonal", float, 7.0)
+    font_path = k.get("font_path", str, _default(KioskConfig, "font_path"))
+    large_text = k.get("large_text", bool, _default(KioskConfig, "large_text"))
+    idle_timeout = k.positive("idle_timeout", float, _default(KioskConfig, "idle_timeout"))
+    screen_diagonal = k.positive("screen_diagonal", float, _default(KioskConfig, "screen_diagonal"))
 
     lg = _Section(source, "ledger", doc.get("ledger", {}), "url key key_file timeout verify_tls")
     url = lg.get("url", str)
@@ -187,8 +195,8 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     ledger = LedgerConfig(
         url.rstrip("/"),
         str(key),
-        lg.positive("timeout", float, 5.0),
-        lg.get("verify_tls", bool, True),
+        lg.positive("timeout", float, _default(LedgerConfig, "timeout")),
+        lg.get("verify_tls", bool, _default(LedgerConfig, "verify_tls")),
         None if key_file is None else base / key_file,
     )
 
@@ -211,21 +219,22 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     )
 
     sc = _Section(source, "scanner", doc.get("scanner", {}), "port baud kind camera")
-    scanner_kind = sc.choice("kind", ("serial", "wedge", "camera"), "serial")
+    scanner_kind = sc.choice("kind", ("serial", "wedge", "camera"), _default(ScannerConfig, "kind"))
     scanner = ScannerConfig(
         sc.get("port", str, ... if scanner_kind == "serial" else ""),
-        sc.positive("baud", int, 9600),
+        sc.positive("baud", int, _default(ScannerConfig, "baud")),
         scanner_kind,
-        sc.get("camera", str, "0"),
+        sc.get("camera", str, _default(ScannerConfig, "camera")),
     )
 
     v = _Section(
         source, "vend", doc.get("vend", {}), "door_open_timeout door_close_timeout poll_interval"
     )
+    usual = VendTimings()  # the timings' defaults are written once, on VendTimings
     timings = VendTimings(
-        door_open_timeout=v.positive("door_open_timeout", float, 60.0),
-        door_close_timeout=v.positive("door_close_timeout", float, 120.0),
-        poll_interval=v.positive("poll_interval", float, 0.2),
+        door_open_timeout=v.positive("door_open_timeout", float, usual.door_open_timeout),
+        door_close_timeout=v.positive("door_close_timeout", float, usual.door_close_timeout),
+        poll_interval=v.positive("poll_interval", float, usual.poll_interval),
     )
 
     lockers: list[LockerStock] = []

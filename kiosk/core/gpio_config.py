@@ -72,23 +72,24 @@ def parse_gpio(doc: dict[str, Any], source: str, section: Any) -> GpioConfig | N
         used[value] = f"{s.name}.{key}"
         return int(value)
 
-    pulse = g.positive("pulse", float, 0.5)
+    usual = GpioConfig()  # each default is written once, on GpioConfig
+    pulse = g.positive("pulse", float, usual.pulse)
     if pulse > 5:
         raise ConfigError(f"{source}: gpio.pulse must be at most 5 seconds, not {pulse}")
     config = GpioConfig(
         status_light=pin(g, "status_light"),
         fault_light=pin(g, "fault_light"),
-        light_pwm=g.get("light_pwm", bool, False),
+        light_pwm=g.get("light_pwm", bool, usual.light_pwm),
         buzzer=pin(g, "buzzer"),
-        buzzer_tonal=g.get("buzzer_tonal", bool, False),
+        buzzer_tonal=g.get("buzzer_tonal", bool, usual.buzzer_tonal),
         service_door=pin(g, "service_door"),
         presence=pin(g, "presence"),
-        presence_kind=g.choice("presence_kind", ("motion", "switch"), "motion"),
-        relay_active_high=g.get("relay_active_high", bool, True),
-        item_sensor_active_low=g.get("item_sensor_active_low", bool, True),
+        presence_kind=g.choice("presence_kind", ("motion", "switch"), usual.presence_kind),
+        relay_active_high=g.get("relay_active_high", bool, usual.relay_active_high),
+        item_sensor_active_low=g.get("item_sensor_active_low", bool, usual.item_sensor_active_low),
         pulse=pulse,
-        door_reminder_after=g.positive("door_reminder_after", float, 20.0),
-        door_reminder_every=g.positive("door_reminder_every", float, 10.0),
+        door_reminder_after=g.positive("door_reminder_after", float, usual.door_reminder_after),
+        door_reminder_every=g.positive("door_reminder_every", float, usual.door_reminder_every),
     )
     if config.fault_light is not None and config.status_light is None:
         raise ConfigError(f"{source}: gpio.fault_light needs gpio.status_light beside it")

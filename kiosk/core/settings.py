@@ -45,17 +45,19 @@ def parse_core_settings(
     doc: dict[str, Any], source: str, base: Path, section: Any, idle_timeout: float
 ) -> CoreSettings:
     """Read [session], [health], [inventory] and [eventlog]; `section` is config's _Section."""
+    # Each default is written once, on the dataclasses above.
+    usual, usual_timeouts, usual_log = CoreSettings(), SessionTimeouts(), EventLogConfig()
     keys = "pin_timeout pairing_timeout technician_timeout"
     s = section(source, "session", doc.get("session", {}), keys)
     timeouts = SessionTimeouts(
         idle=idle_timeout,
-        pin=s.positive("pin_timeout", float, 30.0),
-        pairing=s.positive("pairing_timeout", float, 120.0),
-        technician=s.positive("technician_timeout", float, 300.0),
+        pin=s.positive("pin_timeout", float, usual_timeouts.pin),
+        pairing=s.positive("pairing_timeout", float, usual_timeouts.pairing),
+        technician=s.positive("technician_timeout", float, usual_timeouts.technician),
     )
     h = section(source, "health", doc.get("health", {}), "interval")
     inv = section(source, "inventory", doc.get("inventory", {}), "best_before_warning_days")
-    days = inv.get("best_before_warning_days", int, 7)
+    days = inv.get("best_before_warning_days", int, usual.best_before_warning_days)
     if days < 0:
         raise ConfigError(
             f"{source}: inventory.best_before_warning_days must be 0 or more, not {days}"
@@ -64,11 +66,11 @@ def parse_core_settings(
     path = e.get("path", str, None)
     return CoreSettings(
         timeouts=timeouts,
-        health_interval=h.positive("interval", float, 15.0),
+        health_interval=h.positive("interval", float, usual.health_interval),
         best_before_warning_days=days,
         eventlog=EventLogConfig(
             path=None if path is None else base / path,
-            max_bytes=e.positive("max_bytes", int, 1_000_000),
-            backups=e.positive("backups", int, 5),
+            max_bytes=e.positive("max_bytes", int, usual_log.max_bytes),
+            backups=e.positive("backups", int, usual_log.backups),
         ),
     )
