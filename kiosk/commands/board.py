@@ -7,10 +7,9 @@ import json
 import sys
 from typing import Any
 
+from kiosk.core.board_families import FAMILIES
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress
-
-PROTOCOLS = ("kerong", "xor")
 
 
 def add_parser(sub: Any) -> None:
@@ -25,7 +24,7 @@ def add_parser(sub: Any) -> None:
                 "--board", type=int, help="bus address (default: 0 for kerong, 1 for xor)"
             )
         c.add_argument("--port", required=True, help="serial port URL, pty path or socket://")
-        c.add_argument("--protocol", choices=PROTOCOLS, default="kerong")
+        c.add_argument("--protocol", choices=FAMILIES, default=FAMILIES[0])
         c.add_argument("--baud", type=int, help="line speed (default: the board family's)")
         c.add_argument("--locks", type=int, help="locks per board (default: the family's)")
         c.add_argument("--json", action="store_true")

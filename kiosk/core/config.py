@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.board_families import FACTORY_SETTINGS, FAMILIES
 from kiosk.core.errors import ConfigError
 from kiosk.core.gpio_config import GpioConfig, check_relay_cabinet, parse_gpio
 from kiosk.core.interfaces import LockerAddress
@@ -28,13 +29,15 @@ class LedgerConfig:
 
 @dataclass(frozen=True)
 class LockBoardConfig:
+    """[lockboard]: a key left out takes its board family's factory setting (board_families)."""
+
     port: str
-    protocol: str = "kerong"
-    baud: int = 19200
-    locks: int = 16
-    hook_open_bit: int = 1
-    item_present_bit: int = 1
-    timeout: float = 0.3
+    protocol: str
+    baud: int
+    locks: int
+    hook_open_bit: int
+    item_present_bit: int
+    timeout: float
 
 
 @dataclass(frozen=True)
@@ -206,16 +209,17 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         doc.get("lockboard", {}),
         "port protocol baud locks hook_open_bit item_present_bit timeout",
     )
-    protocol = lb.choice("protocol", ("kerong", "xor", "gpio"), "kerong")
-    xor = protocol == "xor"  # "8A/80" boards ship at 9600, 24 locks, bit 1 = closed
+    protocol = lb.choice("protocol", (*FAMILIES, "gpio"), FAMILIES[0])
+    # A relay cabinet ("gpio") has no board: the numbers below are then unused.
+    factory = FACTORY_SETTINGS.get(protocol, FACTORY_SETTINGS[FAMILIES[0]])
     lockboard = LockBoardConfig(
         port=lb.get("port", str, "" if protocol == "gpio" else ...),  # relay locks: no port
         protocol=protocol,
-        baud=lb.positive("baud", int, 9600 if xor else 19200),
-        locks=lb.positive("locks", int, 24 if xor else 16),
-        hook_open_bit=lb.choice("hook_open_bit", (1, 0), 0 if xor else 1),
-        item_present_bit=lb.choice("item_present_bit", (1, 0), 1),
-        timeout=lb.positive("timeout", float, 0.3),
+        baud=lb.positive("baud", int, factory["baud"]),
+        locks=lb.positive("locks", int, factory["locks"]),
+        hook_open_bit=lb.choice("hook_open_bit", (1, 0), factory["hook_open_bit"]),
+        item_present_bit=lb.choice("item_present_bit", (1, 0), factory["item_present_bit"]),
+        timeout=lb.positive("timeout", float, factory["command_timeout"]),
     )
 
     sc = _Section(source, "scanner", doc.get("scanner", {}), "port baud kind camera")
