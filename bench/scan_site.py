@@ -25,6 +25,7 @@ import pyotp
 from drivers.lockboard.kerong import codec as kerong
 from kiosk.app import KioskRuntime, build
 from kiosk.core.config import load_config
+from kiosk.core.interfaces import LockerAddress
 from kiosk.core.steps import VendStep
 from kiosk.core.view import KioskView, SessionState
 from ledger import members
@@ -217,9 +218,9 @@ class ScanSite:
             controller.checkout()
             controller.confirm()
         elif view.vend is not None and view.vend.step is VendStep.DOOR_OPENED:
-            board, lock = (int(n) for n in view.vend.locker.split(":"))
-            self.site.cabinet.take_item(board, lock)
-            self.site.cabinet.close_door(board, lock)
+            at = LockerAddress.parse(view.vend.locker)
+            self.site.cabinet.take_item(at.board, at.lock)
+            self.site.cabinet.close_door(at.board, at.lock)
         elif view.state is SessionState.RESULT:
             self._result = view
             controller.finish()

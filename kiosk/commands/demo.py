@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.interfaces import LockerAddress
 from kiosk.core.steps import VendStep
 from kiosk.core.view import KioskView, SessionState
 from kiosk.ui.headless import use_offscreen_window
@@ -148,10 +149,10 @@ def _visit(data_dir: Path, out: str, as_json: bool, language: str, keep: bool) -
                 )
                 say(f"4. coins held, locker {offer.locker} unlocked, its door sprang open")
                 shot("vending")
-                board, lock = (int(x) for x in offer.locker.split(":"))
-                if not site.cabinet.take_item(board, lock):
+                at = LockerAddress.parse(offer.locker)
+                if not site.cabinet.take_item(at.board, at.lock):
                     raise DemoFailed(f"the visitor could not take an item from {offer.locker}")
-                site.cabinet.close_door(board, lock)
+                site.cabinet.close_door(at.board, at.lock)
                 say("5. the visitor takes the item and closes the door")
                 v = watcher.wait_for("the result", lambda v: v.state is SessionState.RESULT)
                 if v.result is None or not v.result.ok:

@@ -30,9 +30,11 @@ class LockerAddress:
 
     @classmethod
     def parse(cls, text: str) -> LockerAddress:
-        """Read `BOARD:LOCK`, e.g. `0:3`."""
-        board, sep, lock = text.partition(":")
-        if not sep or not board.strip().isdigit() or not lock.strip().isdigit():
+        """Read `BOARD:LOCK`, e.g. `0:3`: the one reader of a locker's name in the kiosk (the
+        config, the technician's commands, the screens)."""
+        board, sep, lock = (part.strip() for part in text.partition(":"))
+        # isascii: isdigit() alone passes "²", which int() then refuses with another message.
+        if not sep or not all(p.isascii() and p.isdigit() for p in (board, lock)):
             raise ValueError(f"{text!r} is not BOARD:LOCK (for example 0:3)")
         return cls(int(board), int(lock))
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from kiosk.core.interfaces import LockerAddress
+
 
 def parse_locker(label: str) -> tuple[int, int] | None:
     """(board, lock) of a `BOARD:LOCK` label, or None when it is not one."""
-    board, sep, lock = label.partition(":")
-    if not sep or not board.strip().isdigit() or not lock.strip().isdigit():
+    try:
+        address = LockerAddress.parse(label)
+    except ValueError:
         return None
-    return int(board), int(lock)
+    return address.board, address.lock
 
 
 def cabinet_lockers(labels: Iterable[str]) -> list[str]:

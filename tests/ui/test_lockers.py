@@ -25,3 +25,9 @@ def test_the_grid_holds_every_locker():
         cols, rows = grid_shape(count, aspect=0.9)
         assert cols * rows >= count
         assert cols * (rows - 1) < count
+
+
+def test_the_screens_read_locker_names_the_same_way():
+    assert parse_locker(" 1 : 16 ") == (1, 16)
+    for text in ("²:1", "0:0", "door three"):
+        assert parse_locker(text) is None
