@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger.db import StaffLockout
@@ -60,12 +61,8 @@ class LoginTries:
         """Count one wrong try on both; answers the lock-out it started, if any."""
         started: datetime | None = None
         for kind, key in self.keys.items():
-            row = self.rows[kind]
-            if row is None:
-                row = StaffLockout(key=key, failures=0, lockouts=0, last_failure_at=self.now)
-                self.s.add(row)
-                self.rows[kind] = row
-            elif self.now - row.last_failure_at > QUIET:
+            row = self.rows[kind] or self._create(kind, key)
+            if self.now - row.last_failure_at > QUIET:
                 row.failures = 0
                 if self.now - row.last_failure_at > QUIET * 24:
                     row.lockouts = 0  # a quiet day: escalation starts over too
@@ -78,6 +75,19 @@ class LoginTries:
                 started = max(started or row.locked_until, row.locked_until)
         self.s.flush()
         return started
+
+    def _create(self, kind: Keyed, key: str) -> StaffLockout:
+        try:
+            # A savepoint: on PostgreSQL a concurrent first wrong try may insert it first.
+            with self.s.begin_nested():
+                row = StaffLockout(key=key, failures=0, lockouts=0, last_failure_at=self.now)
+                self.s.add(row)
+        except IntegrityError:
+            found = self.s.get(StaffLockout, key, with_for_update=True, populate_existing=True)
+            assert found is not None  # the twin's row, committed before our insert failed
+            row = found
+        self.rows[kind] = row
+        return row
 
     def succeeded(self) -> None:
         """The account's count and escalation start over (the address's do not: one known

@@ -10,6 +10,7 @@ import re
 import select
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,26 @@ def test_the_audit_command_filters_by_account_and_office_day(db_url: str) -> Non
     with pytest.raises(BadRequest, match="YYYY-MM-DD"):
         call(["--db", db_url, "audit", "--day", "yesterday"])
     assert with_book(db_url, lambda s: s.query(AuditEntry).count()) == 1
+
+
+def test_concurrent_wrong_logins_all_count_and_none_fails(db_url: str) -> None:
+    """The first wrong tries of an account race to create its lock-out row (PostgreSQL runs
+    them at once): each is answered, and all count towards the lock-out."""
+    call(["--db", db_url, "staff", "add", "li", "--role", "clerk"], stdin=PASSWORD)
+    with EmbeddedLedger(db_url) as ledger:
+        browsers = [requests.Session() for _ in range(5)]
+        forms = [
+            {"csrf": _csrf(b, ledger.url), "username": "li", "password": "x" * 12} for b in browsers
+        ]
+        with ThreadPoolExecutor(len(browsers)) as pool:
+            answers = list(
+                pool.map(
+                    lambda bf: bf[0].post(ledger.url + "/staff/login", data=bf[1], timeout=60),
+                    zip(browsers, forms, strict=True),
+                )
+            )
+        assert sorted(r.status_code for r in answers) == [401, 401, 401, 401, 429]
+        locked = browsers[0].post(
+            ledger.url + "/staff/login", data={**forms[0], "password": PASSWORD}, timeout=30
+        )
+        assert locked.status_code == 429 and "错误次数太多" in locked.text
