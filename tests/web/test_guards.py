@@ -121,3 +121,15 @@ def test_login_tries_from_one_address_are_rate_limited(console: Console) -> None
     ]
     assert answers[:12] == [401] * 12
     assert answers[-1] == 429
+
+
+def test_the_session_cookie_is_secure_when_the_proxy_says_https(console: Console) -> None:
+    # The embedded ledger believes X-Forwarded-Proto from loopback, as the served one does
+    # from its proxy (ledger.server_limits).
+    plain = requests.get(console.url + "/staff/login", timeout=30)
+    proxied = requests.get(
+        console.url + "/staff/login", headers={"X-Forwarded-Proto": "https"}, timeout=30
+    )
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    cookie = proxied.headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
