@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ import serial
 from serial.threaded import Protocol, ReaderThread
 
 from drivers.errors import ScannerUnavailable
-from drivers.scanner.codes import MAX_CODE
+from drivers.scanner.codes import junk
 
 log = logging.getLogger(__name__)
 
@@ -25,19 +24,13 @@ _TERMINATORS = b"\r\n"
 
 
 def clean_code(line: bytes) -> str | None:
-    """The code a line holds, or None when the line is not a printable UTF-8 code of at most
-    MAX_CODE characters (the rule of every scanner, drivers.scanner.codes)."""
+    """The code a line holds, or None when the line is not UTF-8 or not a code by the rule of
+    every scanner (drivers.scanner.codes); the reader logs the line it drops."""
     try:
         text = line.decode("utf-8").strip()
     except UnicodeDecodeError:
         return None
-    if (
-        not text
-        or len(text) > MAX_CODE
-        or any(unicodedata.category(ch).startswith("C") for ch in text)
-    ):
-        return None
-    return text
+    return None if junk(text) else text
 
 
 class ScanLines(Protocol):
