@@ -7,11 +7,12 @@ kiosk's parsed [gpio] config, read through `Wiring` (the sim does not import the
 from __future__ import annotations
 
 import logging
-import re
 import threading
+import tomllib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import tomli_w
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from sim.world import Cabinet
@@ -176,30 +177,31 @@ class SimGpio:
         self.stop()
 
 
-def gpio_section(cabinet: Cabinet, item_sensors: bool = False) -> str:
-    """The [gpio] TOML for a relay cabinet holding `cabinet`'s lockers (at most six)."""
+def gpio_table(cabinet: Cabinet, item_sensors: bool = False) -> dict[str, Any]:
+    """The [gpio] table of a relay cabinet holding `cabinet`'s lockers (at most six)."""
     lockers = cabinet.lockers()
     if len(lockers) > len(RELAY_PINS):
         raise ValueError(f"the simulated relay cabinet wires at most {len(RELAY_PINS)} lockers")
-    lines = ["[gpio]"] + [f"{key} = {pin}" for key, pin in PART_PINS.items()]
-    lines += ["pulse = 0.1", "door_reminder_after = 20.0"]
+    locks: list[dict[str, Any]] = []
     for i, locker in enumerate(lockers):
-        lines += [
-            "",
-            "[[gpio.lock]]",
-            f'address = "{locker.board}:{locker.lock}"',
-            f"relay = {RELAY_PINS[i]}",
-            f"reed = {REED_PINS[i]}",
-        ]
+        lock = {"address": f"{locker.board}:{locker.lock}", "relay": RELAY_PINS[i]}
+        lock["reed"] = REED_PINS[i]
         if item_sensors:
-            lines.append(f"item_sensor = {ITEM_PINS[i]}")
-    return "\n".join(lines) + "\n"
+            lock["item_sensor"] = ITEM_PINS[i]
+        locks.append(lock)
+    return {**PART_PINS, "pulse": 0.1, "door_reminder_after": 20.0, "lock": locks}
+
+
+def gpio_section(cabinet: Cabinet, item_sensors: bool = False) -> str:
+    """The [gpio] TOML of a relay cabinet holding `cabinet`'s lockers (at most six)."""
+    return tomli_w.dumps({"gpio": gpio_table(cabinet, item_sensors)})
 
 
 def as_relay_cabinet(config_text: str, cabinet: Cabinet, item_sensors: bool = False) -> str:
     """A kiosk config rewritten for a relay cabinet: [lockboard] says gpio, [gpio] is added."""
-    lockboard = re.compile(r"^\[lockboard\]\n(?:(?!\[).*\n)*", re.MULTILINE)
-    if not lockboard.search(config_text):
+    doc = tomllib.loads(config_text)
+    if "lockboard" not in doc:
         raise ValueError("the config has no [lockboard] table to replace")
-    text = lockboard.sub('[lockboard]\nprotocol = "gpio"\n\n', config_text, count=1)
-    return text + "\n" + gpio_section(cabinet, item_sensors)
+    doc["lockboard"] = {"protocol": "gpio"}
+    doc["gpio"] = gpio_table(cabinet, item_sensors)
+    return tomli_w.dumps(doc)

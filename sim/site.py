@@ -7,13 +7,13 @@ is told what to install.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyotp
+import tomli_w
 
 from sim.lockboard import FIRST_BOARD, make_board
 from sim.scanner import SimScanner
@@ -101,37 +101,25 @@ class SimulatedSite:
     def _config(self) -> str:
         soon = (date.today() + timedelta(days=5)).isoformat()
         later = (date.today() + timedelta(days=120)).isoformat()
-        tables: list[tuple[str, dict[str, Any]]] = [
-            ("kiosk", {"name": "Simulated kiosk", "data_dir": "kiosk-data"}),
-            ("ledger", {"url": self.ledger.url, "key": self.demo["kiosk_key"], "timeout": 5.0}),
-            ("lockboard", {"port": self.board.url, "protocol": self.protocol}),
-            ("scanner", {"port": self.scanner.path}),
-            (
-                "vend",
-                {"door_open_timeout": 30.0, "door_close_timeout": 120.0, "poll_interval": 0.1},
-            ),
-        ]
-        for locker in self.cabinet.lockers():
-            tables.append(
-                (
-                    "[locker]",
-                    {
-                        "address": f"{locker.board}:{locker.lock}",
-                        "sku": locker.sku,
-                        "count": locker.items,
-                        # One item near its best-before date, so the catalog can show it.
-                        "best_before": soon if locker.sku == "noodles" else later,
-                    },
-                )
-            )
-        lines = ["# Written by the simulator for this run."]
-        for name, table in tables:
-            lines.append(f"\n[{name}]")
-            # JSON strings and numbers are valid TOML values.
-            lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in table.items()]
+        doc: dict[str, Any] = {
+            "kiosk": {"name": "Simulated kiosk", "data_dir": "kiosk-data"},
+            "ledger": {"url": self.ledger.url, "key": self.demo["kiosk_key"], "timeout": 5.0},
+            "lockboard": {"port": self.board.url, "protocol": self.protocol},
+            "scanner": {"port": self.scanner.path},
+            "vend": {"door_open_timeout": 30.0, "door_close_timeout": 120.0, "poll_interval": 0.1},
+            "locker": [
+                {
+                    "address": f"{locker.board}:{locker.lock}",
+                    "sku": locker.sku,
+                    "count": locker.items,
+                    # One item near its best-before date, so the catalog can show it.
+                    "best_before": soon if locker.sku == "noodles" else later,
+                }
+                for locker in self.cabinet.lockers()
+            ],
+        }
         if self.gpio:
             from sim.gpio import PART_PINS
 
-            lines.append("\n[gpio]")
-            lines += [f"{key} = {pin}" for key, pin in PART_PINS.items()]
-        return "\n".join(lines) + "\n"
+            doc["gpio"] = dict(PART_PINS)
+        return "# Written by the simulator for this run.\n" + tomli_w.dumps(doc)

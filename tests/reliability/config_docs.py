@@ -1,5 +1,5 @@
 """Kiosk config documents for the bad-config properties: two valid bases (a Kerong cabinet with
-GPIO parts, and a GPIO relay cabinet), a small TOML writer, and what each key accepts, written
+GPIO parts, and a GPIO relay cabinet) and what each key accepts, written
 from the docs (docs/protocols.md, "Board profiles") and deploy/kiosk.example.toml rather than
 from kiosk/core/config.py.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -165,57 +164,3 @@ RULES: dict[str, Callable[[Any], bool]] = {
     "pulse": lambda v: positive_seconds(v) and v <= 5,
     "best_before": iso_date,
 }
-
-
-# --- writing TOML (no writer ships with Python) -------------------------------------------------
-
-
-def to_toml(doc: dict[str, Any]) -> str:
-    lines = [f"{_key(k)} = {_value(v)}" for k, v in doc.items() if not _is_table(v)]
-    for name, value in doc.items():
-        if isinstance(value, dict):
-            lines += [f"[{_key(name)}]", *_table(value, name)]
-        elif _is_table(value):
-            for item in value:
-                lines += [f"[[{_key(name)}]]", *_table(item, name)]
-    return "\n".join(lines) + "\n"
-
-
-def _is_table(v: Any) -> bool:
-    return isinstance(v, dict) or (isinstance(v, list) and bool(v) and isinstance(v[0], dict))
-
-
-def _table(table: dict[str, Any], name: str) -> list[str]:
-    lines = [f"{_key(k)} = {_value(v)}" for k, v in table.items() if not _is_array(v)]
-    for key, value in table.items():
-        if _is_array(value):  # [[gpio.lock]]; a dict inside a table is written inline
-            for item in value:
-                lines += [f"[[{_key(name)}.{_key(key)}]]", *_table(item, f"{name}.{key}")]
-    return lines
-
-
-def _is_array(v: Any) -> bool:
-    return isinstance(v, list) and bool(v) and isinstance(v[0], dict)
-
-
-def _key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _string(k)
-
-
-def _string(s: str) -> str:
-    escaped = s.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return "nan" if math.isnan(v) else {math.inf: "inf", -math.inf: "-inf"}.get(v, repr(v))
-    if isinstance(v, int | date):
-        return str(v) if isinstance(v, int) else v.isoformat()
-    if isinstance(v, str):
-        return _string(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    return "{" + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + "}"

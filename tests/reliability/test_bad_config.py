@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +34,6 @@ from tests.reliability.config_docs import (
     leaves,
     positive_seconds,
     table_of,
-    to_toml,
     with_value,
 )
 from tests.reliability.scale import examples
@@ -119,7 +119,7 @@ def test_any_value_in_any_key_loads_or_names_the_file_and_key(
     case: tuple[str, Path_], value: Any
 ) -> None:
     doc, path = BASES[case[0]], case[1]
-    config, message = load(to_toml(with_value(doc, path, value)))
+    config, message = load(tomli_w.dumps(with_value(doc, path, value)))
     if accepts(doc, path, value):
         assert config is not None, f"{dotted(path)} = {value!r} refused: {message}"
         if path[-1] == "address" and path[0] == "locker":
@@ -148,7 +148,7 @@ def test_an_unknown_key_or_section_is_named(base: str, table: Any, key: str, val
         where = ()  # at the top: an unknown section
     if key in known_keys(where):
         return  # not unknown
-    config, message = load(to_toml(with_value(doc, (*where, key), value)))
+    config, message = load(tomli_w.dumps(with_value(doc, (*where, key), value)))
     assert config is None
     expected = f"unknown key {dotted((*where, key))}" if where else f"unknown section [{key}]"
     assert expected in message, message
@@ -164,7 +164,7 @@ def test_a_missing_key_or_section_falls_back_to_its_default_or_is_named(
     doc = BASES[base]
     if whole_table:
         path = path[:1]
-    config, message = load(to_toml(with_value(doc, path, ...)))
+    config, message = load(tomli_w.dumps(with_value(doc, path, ...)))
     needed = dotted(path) in REQUIRED or path[-1] in REQUIRED_IN_TABLES
     needed |= dotted(path) == "gpio.status_light" and "fault_light" in doc["gpio"]  # its partner
     needed |= path in (("ledger",), ("scanner",), ("lockboard",))
@@ -181,7 +181,7 @@ def test_a_missing_key_or_section_falls_back_to_its_default_or_is_named(
 def test_a_file_cut_short_or_with_text_dropped_in_loads_or_names_the_file(
     text: str, cut: int
 ) -> None:
-    good = to_toml(SERIAL)
+    good = tomli_w.dumps(SERIAL)
     load(good[: cut % len(good)])  # load() fails the test on anything but a ConfigError
     load(good[: cut % len(good)] + text + good[cut % len(good) :])
 
@@ -191,7 +191,7 @@ def test_a_file_cut_short_or_with_text_dropped_in_loads_or_names_the_file(
 def test_bytes_that_are_not_utf8_are_refused_naming_the_file_and_line(
     cut: int, junk: bytes
 ) -> None:
-    good = to_toml(SERIAL).encode()
+    good = tomli_w.dumps(SERIAL).encode()
     at = cut % len(good)
     at -= next(i for i in range(4) if good[at - i] < 0x80 or good[at - i] >= 0xC0)  # char start
     _, message = load(good[:at] + junk + b"x" + good[at:])
@@ -208,7 +208,7 @@ def test_a_key_file_that_cannot_be_read_is_named(key_file: str, content: bytes) 
         doc = with_value(
             with_value(SERIAL, ("ledger", "key"), ...), ("ledger", "key_file"), key_file
         )
-        (Path(folder) / "kiosk.toml").write_text(to_toml(doc))
+        (Path(folder) / "kiosk.toml").write_text(tomli_w.dumps(doc))
         with pytest.raises(ConfigError, match="ledger.key_file cannot be read"):
             load_config(Path(folder) / "kiosk.toml")
 
