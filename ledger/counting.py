@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger import book
-from ledger.db import Hold, HoldState, Kiosk, Member
+from ledger.db import CatalogItem, Hold, HoldState, Kiosk, Member
 from ledger.errors import HoldExpired, HoldNotOpen
 
 # A hold awaiting a count does not expire: the count, not the clock, settles it.
@@ -41,9 +41,10 @@ def await_count(s: Session, hold_id: str, kiosk_id: str, now: datetime) -> Hold:
 def awaiting(s: Session) -> list[dict[str, Any]]:
     """Every open hold awaiting a count, oldest first, with where to count."""
     rows = s.execute(
-        select(Hold, Kiosk.name, Member.name)
+        select(Hold, Kiosk.name, Member.name, CatalogItem.name_zh, CatalogItem.name_en)
         .join(Kiosk, Kiosk.id == Hold.kiosk_id)
         .join(Member, Member.id == Hold.member_id)
+        .outerjoin(CatalogItem, CatalogItem.sku == Hold.sku)
         .where(Hold.state == HoldState.HELD, Hold.awaiting_count_since.is_not(None))
         .order_by(Hold.awaiting_count_since)
     ).all()
@@ -54,12 +55,14 @@ def awaiting(s: Session) -> list[dict[str, Any]]:
             "kiosk_name": kiosk_name,
             "locker": hold.locker,
             "sku": hold.sku,
+            "item_zh": item_zh or hold.sku,  # a retired item keeps its code
+            "item_en": item_en or hold.sku,
             "price": hold.price,
             "member": hold.member_id,
             "member_name": member_name,
             "since": hold.awaiting_count_since.isoformat() if hold.awaiting_count_since else None,
         }
-        for hold, kiosk_name, member_name in rows
+        for hold, kiosk_name, member_name, item_zh, item_en in rows
     ]
 
 

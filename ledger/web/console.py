@@ -1,5 +1,6 @@
 """The staff console's pages so far: home, the members list and a member's page (read-only),
-and the audit log for managers. Lists follow one pattern: a filter form, a table, a pager."""
+the lockers waiting for a count, and the audit log for managers. Lists follow one pattern: a
+filter form, a table, a pager."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from ledger import audit, member_search, members, staff
+from ledger import audit, counting, member_search, members, staff
 from ledger.db import StaffRole
 from ledger.errors import UnknownMember
 from ledger.web import layout
@@ -61,6 +62,15 @@ def router(layer: WebLayer) -> APIRouter:
         for line in recent:
             line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
         return page(request, "member.html", who, member=details, recent=recent)
+
+    @web.get("/staff/counts")
+    def counts(request: Request, who: Clerk) -> Response:
+        """Vends no kiosk could settle until a technician counts the locker (ledger.counting)."""
+        with layer.db() as s, s.begin():
+            waiting = counting.awaiting(s)
+        for hold in waiting:
+            hold["local_since"] = audit.local_time(datetime.fromisoformat(hold["since"]))
+        return page(request, "counts.html", who, waiting=waiting)
 
     @web.get("/staff/audit")
     def audit_log(request: Request, who: Manager) -> Response:

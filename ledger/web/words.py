@@ -11,6 +11,23 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "nav.home": ("首页", "Home"),
     "nav.members": ("会员", "Members"),
     "nav.audit": ("操作记录", "Audit log"),
+    "nav.counts": ("待清点", "To count"),
+    "counts.title": ("待清点的柜子", "Lockers to count"),
+    "counts.lead": (
+        "自助机无法确认这些物品是否已被取走。会员的币先冻结，不扣也不退；"
+        "请技术员到自助机清点柜子（补货页面，或 kiosk diag restock --found），清点后自动结算。",
+        "The kiosk could not tell whether these items came out. The member's coins are held, "
+        "neither charged nor returned, until a technician counts the locker at the kiosk "
+        "(Restock page, or kiosk diag restock --found); the count settles it.",
+    ),
+    "counts.none": ("没有待清点的柜子。", "No locker waits for a count."),
+    "counts.since": ("等待自", "Waiting since"),
+    "counts.kiosk": ("自助机", "Kiosk"),
+    "counts.locker": ("柜号", "Locker"),
+    "counts.item": ("物品", "Item"),
+    "counts.coins": ("冻结的币", "Coins held"),
+    "counts.member": ("会员", "Member"),
+    "home.counts": ("需要清点才能结算的兑换", "Exchanges that wait for a locker count"),
     "nav.logout": ("退出登录", "Log out"),
     "role.clerk": ("办事员", "Clerk"),
     "role.manager": ("主管", "Manager"),
