@@ -26,9 +26,21 @@ from drivers.errors import CorruptReply, LinkError, NoAnswer, PortUnavailable
 log = logging.getLogger(__name__)
 
 F = TypeVar("F")
-# decode(buf, gap) -> (frame or None, bytes used; 0 = need more). `gap` is True when the line
-# has been quiet for the reply gap since buf's last byte (protocols that frame by silence).
-Decoder = Callable[[bytes, bool], tuple[F | None, int]]
+
+
+class Unasked(enum.Enum):
+    """What a decoder returns for a whole, valid frame that answers something else."""
+
+    FRAME = "unasked"
+
+
+# A valid frame from another board, or a late answer to an earlier command: no answer to this
+# one, and no sign of a garbled line either.
+UNASKED = Unasked.FRAME
+# decode(buf, gap) -> (frame, UNASKED or None, bytes used; 0 = need more). `gap` is True when
+# the line has been quiet for the reply gap since buf's last byte (protocols that frame by
+# silence).
+Decoder = Callable[[bytes, bool], tuple[F | Unasked | None, int]]
 
 # How long one blocking read may wait before we look at the deadline again.
 _READ_SLICE = 0.02
@@ -107,6 +119,24 @@ class SerialLink:
                 return self._read_frame(port, decode, self.timeout if timeout is None else timeout)
             except LinkError:
                 raise
+            except _PORT_FAILURES as exc:
+                self._lost(exc)
+                raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
+            finally:
+                self._last_traffic = time.monotonic()
+
+    def send(self, frame: bytes) -> None:
+        """Write `frame` once and wait for nothing: for commands whose board sends no answer.
+
+        Raises PortUnavailable (the port is gone; it is being reopened in the background).
+        """
+        with self._lock:
+            port = self._usable_port()
+            try:
+                port.reset_input_buffer()
+                self._keep_quiet_gap()
+                port.write(frame)
+                port.flush()
             except _PORT_FAILURES as exc:
                 self._lost(exc)
                 raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
@@ -232,7 +262,7 @@ class SerialLink:
     def _read_frame(self, port: Any, decode: Decoder[F], timeout: float) -> F:
         deadline = time.monotonic() + timeout
         buf = seen = b""
-        received = 0
+        received = unasked = 0
         last_byte = 0.0
         while True:
             chunk = port.read(max(1, port.in_waiting))
@@ -250,12 +280,15 @@ class SerialLink:
                     if used == 0:
                         break
                     buf = buf[used:]
-                    if found is not None:
+                    if found is UNASKED:
+                        unasked += used
+                    elif found is not None:
                         return found
             if now >= deadline:
                 break
-        if received == 0:
-            raise NoAnswer(f"{self.url}: no answer within {timeout:g} s")
+        if received == unasked:
+            others = f" ({unasked} bytes answered something else)" if unasked else ""
+            raise NoAnswer(f"{self.url}: no answer within {timeout:g} s{others}")
         raise CorruptReply(
             f"{self.url}: {received} bytes came back within {timeout:g} s "
             f"but no valid frame was among them ({seen.hex(' ')})"

@@ -5,7 +5,8 @@ One command per line, one answer line back (`ok ...` or `error: ...`):
 
     jam BOARD:LOCK        the lock ignores unlock pulses      unjam BOARD:LOCK
     silent on|off         commands carried out, answers lost
-    mute-unlocks on|off   unlocks carried out, never answered (current CU16 firmware)
+    mute-unlocks on|off   unlocks carried out, their answers lost (current CU16 firmware
+                          never answers an unlock anyway)
     delay SECONDS         answers come late (0: on time)
     corrupt N|always|off  the next N answers have a bad checksum
     split SECONDS|off     answers arrive in two pieces this far apart

@@ -28,10 +28,13 @@ class OpenResult:
     """An unlock as two facts: did the board accept it, and what do the sensors show after."""
 
     locker: LockerAddress
-    accepted: bool  # the board answered the unlock command (it heard it)
+    accepted: bool  # the board heard the unlock: it answered it, or a status read right after
     echoed: LockState | None  # the state the board sent with its answer (often before moving)
     after: LockState | None  # a status read once the lock had time to move
     read_error: str = ""  # why `after` is missing
+    # False: the board's firmware never answers an unlock (current Kerong CU16), so `accepted`
+    # and `echoed` come from the status read sent right after it.
+    answered: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,7 @@ class OpenResult:
             "echoed": None if self.echoed is None else state_bits(self.echoed),
             "after": None if self.after is None else state_bits(self.after),
             "read_error": self.read_error,
+            "answered": self.answered,
         }
 
 
@@ -84,19 +88,12 @@ class BusLockBoard(ABC, Generic[U, S]):
         mean a lost command, and a second pulse on a door that already opened may hand out a
         second item for one payment. Given `vend`, a second call for the same vend raises
         AlreadyUnlocked without touching the bus. What happened is found out with read(),
-        which may retry. Raises LockBoardError when nothing at all came back.
+        which may retry. A board whose firmware never answers an unlock is not waited for:
+        the state returned is a status read taken right after the frame went out. Raises
+        LockBoardError when nothing at all came back.
         """
-        self._check(locker)
-        self._pulsed.claim(vend, locker)
-        try:
-            reply = self._link.transact(self._unlock_frame(locker), self._unlock_decoder(locker))
-        except CorruptReply as exc:
-            # The board answered, so it heard the command; only the echoed state is lost.
-            log.warning("unlock %s: answer unreadable, not re-sent: %s", locker, exc)
-            return None
-        except LinkError as exc:
-            raise type(exc)(f"unlock {locker} not confirmed and NOT re-sent: {exc}") from exc
-        return self._echoed_state(reply, locker)
+        state, _answered = self._unlock(locker, vend)
+        return state
 
     def read(self, locker: LockerAddress) -> LockState:
         """Read one lock's hook and item sensors now (retried up to profile.read_retries)."""
@@ -113,14 +110,14 @@ class BusLockBoard(ABC, Generic[U, S]):
 
         Raises like unlock() when the board did not answer the unlock at all.
         """
-        echoed = self.unlock(locker, vend)
+        echoed, answered = self._unlock(locker, vend)
         time.sleep(self.profile.unlock_settle)
         try:
             after: LockState | None = self.read(locker)
             error = ""
         except LockBoardError as exc:
             after, error = None, str(exc)
-        return OpenResult(locker, accepted=True, echoed=echoed, after=after, read_error=error)
+        return OpenResult(locker, True, echoed, after, error, answered)
 
     def status(self, board: int | None = None) -> dict[int, LockState]:
         """Every lock of one board (default: the lowest address), 1..profile.locks."""
@@ -163,14 +160,66 @@ class BusLockBoard(ABC, Generic[U, S]):
     def _states(self, reply: S, board: int) -> dict[int, LockState]:
         """Every lock 1..profile.locks from one status reply."""
 
+    def _answers_unlocks(self, board: int) -> bool | None:
+        """Whether `board` answers an unlock: True, False, or None while not yet known."""
+        return True
+
+    def _heard_status(self, board: int, reply: S) -> None:
+        """A status reply came from `board`; a protocol whose firmware varies learns from it."""
+
     # -- shared internals -------------------------------------------------------------------
+
+    def _unlock(self, locker: LockerAddress, vend: str | None) -> tuple[LockState | None, bool]:
+        """unlock(), and whether the board answered it itself (False: a status read did)."""
+        self._check(locker)
+        self._pulsed.claim(vend, locker)
+        if self._answers_unlocks(locker.board) is None:
+            self._probe(locker.board)
+        if self._answers_unlocks(locker.board) is False:
+            return self._unlock_then_read(locker), False
+        try:
+            reply = self._link.transact(self._unlock_frame(locker), self._unlock_decoder(locker))
+        except CorruptReply as exc:
+            # The board answered, so it heard the command; only the echoed state is lost.
+            log.warning("unlock %s: answer unreadable, not re-sent: %s", locker, exc)
+            return None, True
+        except LinkError as exc:
+            raise type(exc)(f"unlock {locker} not confirmed and NOT re-sent: {exc}") from exc
+        return self._echoed_state(reply, locker), True
+
+    def _unlock_then_read(self, locker: LockerAddress) -> LockState:
+        """Send the unlock to a board that never answers one, then read to confirm it heard."""
+        try:
+            self._link.send(self._unlock_frame(locker))
+        except LinkError as exc:
+            raise type(exc)(f"unlock {locker} not confirmed and NOT re-sent: {exc}") from exc
+        try:
+            reply = self._read_board(locker.board)
+        except LinkError as exc:
+            raise type(exc)(
+                f"unlock {locker} sent (this board never answers an unlock), but the status "
+                f"read after it failed; NOT re-sent: {exc}"
+            ) from exc
+        return self._states(reply, locker.board)[locker.lock]
+
+    def _probe(self, board: int) -> None:
+        """One status read, before the first unlock of a board not yet heard from, to learn
+        whether it answers unlocks. If it fails, the unlock waits for an answer as before."""
+        try:
+            reply = self._link.transact(self._status_frame(board), self._status_decoder(board))
+        except LinkError as exc:
+            log.info("board %d: status read before its first unlock failed: %s", board, exc)
+            return
+        self._heard_status(board, reply)
 
     def _read_board(self, board: int) -> S:
         frame = self._status_frame(board)
         attempts = 1 + self.profile.read_retries
         for attempt in range(1, attempts + 1):
             try:
-                return self._link.transact(frame, self._status_decoder(board))
+                reply = self._link.transact(frame, self._status_decoder(board))
+                self._heard_status(board, reply)
+                return reply
             except LinkError as exc:
                 if attempt == attempts:
                     raise type(exc)(

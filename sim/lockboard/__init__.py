@@ -6,10 +6,12 @@ sim/lockboard/kerong.py, XOR boards in sim/lockboard/xor.py, the faults in sim/l
 the line itself in sim/lockboard/port.py; `python -m sim.lockboard` is sim/lockboard/__main__.py.
 
     python -m sim.lockboard --protocol kerong|xor [--pty [LINK] | --tcp PORT] [--pace]
-                            [--control PORT] [--scanner]
+                            [--echo] [--control PORT] [--scanner]
 
 prints where it listens, one `name: where` line each (lockboard, scanner, control), then
-serves until interrupted. With --control, faults are injected from another shell with
+serves until interrupted. Kerong boards answer as current CU16 firmware does (0x35 status
+replies, unlocks unanswered); --echo makes them the older firmware that echoes every command.
+With --control, faults are injected from another shell with
 `python -m sim.fault --control PORT jam 0:3` (see sim/fault.py).
 """
 
@@ -35,12 +37,16 @@ def make_board(
     *,
     tcp_port: int | None = None,
     link: str | Path | None = None,
+    echo: bool = False,
 ) -> SimBoard[Any]:
     """A simulated bus of `protocol` boards; without a cabinet, the demo cabinet on the
-    protocol's first bus address."""
+    protocol's first bus address. `echo`: Kerong boards of the older, echoing firmware."""
     if protocol not in FIRST_BOARD:
         raise ValueError(f"protocol {protocol!r} is not one of {', '.join(FIRST_BOARD)}")
     cabinet = cabinet or Cabinet.demo(FIRST_BOARD[protocol])
     boards = cabinet.boards() or [FIRST_BOARD[protocol]]
-    kind = SimKerongBoard if protocol == "kerong" else SimXorBoard
-    return kind(cabinet, boards, pace, tcp_port=tcp_port, link=link)
+    if protocol == "kerong":
+        return SimKerongBoard(cabinet, boards, pace, tcp_port=tcp_port, link=link, echo=echo)
+    if echo:
+        raise ValueError("echo: only kerong boards come in an echoing firmware")
+    return SimXorBoard(cabinet, boards, pace, tcp_port=tcp_port, link=link)

@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     where.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT")
     parser.add_argument("--pace", action="store_true", help="send answers at the baud rate")
+    parser.add_argument(
+        "--echo",
+        action="store_true",
+        help="kerong: the older firmware that echoes every command (default: current firmware, "
+        "status answered with 0x35, unlocks unanswered)",
+    )
     parser.add_argument("--control", type=int, metavar="PORT", help="fault control port (0: any)")
     parser.add_argument("--scanner", action="store_true", help="also simulate a QR scanner")
     args = parser.parse_args(argv)
@@ -34,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     from sim.fault import FaultControl
     from sim.scanner import SimScanner
 
-    board = make_board(args.protocol, pace=args.pace, tcp_port=args.tcp, link=args.pty or None)
+    if args.echo and args.protocol != "kerong":
+        parser.error("--echo: only kerong boards come in an echoing firmware")
+    board = make_board(
+        args.protocol, pace=args.pace, tcp_port=args.tcp, link=args.pty or None, echo=args.echo
+    )
     scanner = SimScanner() if args.scanner else None
     control = None
     stopped = threading.Event()

@@ -29,8 +29,8 @@ class SimBoard(ABC, Generic[C]):
       delay    seconds to wait before answering (late replies)
       corrupt  the next N answers arrive with a wrong checksum (negative: every answer)
       split    an answer arrives in two pieces this many seconds apart
-      mute_unlocks  unlocks are carried out but never answered (current Kerong CU16 firmware
-               answers an unlock with nothing; the state is read afterwards)
+      mute_unlocks  unlocks are carried out but their answers are lost (boards that do
+               answer unlocks: XOR, echoing Kerong firmware; current Kerong firmware never does)
       unplug   `unplug(seconds)`: the line goes away and comes back (see SimPort)
     A jammed lock is the cabinet's business: `cabinet.jam(board, lock)`.
 

@@ -15,6 +15,9 @@ from sim.lockboard.base import SimBoard
 from sim.world import Cabinet
 
 PROTOCOLS = ("kerong", "xor")
+# Board families whose boards answer an unlock: the older, echoing Kerong firmware and XOR
+# boards (current Kerong firmware never does).
+ANSWERING = ("kerong-echo", "xor")
 
 
 def fast_profile(protocol: str, **settings: Any) -> BoardProfile:
@@ -29,9 +32,12 @@ def locker(protocol: str, lock: int = 1) -> LockerAddress:
 
 @contextmanager
 def rig(
-    protocol: str, transport: str = "pty", **settings: Any
+    family: str, transport: str = "pty", **settings: Any
 ) -> Iterator[tuple[SimBoard[Any], BusLockBoard]]:
+    """A protocol's simulator and driver; family "kerong-echo" is the older Kerong firmware."""
+    protocol = family.removesuffix("-echo")
     cabinet = Cabinet.demo(FIRST_BOARD[protocol])
-    sim = make_board(protocol, cabinet, tcp_port=0 if transport == "tcp" else None)
+    port = 0 if transport == "tcp" else None
+    sim = make_board(protocol, cabinet, tcp_port=port, echo=family.endswith("-echo"))
     with sim, open_board(sim.url, fast_profile(protocol, **settings)) as board:
         yield sim, board

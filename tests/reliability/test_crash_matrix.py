@@ -48,9 +48,9 @@ PRICES = {"water": 20, "rice": 50}  # water: lock 2, two bottles; rice: lock 3, 
 PIN = "1357"
 # The kiosk runs in another process and cannot tell the visitor it saw the door open, so they
 # keep it open this long: several of the kiosk's 0.1 s door polls (the site's [vend] config).
-# A board that never answers an unlock costs the kiosk its 0.3 s command timeout before the
+# A board whose unlock answers are lost costs the kiosk its 0.3 s command timeout before the
 # first read, so its visitor stays a second, as a person would.
-DWELL = {"kerong": 0.4, "kerong-mute": 1.0, "xor": 0.4}
+DWELL = {"kerong": 0.4, "kerong-echo": 0.4, "kerong-mute": 1.0, "xor": 0.4}
 
 # The moment the process dies, and whether the item ends handed out (and so captured): the
 # visitor takes an item whenever a door springs open.
@@ -66,7 +66,10 @@ STEPS = [
     ("decided", True),  # capture decided and journalled, the ledger not yet told
     ("captured", True),
 ]
-FAMILIES = ("kerong", "kerong-mute", "xor")
+# Board families: "kerong" is current CU16 firmware (an unlock never answered, confirmed by a
+# status read), "kerong-echo" the older firmware that echoes every command, "kerong-mute" that
+# older firmware with its unlock answers lost (the vend's "unlock unanswered" path).
+FAMILIES = ("kerong", "kerong-echo", "kerong-mute", "xor")
 LOCKERS = {"several": "water", "last": "rice"}
 # Run by `make test`: the original matrix plus the kills that once handed items out free.
 QUICK = {("kerong", step, "several") for step, _ in STEPS} | {
@@ -156,13 +159,15 @@ def die_at(site: SimulatedSite, config: Path, code: str, sku: str, crash_at: str
 def crash_and_recover(
     tmp_path: Path, family: str, crash_at: str, lockers: str, handed_out: bool
 ) -> None:
-    protocol = family.removesuffix("-mute")
+    protocol = family.split("-")[0]
     board = FIRST_BOARD[protocol]
     sku = LOCKERS[lockers]
     lock = 2 if sku == "water" else 3
     items = 2 if sku == "water" else 1
     with SimulatedSite(tmp_path / "site", protocol=protocol) as site:
-        if family.endswith("-mute"):
+        if family in ("kerong-echo", "kerong-mute"):
+            site.board.echo = True
+        if family == "kerong-mute":
             site.board.fault("mute_unlocks")
         member = site.member("王阿姨")
         before = Baseline.take(site.ledger.db_url, [member["member"]], site.cabinet)

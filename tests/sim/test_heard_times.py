@@ -20,7 +20,8 @@ def read_answer(fd: int, size: int) -> bytes:
 
 
 def test_each_heard_command_gets_the_time_it_arrived_between_send_and_answer() -> None:
-    with SimKerongBoard(Cabinet.demo(), pace=True) as sim:
+    # The echoing firmware, so that the unlock has an answer to time as well.
+    with SimKerongBoard(Cabinet.demo(), pace=True, echo=True) as sim:
         fd = os.open(sim.path, os.O_RDWR | os.O_NOCTTY)
         tty.setraw(fd)
         try:

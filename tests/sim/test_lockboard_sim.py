@@ -1,4 +1,6 @@
-"""The simulated Kerong board, spoken to with literal bytes through a real pty and TCP."""
+"""The simulated Kerong board, spoken to with literal bytes through a real pty and TCP: the
+older firmware that echoes every command (`echo=True`) and, by default, current CU16 firmware
+(status answered with 0x35, 0x32 with 0x36, unlocks carried out and never answered)."""
 
 import os
 import select
@@ -41,12 +43,50 @@ def cabinet() -> Cabinet:
 
 @pytest.fixture
 def host(cabinet: Cabinet) -> Iterator[tuple[int, SimKerongBoard]]:
-    """The host end of the simulator's pty, raw."""
+    """The host end of an echoing (older firmware) simulator's pty, raw."""
+    with SimKerongBoard(cabinet, echo=True) as sim:
+        fd = os.open(sim.path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        yield fd, sim
+        os.close(fd)
+
+
+@pytest.fixture
+def current(cabinet: Cabinet) -> Iterator[tuple[int, SimKerongBoard]]:
+    """The host end of a current-firmware simulator's pty (the default), raw."""
     with SimKerongBoard(cabinet) as sim:
         fd = os.open(sim.path, os.O_RDWR | os.O_NOCTTY)
         tty.setraw(fd)
         yield fd, sim
         os.close(fd)
+
+
+def test_current_firmware_answers_a_status_request_with_0x35(
+    current: tuple[int, SimKerongBoard],
+) -> None:
+    fd, _ = current
+    # every hook closed, locks 1..6 hold items; CMD 0x35, SUM 0x74 + 5
+    assert exchange(fd, "02 00 30 03 35") == bytes.fromhex("02 00 35 00 00 3F 00 03 79")
+
+
+def test_current_firmware_answers_status_of_all_with_0x36(
+    current: tuple[int, SimKerongBoard],
+) -> None:
+    fd, _ = current
+    assert exchange(fd, "02 00 32 03 37") == bytes.fromhex("02 00 36 00 00 3F 00 03 7A")
+
+
+def test_current_firmware_carries_out_an_unlock_and_sends_nothing_back(
+    current: tuple[int, SimKerongBoard], cabinet: Cabinet
+) -> None:
+    fd, sim = current
+    assert exchange(fd, "02 00 31 03 36", wait=0.3) == b""
+    assert exchange(fd, "02 00 33 03 38", wait=0.3) == b""  # unlock all: silence too
+    assert cabinet.pulses(0, 1) == 2 and cabinet.locker(0, 1).hook_open
+    assert [lk.pulses for lk in cabinet.lockers()][1:] == [1] * 5
+    # and the state after them is read as usual: the six fitted locks' hooks open
+    assert exchange(fd, "02 00 30 03 35") == bytes.fromhex("02 00 35 3F 00 3F 00 03 B8")
+    assert sim.status()["echo"] is False
 
 
 def test_a_status_request_gets_the_board_status(host: tuple[int, SimKerongBoard]) -> None:
@@ -102,7 +142,7 @@ def test_a_paced_board_sends_at_the_baud_rate(cabinet: Cabinet) -> None:
 
 def test_the_tcp_board_answers_the_same_bytes(cabinet: Cabinet) -> None:
     with (
-        SimKerongBoard(cabinet, tcp_port=0) as sim,
+        SimKerongBoard(cabinet, tcp_port=0, echo=True) as sim,
         socket.create_connection(("127.0.0.1", sim.port), timeout=1) as conn,
     ):
         assert sim.url == f"socket://127.0.0.1:{sim.port}"

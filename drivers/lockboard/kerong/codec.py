@@ -12,7 +12,7 @@ Command frame, host -> board (5 bytes)::
 
     unlock lock 1 on board 0:  02 00 31 03 36
 
-Status reply, board -> host (9 bytes), sent for 0x30 and 0x31 with CMD echoed::
+Status reply, board -> host (9 bytes)::
 
     +------+------+------+-------+--------+--------+---------+------+------+
     | 0x02 | ADDR | CMD  | L1-8  | L9-16  | IR1-8  | IR9-16  | 0x03 | SUM  |
@@ -20,8 +20,11 @@ Status reply, board -> host (9 bytes), sent for 0x30 and 0x31 with CMD echoed::
     L*  : one bit per lock hook, bit 0 (LSB) of L1-8 is lock 1 ... bit 7 is lock 8
     IR* : one bit per infrared item sensor, same order
 
-The reply holds RAW bits; what 1 means (open / present) is a board-profile setting.
-Every lock number in this module is 1-based, as a technician reads it off the board.
+Two firmware dialects answer differently (`Dialect`): current CU16 firmware answers 0x30 with
+CMD 0x35 and 0x32 with CMD 0x36, and sends nothing back to an unlock; older firmware answers
+every command with this frame, its CMD echoed. The reply holds RAW bits; what 1 means
+(open / present) is a board-profile setting. Every lock number in this module is 1-based, as
+a technician reads it off the board.
 """
 
 from __future__ import annotations
@@ -38,15 +41,28 @@ LOCKS_PER_BOARD = 16
 
 
 class Cmd(enum.IntEnum):
-    """The command byte."""
+    """The command byte: 0x30-0x33 from the host; 0x35 / 0x36 only in current firmware's
+    replies."""
 
     STATUS = 0x30
     UNLOCK = 0x31
     STATUS_ALL = 0x32
     UNLOCK_ALL = 0x33
+    STATUS_REPLY = 0x35  # current firmware's answer to STATUS
+    STATUS_ALL_REPLY = 0x36  # current firmware's answer to STATUS_ALL
 
 
-_COMMANDS = frozenset(int(c) for c in Cmd)
+class Dialect(enum.Enum):
+    """How a board's firmware answers, told by the command byte of its status replies."""
+
+    CURRENT = "current"  # status answered with 0x35 (0x32 with 0x36); an unlock gets no answer
+    ECHOING = "echoing"  # every command answered with the status frame, its command echoed
+
+
+_HOST_COMMANDS = frozenset({Cmd.STATUS, Cmd.UNLOCK, Cmd.STATUS_ALL, Cmd.UNLOCK_ALL})
+_REPLY_COMMANDS = frozenset(int(c) for c in Cmd)
+# What current firmware puts in CMD when it answers a status request.
+REPLY_TO = {Cmd.STATUS: Cmd.STATUS_REPLY, Cmd.STATUS_ALL: Cmd.STATUS_ALL_REPLY}
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,11 @@ def status_reply(
     return StatusReply(board, cmd, tuple(hooks), tuple(items), lock).encode()
 
 
+def dialect_of(reply: StatusReply) -> Dialect:
+    """Which firmware sent `reply`: 0x35 / 0x36 is current firmware, an echoed command older."""
+    return Dialect.CURRENT if reply.cmd in REPLY_TO.values() else Dialect.ECHOING
+
+
 # -- decoders -------------------------------------------------------------------------------
 #
 # Each returns (frame, used). used == 0: the buffer holds the start of a frame, read more.
@@ -149,12 +170,12 @@ def status_reply(
 
 
 def decode_reply(buf: bytes) -> tuple[StatusReply | None, int]:
-    """Find the next 9-byte status reply. What the host reads; skips anything else,
-    including an RS485 adapter's echo of our own command."""
+    """Find the next 9-byte status reply, of either dialect. What the host reads; skips
+    anything else, including an RS485 adapter's echo of our own command."""
     skipped = _skip_to_stx(buf)
     if skipped:
         return None, skipped
-    if len(buf) >= 3 and buf[2] not in _COMMANDS:
+    if len(buf) >= 3 and buf[2] not in _REPLY_COMMANDS:
         return None, 1
     if len(buf) < REPLY_LENGTH:
         return None, 0
@@ -168,7 +189,7 @@ def decode_command(buf: bytes) -> tuple[Command | None, int]:
     skipped = _skip_to_stx(buf)
     if skipped:
         return None, skipped
-    if len(buf) >= 3 and buf[2] not in _COMMANDS:
+    if len(buf) >= 3 and buf[2] not in _HOST_COMMANDS:
         return None, 1
     if len(buf) < COMMAND_LENGTH:
         return None, 0

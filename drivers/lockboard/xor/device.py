@@ -9,7 +9,7 @@ from __future__ import annotations
 from drivers.errors import UnknownLocker
 from drivers.lockboard.base import BusLockBoard
 from drivers.lockboard.xor import codec as xor
-from drivers.serial_link import Decoder
+from drivers.serial_link import UNASKED, Decoder, Unasked
 from kiosk.core.interfaces import LockerAddress, LockState
 
 
@@ -24,13 +24,15 @@ class XorLockBoard(BusLockBoard[xor.UnlockReply, xor.StatusReply]):
         return xor.unlock(locker.board, locker.lock)
 
     def _unlock_decoder(self, locker: LockerAddress) -> Decoder[xor.UnlockReply]:
-        def decode(buf: bytes, gap: bool) -> tuple[xor.UnlockReply | None, int]:
+        def decode(buf: bytes, gap: bool) -> tuple[xor.UnlockReply | Unasked | None, int]:
             reply, used = xor.decode_reply(buf, gap)
+            if reply is None:
+                return None, used
             if not isinstance(reply, xor.UnlockReply) or (reply.board, reply.lock) != (
                 locker.board,
                 locker.lock,
             ):
-                return None, used
+                return UNASKED, used
             return reply, used
 
         return decode
@@ -42,10 +44,12 @@ class XorLockBoard(BusLockBoard[xor.UnlockReply, xor.StatusReply]):
         return xor.status_request(board)
 
     def _status_decoder(self, board: int) -> Decoder[xor.StatusReply]:
-        def decode(buf: bytes, gap: bool) -> tuple[xor.StatusReply | None, int]:
+        def decode(buf: bytes, gap: bool) -> tuple[xor.StatusReply | Unasked | None, int]:
             reply, used = xor.decode_reply(buf, gap)
-            if not isinstance(reply, xor.StatusReply) or reply.board != board:
+            if reply is None:
                 return None, used
+            if not isinstance(reply, xor.StatusReply) or reply.board != board:
+                return UNASKED, used
             return reply, used
 
         return decode
