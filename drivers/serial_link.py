@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import serial
 from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential
@@ -47,6 +47,14 @@ _READ_SLICE = 0.02
 # What a vanished adapter raises: ENOENT/EIO/ENXIO/ENODEV arrive as OSError or
 # SerialException; tcflush on a dead tty raises termios.error, which is neither.
 _PORT_FAILURES = (OSError, serial.SerialException, termios.error)
+
+
+class Tap(Protocol):
+    """Hears every byte on the link, both ways (a capture: drivers/lockboard/capture.py)."""
+
+    def sent(self, data: bytes) -> None: ...
+
+    def received(self, data: bytes) -> None: ...
 
 
 class LinkState(enum.Enum):
@@ -80,8 +88,10 @@ class SerialLink:
         quiet_gap: float,
         reply_gap: float | None = None,
         backoff: Backoff | None = None,
+        tap: Tap | None = None,
     ) -> None:
         self.url = url
+        self.tap = tap
         self.baud = baud
         self.timeout = timeout
         self.quiet_gap = quiet_gap
@@ -114,8 +124,7 @@ class SerialLink:
                 # A late answer to an earlier command must not pass for this one's answer.
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
-                port.write(frame)
-                port.flush()
+                self._write(port, frame)
                 return self._read_frame(port, decode, self.timeout if timeout is None else timeout)
             except LinkError:
                 raise
@@ -135,8 +144,7 @@ class SerialLink:
             try:
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
-                port.write(frame)
-                port.flush()
+                self._write(port, frame)
             except _PORT_FAILURES as exc:
                 self._lost(exc)
                 raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
@@ -254,6 +262,12 @@ class SerialLink:
 
     # -- one exchange ------------------------------------------------------------------------
 
+    def _write(self, port: Any, frame: bytes) -> None:
+        port.write(frame)
+        port.flush()
+        if self.tap is not None:
+            self.tap.sent(frame)
+
     def _keep_quiet_gap(self) -> None:
         wait = self._last_traffic + self.quiet_gap - time.monotonic()
         if wait > 0:
@@ -268,6 +282,8 @@ class SerialLink:
             chunk = port.read(max(1, port.in_waiting))
             now = time.monotonic()
             if chunk:
+                if self.tap is not None:
+                    self.tap.received(chunk)
                 received += len(chunk)
                 buf += chunk
                 seen = (seen + chunk)[:32]

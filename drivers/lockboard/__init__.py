@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from drivers.lockboard.base import BusLockBoard
     from drivers.lockboard.profile import BoardProfile
+    from drivers.serial_link import Tap
 
 
-def open_board(url: str, profile: BoardProfile) -> BusLockBoard:
-    """The device that speaks `profile.protocol` on the port at `url` (opened on first use)."""
+def open_board(url: str, profile: BoardProfile, tap: Tap | None = None) -> BusLockBoard:
+    """The device that speaks `profile.protocol` on the port at `url` (opened on first use);
+    `tap` hears every byte both ways (a capture)."""
     # Imported here: the devices import their codecs from this package (a cycle otherwise),
     # and a codec alone should not pull in pyserial.
     from drivers.lockboard.kerong.device import KerongLockBoard
     from drivers.lockboard.xor.device import XorLockBoard
 
     devices: dict[str, type[BusLockBoard]] = {"kerong": KerongLockBoard, "xor": XorLockBoard}
-    return devices[profile.protocol](url, profile)
+    return devices[profile.protocol](url, profile, tap)

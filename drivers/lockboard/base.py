@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from drivers.errors import CorruptReply, LinkError, UnknownLocker
 from drivers.lockboard.profile import BoardProfile
 from drivers.pulses import PulsedVends
-from drivers.serial_link import Decoder, SerialLink
+from drivers.serial_link import Decoder, SerialLink, Tap
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress, LockState
 
@@ -62,7 +62,9 @@ class BusLockBoard(ABC, Generic[U, S]):
     first_board: ClassVar[int]  # the lowest bus address; `status()` reads it by default
     last_board: ClassVar[int]
 
-    def __init__(self, url: str, profile: BoardProfile | None = None) -> None:
+    def __init__(
+        self, url: str, profile: BoardProfile | None = None, tap: Tap | None = None
+    ) -> None:
         self.profile = profile or BoardProfile.for_protocol(self.protocol)
         if self.profile.protocol != self.protocol:
             raise ValueError(
@@ -75,6 +77,7 @@ class BusLockBoard(ABC, Generic[U, S]):
             self.profile.command_timeout,
             self.profile.quiet_gap,
             reply_gap=self.profile.reply_gap,
+            tap=tap,
         )
         self._pulsed = PulsedVends()
 

@@ -1,4 +1,5 @@
-"""`kiosk board status|open`: a technician talks to a lock board directly, no kiosk running."""
+"""`kiosk board status|open|capture`: a technician talks to a lock board directly, no kiosk
+running."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from kiosk.commands import board_capture
 from kiosk.core.board_families import FAMILIES
 from kiosk.core.errors import LockBoardError
 from kiosk.core.interfaces import LockerAddress
@@ -15,10 +17,17 @@ from kiosk.core.interfaces import LockerAddress
 def add_parser(sub: Any) -> None:
     b = sub.add_parser("board", help="talk to a lock board directly (technicians)")
     bsub = b.add_subparsers(dest="board_command", required=True)
-    for name, text in (("status", "each lock's hook and item bits"), ("open", "pulse one lock")):
+    commands = (
+        ("status", "each lock's hook and item bits"),
+        ("open", "pulse one lock"),
+        ("capture", "record every byte to and from the boards in a file, with timestamps"),
+    )
+    for name, text in commands:
         c = bsub.add_parser(name, help=text)
         if name == "open":
             c.add_argument("locker", help="BOARD:LOCK, e.g. 0:3 (lock numbers start at 1)")
+        elif name == "capture":
+            board_capture.add_arguments(c)
         else:
             c.add_argument(
                 "--board", type=int, help="bus address (default: 0 for kerong, 1 for xor)"
@@ -35,12 +44,19 @@ def run(args: argparse.Namespace) -> int:
     from drivers.lockboard.profile import BoardProfile
 
     settings = {k: getattr(args, k) for k in ("baud", "locks") if getattr(args, k) is not None}
+    if args.board_command == "capture":
+        # One attempt per read: a capture scans addresses where nobody may answer.
+        settings["read_retries"] = 0
     try:
         profile = BoardProfile.for_protocol(args.protocol, **settings)
         locker = LockerAddress.parse(args.locker) if args.board_command == "open" else None
+        if args.board_command == "capture" and args.open:
+            LockerAddress.parse(args.open)
     except ValueError as e:
         print(f"kiosk board {args.board_command}: {e}", file=sys.stderr)
         return 2
+    if args.board_command == "capture":
+        return _capture(args, profile)
     board = open_board(args.port, profile)
     try:
         if locker is not None:
@@ -53,14 +69,37 @@ def run(args: argparse.Namespace) -> int:
         board.close()
 
 
+def _capture(args: argparse.Namespace, profile: Any) -> int:
+    from drivers.lockboard import open_board
+    from drivers.lockboard.capture import CaptureWriter
+
+    try:
+        capture = CaptureWriter(
+            args.out, port=args.port, protocol=profile.protocol, baud=profile.baud
+        )
+    except OSError as e:
+        print(f"kiosk board capture: cannot write {args.out}: {e}", file=sys.stderr)
+        return 2
+    board = open_board(args.port, profile, tap=capture)
+    try:
+        return board_capture.run(args, board, capture)
+    finally:
+        board.close()
+        capture.close()
+
+
 def _open(board: Any, locker: LockerAddress, as_json: bool) -> int:
     result = board.open(locker)
     if as_json:
         print(json.dumps(result.as_dict()))
         return 0
     # Two facts, never merged: the board took the command; the sensors say what happened.
-    echo = "" if result.echoed is not None else " (its answer was garbled)"
-    print(f"locker {locker}: unlock accepted by the board{echo}")
+    if not result.answered:
+        # Current Kerong firmware never answers an unlock: a status read right after did.
+        print(f"locker {locker}: unlock sent; the board answered the status read after it")
+    else:
+        echo = "" if result.echoed is not None else " (its answer was garbled)"
+        print(f"locker {locker}: unlock accepted by the board{echo}")
     if result.after is None:
         print(f"  now: sensors unreadable: {result.read_error}")
     else:

@@ -6,7 +6,8 @@ sim/lockboard/kerong.py, XOR boards in sim/lockboard/xor.py, the faults in sim/l
 the line itself in sim/lockboard/port.py; `python -m sim.lockboard` is sim/lockboard/__main__.py.
 
     python -m sim.lockboard --protocol kerong|xor [--pty [LINK] | --tcp PORT] [--pace]
-                            [--echo] [--control PORT] [--scanner]
+                            [--echo] [--channels N] [--control PORT] [--scanner]
+    python -m sim.lockboard --replay CAPTURE [--pty [LINK] | --tcp PORT]
 
 prints where it listens, one `name: where` line each (lockboard, scanner, control), then
 serves until interrupted. Kerong boards answer as current CU16 firmware does (0x35 status
@@ -38,15 +39,20 @@ def make_board(
     tcp_port: int | None = None,
     link: str | Path | None = None,
     echo: bool = False,
+    channels: int | None = None,
 ) -> SimBoard[Any]:
     """A simulated bus of `protocol` boards; without a cabinet, the demo cabinet on the
-    protocol's first bus address. `echo`: Kerong boards of the older, echoing firmware."""
+    protocol's first bus address. `echo`: Kerong boards of the older, echoing firmware;
+    `channels`: the size of XOR boards (default 24)."""
     if protocol not in FIRST_BOARD:
         raise ValueError(f"protocol {protocol!r} is not one of {', '.join(FIRST_BOARD)}")
     cabinet = cabinet or Cabinet.demo(FIRST_BOARD[protocol])
     boards = cabinet.boards() or [FIRST_BOARD[protocol]]
     if protocol == "kerong":
+        if channels is not None:
+            raise ValueError("channels: kerong boards always have 16")
         return SimKerongBoard(cabinet, boards, pace, tcp_port=tcp_port, link=link, echo=echo)
     if echo:
         raise ValueError("echo: only kerong boards come in an echoing firmware")
-    return SimXorBoard(cabinet, boards, pace, tcp_port=tcp_port, link=link)
+    size = {} if channels is None else {"channels": channels}
+    return SimXorBoard(cabinet, boards, pace, tcp_port=tcp_port, link=link, **size)

@@ -33,8 +33,19 @@ def main(argv: list[str] | None = None) -> int:
         help="kerong: the older firmware that echoes every command (default: current firmware, "
         "status answered with 0x35, unlocks unanswered)",
     )
+    parser.add_argument(
+        "--channels",
+        type=int,
+        metavar="N",
+        help="xor: channels per board, 1..50 (default 24); its status reply carries N bits",
+    )
     parser.add_argument("--control", type=int, metavar="PORT", help="fault control port (0: any)")
     parser.add_argument("--scanner", action="store_true", help="also simulate a QR scanner")
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="answer as the board in a capture (kiosk board capture) did, instead",
+    )
     args = parser.parse_args(argv)
 
     from sim.fault import FaultControl
@@ -42,13 +53,25 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.echo and args.protocol != "kerong":
         parser.error("--echo: only kerong boards come in an echoing firmware")
-    board = make_board(
-        args.protocol, pace=args.pace, tcp_port=args.tcp, link=args.pty or None, echo=args.echo
-    )
-    scanner = SimScanner() if args.scanner else None
-    control = None
+    if args.channels is not None and args.protocol != "xor":
+        parser.error("--channels: only xor boards vary in size")
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    if args.replay:
+        return _replay(args.replay, args.tcp, args.pty or None, stopped)
+    try:
+        board = make_board(
+            args.protocol,
+            pace=args.pace,
+            tcp_port=args.tcp,
+            link=args.pty or None,
+            echo=args.echo,
+            channels=args.channels,
+        )
+    except ValueError as e:
+        parser.error(str(e))
+    scanner = SimScanner() if args.scanner else None
+    control = None
     with board:
         print(f"lockboard: {board.url}", flush=True)
         if scanner is not None:
@@ -62,6 +85,21 @@ def main(argv: list[str] | None = None) -> int:
             control.stop()
         if scanner is not None:
             scanner.stop()
+    return 0
+
+
+def _replay(path: str, tcp: int | None, link: str | None, stopped: threading.Event) -> int:
+    from sim.lockboard.replay import ReplayBoard
+
+    try:
+        board = ReplayBoard(path, tcp_port=tcp, link=link)
+    except (OSError, ValueError) as e:
+        print(f"python -m sim.lockboard: {e}", file=sys.stderr)
+        return 2
+    with board:
+        print(f"lockboard: {board.url}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            stopped.wait()
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from drivers.lockboard.base import BusLockBoard
 from drivers.lockboard.kerong import codec as kerong
 from drivers.lockboard.profile import BoardProfile
-from drivers.serial_link import UNASKED, Decoder, Unasked
+from drivers.serial_link import UNASKED, Decoder, Tap, Unasked
 from kiosk.core.interfaces import LockerAddress, LockState
 
 # The command bytes a board may put in its answer to each of our commands.
@@ -31,8 +31,10 @@ class KerongLockBoard(BusLockBoard[kerong.StatusReply, kerong.StatusReply]):
     first_board = 0
     last_board = kerong.MAX_BOARD
 
-    def __init__(self, url: str, profile: BoardProfile | None = None) -> None:
-        super().__init__(url, profile)
+    def __init__(
+        self, url: str, profile: BoardProfile | None = None, tap: Tap | None = None
+    ) -> None:
+        super().__init__(url, profile, tap)
         self._dialects: dict[int, kerong.Dialect] = {}
 
     def dialect(self, board: int) -> kerong.Dialect | None:
