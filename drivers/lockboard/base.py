@@ -101,7 +101,7 @@ class BusLockBoard(ABC, Generic[U, S]):
     def read(self, locker: LockerAddress) -> LockState:
         """Read one lock's hook and item sensors now (retried up to profile.read_retries)."""
         self._check(locker)
-        return self._states(self._read_board(locker.board), locker.board)[locker.lock]
+        return self._state_of(self._read_board(locker.board), locker)
 
     def close(self) -> None:
         self._link.close()
@@ -123,7 +123,8 @@ class BusLockBoard(ABC, Generic[U, S]):
         return OpenResult(locker, True, echoed, after, error, answered)
 
     def status(self, board: int | None = None) -> dict[int, LockState]:
-        """Every lock of one board (default: the lowest address), 1..profile.locks."""
+        """Every lock of one board (default: the lowest address), 1..profile.locks; fewer
+        where the board reports fewer channels (XOR boards tell their size)."""
         board = self.first_board if board is None else board
         self._check(LockerAddress(board, 1))
         return self._states(self._read_board(board), board)
@@ -161,7 +162,7 @@ class BusLockBoard(ABC, Generic[U, S]):
 
     @abstractmethod
     def _states(self, reply: S, board: int) -> dict[int, LockState]:
-        """Every lock 1..profile.locks from one status reply."""
+        """Every lock 1..profile.locks the reply holds, from one status reply."""
 
     def _answers_unlocks(self, board: int) -> bool | None:
         """Whether `board` answers an unlock: True, False, or None while not yet known."""
@@ -203,7 +204,16 @@ class BusLockBoard(ABC, Generic[U, S]):
                 f"unlock {locker} sent (this board never answers an unlock), but the status "
                 f"read after it failed; NOT re-sent: {exc}"
             ) from exc
-        return self._states(reply, locker.board)[locker.lock]
+        return self._state_of(reply, locker)
+
+    def _state_of(self, reply: S, locker: LockerAddress) -> LockState:
+        states = self._states(reply, locker.board)
+        if locker.lock not in states:
+            raise UnknownLocker(
+                f"locker {locker}: board {locker.board} reports {len(states)} channels, "
+                f"so lock {locker.lock} is not on it"
+            )
+        return states[locker.lock]
 
     def _probe(self, board: int) -> None:
         """One status read, before the first unlock of a board not yet heard from, to learn

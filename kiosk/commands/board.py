@@ -35,15 +35,21 @@ def add_parser(sub: Any) -> None:
         c.add_argument("--port", required=True, help="serial port URL, pty path or socket://")
         c.add_argument("--protocol", choices=FAMILIES, default=FAMILIES[0])
         c.add_argument("--baud", type=int, help="line speed (default: the board family's)")
-        c.add_argument("--locks", type=int, help="locks per board (default: the family's)")
+        c.add_argument(
+            "--locks",
+            type=int,
+            help="show only the first N locks (default: every lock the board reports)",
+        )
         c.add_argument("--json", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
     from drivers.lockboard import open_board
-    from drivers.lockboard.profile import BoardProfile
+    from drivers.lockboard.profile import MAX_LOCKS, BoardProfile
 
     settings = {k: getattr(args, k) for k in ("baud", "locks") if getattr(args, k) is not None}
+    # Without --locks, every lock the board reports (XOR boards tell their own size).
+    settings.setdefault("locks", MAX_LOCKS.get(args.protocol, 1))
     if args.board_command == "capture":
         # One attempt per read: a capture scans addresses where nobody may answer.
         settings["read_retries"] = 0
@@ -61,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if locker is not None:
             return _open(board, locker, args.json)
-        return _status(board, args.board, args.json)
+        return _status(board, args.board, args.json, args.locks)
     except LockBoardError as e:
         print(f"kiosk board: {e}", file=sys.stderr)
         return 1
@@ -107,11 +113,17 @@ def _open(board: Any, locker: LockerAddress, as_json: bool) -> int:
     return 0
 
 
-def _status(board: Any, address: int | None, as_json: bool) -> int:
+def _status(board: Any, address: int | None, as_json: bool, locks: int | None) -> int:
     from drivers.lockboard.base import state_bits
 
     address = board.first_board if address is None else address
     states = board.status(address)
+    if locks is not None and len(states) < locks:
+        print(
+            f"kiosk board status: board {address} reports {len(states)} channels, "
+            f"fewer than --locks {locks}",
+            file=sys.stderr,
+        )
     rows = [{"locker": f"{address}:{n}", **state_bits(s)} for n, s in sorted(states.items())]
     if as_json:
         print(json.dumps({"board": address, "protocol": board.protocol, "locks": rows}))

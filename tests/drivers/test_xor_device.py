@@ -61,12 +61,35 @@ def test_open_reports_accepted_and_the_sensors_afterwards_as_two_facts(bus) -> N
 
 
 def test_a_board_with_fewer_channels_than_the_profile_says_so() -> None:
+    """The board's reply tells its size: its own locks read, a lock beyond it is refused."""
     with (
         SimXorBoard(Cabinet.demo(1), channels=8) as sim,
         open_board(sim.url, fast_profile("xor", locks=24)) as board,
-        pytest.raises(UnknownLocker, match="8 channels"),
     ):
-        board.read(L1)
+        assert board.read(L1) == CLOSED
+        assert sorted(board.status(1)) == list(range(1, 9))
+        with pytest.raises(UnknownLocker, match="8 channels"):
+            board.read(LockerAddress(1, 9))
+
+
+@pytest.mark.parametrize("channels", [8, 16, 24])
+def test_status_shows_as_many_locks_as_the_board_reports(channels: int) -> None:
+    with (
+        SimXorBoard(Cabinet.demo(1), channels=channels) as sim,
+        open_board(sim.url, fast_profile("xor", locks=50)) as board,
+    ):
+        sim.cabinet.release(1, 2)
+        states = board.status(1)
+        assert sorted(states) == list(range(1, channels + 1))
+        assert states[2].hook_open and not states[channels].hook_open
+
+
+def test_the_profile_restricts_a_larger_board_to_its_locks() -> None:
+    with (
+        SimXorBoard(Cabinet.demo(1), channels=48) as sim,
+        open_board(sim.url, fast_profile("xor")) as board,  # the factory 24
+    ):
+        assert sorted(board.status(1)) == list(range(1, 25))
 
 
 def test_a_48_channel_board_reports_all_48_locks() -> None:

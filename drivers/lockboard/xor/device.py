@@ -1,12 +1,12 @@
 """ "8A/80" XOR lock boards on one serial bus, as the kiosk core's LockBoard.
 
 These boards report door feedback only: every LockState has item_sensed False and
-item_present True (unknown, never "gone"); `profile.item_sensors` is False.
+item_present True (unknown, never "gone"); `profile.item_sensors` is False. Each board tells
+its size in its status reply (one byte per 8 channels); a lock beyond it is UnknownLocker.
 """
 
 from __future__ import annotations
 
-from drivers.errors import UnknownLocker
 from drivers.lockboard.base import BusLockBoard
 from drivers.lockboard.xor import codec as xor
 from drivers.serial_link import UNASKED, Decoder, Unasked
@@ -55,12 +55,7 @@ class XorLockBoard(BusLockBoard[xor.UnlockReply, xor.StatusReply]):
         return decode
 
     def _states(self, reply: xor.StatusReply, board: int) -> dict[int, LockState]:
-        if reply.channels < self.profile.locks:
-            raise UnknownLocker(
-                f"board {board} has {reply.channels} channels but the profile expects "
-                f"{self.profile.locks} locks; set lockboard.locks to {reply.channels} or fewer"
-            )
-        return {
-            lock: self.profile.lock_state(reply.bit(lock))
-            for lock in range(1, self.profile.locks + 1)
-        }
+        # The reply's length is the board's size: 8, 16, 24 ... channels. Every channel it
+        # reports is shown, up to profile.locks where a technician or the config restricts.
+        count = min(reply.channels, self.profile.locks)
+        return {lock: self.profile.lock_state(reply.bit(lock)) for lock in range(1, count + 1)}
