@@ -175,11 +175,11 @@ def create_app(
     _install_error_handlers(app)
 
     def current_kiosk(request: Request) -> Kiosk:
-        scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        with read_db() as s, s.begin():
-            kiosk = kiosks.kiosk_by_key(s, key.strip() if scheme.lower() == "bearer" else None)
-        request.state.kiosk_id = kiosk.id  # for the access log (ledger.observability)
-        return kiosk
+        def find(key_hash: str) -> tuple[str, datetime | None, Kiosk] | None:
+            with read_db() as s, s.begin():
+                return kiosks.kiosk_by_key_hash(s, key_hash)
+
+        return kiosks.calling_kiosk(request, find)[1]
 
     KioskDep = Annotated[Kiosk, Depends(current_kiosk)]
 

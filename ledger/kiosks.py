@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from ledger.db import Kiosk, utcnow
 from ledger.errors import BadRequest, Unauthorized, UnknownKiosk
@@ -43,15 +46,34 @@ def rotate_key(s: Session, kiosk: Kiosk) -> str:
     return key
 
 
-def kiosk_by_key(s: Session, key: str | None) -> Kiosk:
+Found = TypeVar("Found")
+
+
+def calling_kiosk(
+    request: Request, find: Callable[[str], tuple[str, datetime | None, Found] | None]
+) -> tuple[str, Found]:
+    """The kiosk calling with `request`, admitted or refused here for every kiosk route: its
+    `Authorization: Bearer <key>`, looked up by the key's hash with `find` (its id, when its key
+    was revoked, and whatever else that read fetched), refused as missing, unknown or revoked.
+    The kiosk's id is noted on the request for the access log (ledger.observability)."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    key = key.strip() if scheme.lower() == "bearer" else ""
     if not key:
         raise Unauthorized("missing kiosk key: send Authorization: Bearer <kiosk key>")
-    kiosk = s.scalar(select(Kiosk).where(Kiosk.key_hash == hash_key(key)))
-    if kiosk is None:
+    found = find(hash_key(key))
+    if found is None:
         raise Unauthorized("unknown kiosk key")
-    if kiosk.revoked_at is not None:
-        raise Unauthorized(f"the key of kiosk {kiosk.id} was revoked")
-    return kiosk
+    kiosk_id, revoked_at, more = found
+    if revoked_at is not None:
+        raise Unauthorized(f"the key of kiosk {kiosk_id} was revoked")
+    request.state.kiosk_id = kiosk_id
+    return kiosk_id, more
+
+
+def kiosk_by_key_hash(s: Session, key_hash: str) -> tuple[str, datetime | None, Kiosk] | None:
+    """`calling_kiosk`'s look-up of the whole kiosk row."""
+    kiosk = s.scalar(select(Kiosk).where(Kiosk.key_hash == key_hash))
+    return None if kiosk is None else (kiosk.id, kiosk.revoked_at, kiosk)
 
 
 def get_kiosk(s: Session, kiosk_id: str) -> Kiosk:

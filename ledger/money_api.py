@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from ledger import bodies, book, idempotency, kiosks, sessions
-from ledger.errors import BadRequest, IdempotencyKeyRequired, Unauthorized
+from ledger.errors import BadRequest, IdempotencyKeyRequired
 from ledger.limits import Locker, Price, Text
 
 
@@ -142,19 +142,10 @@ def router(
     def money_call(request: Request) -> tuple[str, str, Any]:
         """(kiosk id, Idempotency-Key, the key's record): the kiosk look-up and the key's
         look in one read; the kiosk's errors come first, as for every other route."""
-        headers = request.headers
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else ""
-        if not token:
-            raise Unauthorized("missing kiosk key: send Authorization: Bearer <kiosk key>")
-        idem = headers.get("idempotency-key", "").strip()
-        found = idempotency.kiosk_and_record(engine, kiosks.hash_key(token), idem)
-        if found is None:
-            raise Unauthorized("unknown kiosk key")
-        kiosk_id, revoked_at, record = found
-        if revoked_at is not None:
-            raise Unauthorized(f"the key of kiosk {kiosk_id} was revoked")
-        request.state.kiosk_id = kiosk_id  # for the access log (ledger.observability)
+        idem = request.headers.get("idempotency-key", "").strip()
+        kiosk_id, record = kiosks.calling_kiosk(
+            request, lambda key_hash: idempotency.kiosk_and_record(engine, key_hash, idem)
+        )
         if not idem:
             raise IdempotencyKeyRequired()
         if len(idem) > 200:
