@@ -30,6 +30,7 @@ import sys
 import threading
 from typing import Any
 
+from kiosk.core.interfaces import LockerAddress
 from sim.lockboard.base import SimBoard
 from sim.scanner import SimScanner
 
@@ -125,10 +126,9 @@ def send(port: int, line: str, timeout: float = 10.0) -> str:
 
 
 def _locker(text: str) -> tuple[int, int]:
-    board, sep, lock = text.partition(":")
-    if not sep or not board.isdigit() or not lock.isdigit():
-        raise ValueError(f"{text!r} is not BOARD:LOCK (for example 0:3)")
-    return int(board), int(lock)
+    """A locker named as the kiosk and its technician name it (the kiosk's one reader of it)."""
+    address = LockerAddress.parse(text)
+    return address.board, address.lock
 
 
 def _on_off(text: str) -> bool:

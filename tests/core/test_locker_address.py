@@ -1,5 +1,6 @@
-"""`BOARD:LOCK` has one reader, LockerAddress.parse: the config, the technician's commands and
-the screens (tests/ui/test_lockers.py) all read a locker's name through it."""
+"""`BOARD:LOCK` has one reader, LockerAddress.parse: the config, the technician's commands, the
+screens (tests/ui/test_lockers.py) and the simulator's fault commands (tests/sim/test_fault_cli.py)
+all read a locker's name through it."""
 
 from __future__ import annotations
 
