@@ -30,6 +30,12 @@ class AuditAction(enum.Enum):
     STAFF_DISABLED = "staff_disabled"
     STAFF_PASSWORD = "staff_password"
     STAFF_TOTP = "staff_totp"
+    MEMBER_ADDED = "member_added"
+    MEMBER_EDITED = "member_edited"
+    MEMBER_DEACTIVATED = "member_deactivated"
+    MEMBER_UNLOCKED = "member_unlocked"
+    CARD_ISSUED = "card_issued"  # the member's earlier cards revoked with it
+    CARD_PIN_RESET = "card_pin_reset"
 
 
 def record(

@@ -59,19 +59,48 @@ def check_pin_format(pin: str) -> None:
 
 
 def issue_card(s: Session, member: Member, pin: str) -> tuple[Card, str]:
-    """A new card for `member`; returns it and its code, which is never retrievable again."""
+    """One more card for `member`, earlier cards left as they are (staff issue cards with
+    `replace_card`); returns it and its code, which is never retrievable again."""
     check_pin_format(pin)
+    return _new_card(s, member, hash_pin(pin))
+
+
+def replace_card(s: Session, member: Member, pin_hash: str, now: datetime) -> tuple[Card, str]:
+    """The card staff issue (`card issue`, the console): a new card for `member` with an
+    already hashed PIN (the console's pad hashes it), its code never retrievable again; the
+    member's earlier cards are revoked, so a lost one stops working when its replacement is
+    printed."""
+    for old in s.scalars(select(Card).where(Card.member_id == member.id)):
+        if old.revoked_at is None:
+            old.revoked_at = now
+    return _new_card(s, member, pin_hash)
+
+
+def _new_card(s: Session, member: Member, pin_hash: str) -> tuple[Card, str]:
     while True:
         card_id = "c" + secrets.token_hex(4)
         if s.get(Card, card_id) is None:
             break
     secret = secrets.token_urlsafe(18)
-    card = Card(
-        id=card_id, member_id=member.id, secret_hash=hash_secret(secret), pin_hash=hash_pin(pin)
-    )
+    card = Card(id=card_id, member_id=member.id, secret_hash=hash_secret(secret), pin_hash=pin_hash)
     s.add(card)
     s.flush()
     return card, f"{CARD_PREFIX}:{card_id}:{secret}"
+
+
+def active_card(s: Session, member_id: str) -> Card | None:
+    """The member's card in use (replace_card leaves at most one), if any."""
+    query = select(Card).where(Card.member_id == member_id, Card.revoked_at.is_(None))
+    return s.scalars(query.order_by(Card.created_at.desc())).first()
+
+
+def set_pin_hash(s: Session, card: Card, pin_hash: str) -> None:
+    """A new PIN for the card (the member forgot theirs); its wrong tries are forgotten."""
+    if card.revoked_at is not None:
+        raise CardRevoked(f"card {card.id} was revoked; issue a new card instead")
+    card.pin_hash = pin_hash
+    lockouts.unlock(s, [lockouts.credential_key(CredentialKind.CARD, card.id)])
+    s.flush()
 
 
 def get_card(s: Session, card_id: str) -> Card:

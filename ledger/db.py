@@ -94,6 +94,26 @@ class Member(Base):
     # Receives the monthly grant (`grant-month`): registered low-income residents.
     grant_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the office reaches the member; the phone also tells a duplicate enrolment.
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Never deleted (their history stays): a deactivated member signs in nowhere.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PinPad(Base):
+    """A PIN being typed on the console's on-screen pad (ledger.web.cards_pages), one per web
+    session: the digits so far until OK, then only scrypt hashes; the row goes when done."""
+
+    __tablename__ = "pin_pads"
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    card_id: Mapped[str | None] = mapped_column(String(16))  # a PIN reset of this card
+    typed: Mapped[str] = mapped_column(String(8), default="")
+    first_hash: Mapped[str | None] = mapped_column(String(200))  # the first entry, to repeat
+    pin_hash: Mapped[str | None] = mapped_column(String(200))  # both entries agreed
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Card(Base):

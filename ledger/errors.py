@@ -164,6 +164,18 @@ class CardRevoked(ApiError, PermissionError):
     code, status, default_message = "card_revoked", 403, "this card was revoked"
 
 
+class DuplicateMember(ApiError, ValueError):
+    """A member with this phone is enrolled already (`extra` lists them): the same person?"""
+
+    code, status, default_message = "duplicate_member", 409, "this member may be enrolled already"
+
+
+class MemberDeactivated(ApiError, PermissionError):
+    """The member was deactivated by staff: no sign-in, no new card."""
+
+    code, status, default_message = "member_deactivated", 403, "this member was deactivated"
+
+
 class UnknownCard(NotFound):
     """No card with this id."""
 

@@ -1,8 +1,12 @@
-"""Members of the time bank: enrolment (with their TOTP secret and account) and look-up."""
+"""Members of the time bank: enrolment (with their TOTP secret and account, refusing a likely
+duplicate unless told), changes, deactivation (never deletion) and look-up."""
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pyotp
@@ -11,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ledger import book, cards, history, lockouts
 from ledger.db import Card, Member, Role, utcnow
-from ledger.errors import BadRequest, UnknownMember
+from ledger.errors import BadRequest, DuplicateMember, MemberDeactivated, UnknownMember
 from ledger.limits import MAX_COINS
 
 MEMBER_ID_DIGITS = 6  # "m" + 6 digits: short enough to type, never contains ':'
@@ -24,21 +28,92 @@ def new_member_id(s: Session) -> str:
             return candidate
 
 
-def add_member(
-    s: Session, name: str, role: Role = Role.MEMBER, coins: int = 0, grant_eligible: bool = False
-) -> Member:
-    """Enrol a member; starting coins come from the grant pool as a real transaction."""
-    if not name.strip():
+PHONE_PATTERN = re.compile(r"\+?[0-9]{5,20}")
+MAX_NAME, MAX_ADDRESS, MAX_NOTES = 200, 300, 2000
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How the office reaches a member; None (or blank) is 'not given'."""
+
+    phone: str | None = None
+    address: str | None = None
+    notes: str | None = None
+
+
+def clean_phone(raw: str | None) -> str | None:
+    """A phone number as stored: digits and a leading '+', spaces and dashes dropped."""
+    if raw is None or not raw.strip():
+        return None
+    phone = re.sub(r"[\s\-()]", "", raw)
+    if not PHONE_PATTERN.fullmatch(phone):
+        raise BadRequest(f"phone {raw.strip()!r}: 5 to 20 digits, optionally after a '+'")
+    return phone
+
+
+def _text(raw: str | None, what: str, longest: int) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    if len(raw.strip()) > longest:
+        raise BadRequest(f"{what} is longer than {longest} characters")
+    return raw.strip()
+
+
+def _name(raw: str) -> str:
+    if not raw.strip():
         raise BadRequest("a member needs a name")
+    if len(raw.strip()) > MAX_NAME:
+        raise BadRequest(f"a name is longer than {MAX_NAME} characters")
+    return raw.strip()
+
+
+def duplicates(s: Session, phone: str | None) -> list[dict[str, Any]]:
+    """Members who may be this one already: those with the same phone, whatever the name (a
+    same name and phone is surely one person; a family's shared phone is worth a look too).
+    A name alone is no sign: two residents may share one."""
+    phone = clean_phone(phone)
+    if phone is None:
+        return []
+    found = s.scalars(select(Member).where(Member.phone == phone).order_by(Member.id))
+    return [
+        {"member": m.id, "name": m.name, "phone": m.phone, "active": m.deactivated_at is None}
+        for m in found
+    ]
+
+
+def add_member(
+    s: Session,
+    name: str,
+    role: Role = Role.MEMBER,
+    coins: int = 0,
+    grant_eligible: bool = False,
+    contact: Contact = Contact(),
+    allow_duplicate: bool = False,
+) -> Member:
+    """Enrol a member; starting coins come from the grant pool as a real transaction. A likely
+    duplicate (`duplicates`) is refused with DuplicateMember unless `allow_duplicate`."""
+    name = _name(name)
     if not 0 <= coins <= MAX_COINS:
         raise BadRequest(f"starting coins must be 0 to {MAX_COINS}, got {coins}")
+    phone = clean_phone(contact.phone)
+    if not allow_duplicate:
+        twins = duplicates(s, phone)
+        if twins:
+            listed = ", ".join(f"{t['member']} {t['name']}" for t in twins)
+            raise DuplicateMember(
+                f"phone {phone} is enrolled already: {listed}; the same person?",
+                extra={"members": twins},
+            )
     book.ensure_system_accounts(s)
     member = Member(
         id=new_member_id(s),
-        name=name.strip(),
+        name=name,
         role=role,
         totp_secret=pyotp.random_base32(),
         grant_eligible=grant_eligible,
+        phone=phone,
+        address=_text(contact.address, "an address", MAX_ADDRESS),
+        notes=_text(contact.notes, "the notes", MAX_NOTES),
     )
     s.add(member)
     s.flush()
@@ -55,25 +130,64 @@ def get_member(s: Session, member_id: str) -> Member:
     return member
 
 
+def active_member(s: Session, member_id: str) -> Member:
+    """The member, refused with MemberDeactivated if deactivated (no card for them)."""
+    member = get_member(s, member_id)
+    if member.deactivated_at is not None:
+        raise MemberDeactivated(f"member {member_id} was deactivated")
+    return member
+
+
 def update_member(
     s: Session,
     member_id: str,
     name: str | None = None,
     role: Role | None = None,
     grant_eligible: bool | None = None,
-) -> Member:
-    """Change a member's name, role or monthly-grant eligibility (what is None stays)."""
+    contact: Contact | None = None,
+) -> dict[str, Any]:
+    """Change a member's name, role, monthly-grant eligibility or contact (what is None stays;
+    a contact given replaces all three of its fields). Returns what changed, old and new."""
     member = get_member(s, member_id)
+    wanted: dict[str, Any] = {}
     if name is not None:
-        if not name.strip():
-            raise BadRequest("a member needs a name")
-        member.name = name.strip()
+        wanted["name"] = _name(name)
     if role is not None:
-        member.role = role
+        wanted["role"] = role
     if grant_eligible is not None:
-        member.grant_eligible = grant_eligible
+        wanted["grant_eligible"] = grant_eligible
+    if contact is not None:
+        wanted["phone"] = clean_phone(contact.phone)
+        wanted["address"] = _text(contact.address, "an address", MAX_ADDRESS)
+        wanted["notes"] = _text(contact.notes, "the notes", MAX_NOTES)
+    changed: dict[str, Any] = {}
+    for field, value in wanted.items():
+        old = getattr(member, field)
+        if old != value:
+            changed[field] = [_shown(old), _shown(value)]
+            setattr(member, field, value)
     s.flush()
-    return member
+    return changed
+
+
+def _shown(value: Any) -> Any:
+    return value.value if isinstance(value, Role) else value
+
+
+def deactivate_member(s: Session, member_id: str, now: datetime) -> int:
+    """Deactivate a member (never deleted: the history stays): their cards are revoked and
+    their phone codes turned off, and ledger.signin refuses them. Returns cards revoked."""
+    member = get_member(s, member_id)
+    if member.deactivated_at is None:
+        member.deactivated_at = now
+    revoked = 0
+    for card in s.scalars(select(Card).where(Card.member_id == member_id)):
+        if card.revoked_at is None:
+            card.revoked_at = now
+            revoked += 1
+    member.totp_secret = None
+    s.flush()
+    return revoked
 
 
 def rotate_secret(s: Session, member_id: str) -> str:
@@ -114,6 +228,10 @@ def member_summary(s: Session, member_id: str) -> dict[str, Any]:
         "held": held,
         "grant": member.grant_eligible,
         "phone_code": member.totp_secret is not None,
+        "phone": member.phone,
+        "address": member.address,
+        "notes": member.notes,
+        "active": member.deactivated_at is None,
     }
 
 
@@ -121,9 +239,13 @@ def member_details(s: Session, member_id: str) -> dict[str, Any]:
     """The summary plus the member's cards and history (every posting, oldest first)."""
     now = utcnow()
     member_cards = s.scalars(select(Card).where(Card.member_id == member_id).order_by(Card.id))
+    listed = [{"card": c.id, "state": cards.card_state(s, c, now)} for c in member_cards]
+    phone_locked = lockouts.locked_until(s, lockouts.CredentialKind.PHONE, member_id, now)
     return {
         **member_summary(s, member_id),
-        "cards": [{"card": c.id, "state": cards.card_state(s, c, now)} for c in member_cards],
+        "cards": listed,
+        # A card or the phone codes locked after wrong tries: the console offers the unlock.
+        "locked": phone_locked is not None or any(c["state"] == "locked" for c in listed),
         "history": history.postings(s, member_id),
     }
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger import book, cards, sessions, totp
 from ledger.db import Member
-from ledger.errors import ApiError
+from ledger.errors import ApiError, MemberDeactivated
 
 
 def session_payload(s: Session, kiosk_id: str, member: Member, now: datetime) -> dict[str, Any]:
@@ -44,6 +44,9 @@ def sign_in(
             accepted = totp.accept_phone_code(s, code, now)
         if isinstance(accepted, ApiError):
             refusal = accepted  # committed with the wrong-try count, raised below
+        elif accepted.deactivated_at is not None:
+            # Deactivation revokes the cards and phone codes too; this guards anything missed.
+            raise MemberDeactivated("this member was deactivated; please ask the staff")
         else:
             return session_payload(s, kiosk_id, accepted, now)
     wrong_guess()

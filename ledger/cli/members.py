@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ledger import cards, members
+from ledger import audit, cards, members
+from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
+from ledger.card_pdf import CardSheet, card_pdf
 from ledger.cli.base import add_command, add_group, emit, read_pin, with_book
-from ledger.db import Role
+from ledger.cli.staff import cli_actor
+from ledger.db import Role, utcnow
+from ledger.errors import BadRequest
 from ledger.limits import MAX_COINS, Bounded
 
 ROLES = [r.value for r in Role]
@@ -20,14 +25,29 @@ def _line(m: dict[str, Any]) -> str:
     return f"{m['member']}  {m['name']} ({m['role']}{grant})  {m['balance']} coins"
 
 
+def _record(s: Session, action: AuditAction, member: str, **detail: Any) -> None:
+    audit.record(s, action, cli_actor(), CLI_ACTOR_ADDRESS, utcnow(), member=member, **detail)
+
+
 def cmd_member_add(args: argparse.Namespace) -> int:
+    contact = members.Contact(args.phone, args.address, args.notes)
+
     def work(s: Session) -> dict[str, Any]:
-        member = members.add_member(s, args.name, Role(args.role), args.coins, args.grant)
+        member = members.add_member(
+            s,
+            args.name,
+            Role(args.role),
+            args.coins,
+            args.grant,
+            contact,
+            allow_duplicate=args.allow_duplicate,
+        )
+        _record(s, AuditAction.MEMBER_ADDED, member.id, name=member.name, phone=member.phone)
         summary = members.member_summary(s, member.id)
         return {**summary, "secret": member.totp_secret}
 
     data = with_book(args.db, work)
-    out = {k: data[k] for k in ("member", "secret", "name", "role", "balance", "grant")}
+    out = {k: data[k] for k in ("member", "secret", "name", "role", "balance", "grant", "phone")}
     emit(
         args,
         out,
@@ -65,7 +85,17 @@ def cmd_member_set(args: argparse.Namespace) -> int:
     role = Role(args.role) if args.role else None
 
     def work(s: Session) -> dict[str, Any]:
-        members.update_member(s, args.member, args.name, role, args.grant)
+        contact = None
+        if (args.phone, args.address, args.notes) != (None, None, None):
+            now = members.member_summary(s, args.member)
+            contact = members.Contact(
+                now["phone"] if args.phone is None else args.phone,
+                now["address"] if args.address is None else args.address,
+                now["notes"] if args.notes is None else args.notes,
+            )
+        changed = members.update_member(s, args.member, args.name, role, args.grant, contact)
+        if changed:
+            _record(s, AuditAction.MEMBER_EDITED, args.member, changed=changed)
         return members.member_summary(s, args.member)
 
     data = with_book(args.db, work)
@@ -73,26 +103,62 @@ def cmd_member_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_member_deactivate(args: argparse.Namespace) -> int:
+    def work(s: Session) -> int:
+        revoked = members.deactivate_member(s, args.member, utcnow())
+        _record(s, AuditAction.MEMBER_DEACTIVATED, args.member, cards_revoked=revoked)
+        return revoked
+
+    revoked = with_book(args.db, work)
+    data = {"member": args.member, "active": False, "cards_revoked": revoked}
+    emit(args, data, f"{args.member} deactivated: {revoked} card(s) revoked, phone codes off")
+    return 0
+
+
 def cmd_member_unlock(args: argparse.Namespace) -> int:
-    cleared = with_book(args.db, lambda s: members.unlock_member(s, args.member))
+    def work(s: Session) -> int:
+        cleared = members.unlock_member(s, args.member)
+        _record(s, AuditAction.MEMBER_UNLOCKED, args.member, cleared=cleared)
+        return cleared
+
+    cleared = with_book(args.db, work)
     data = {"member": args.member, "cleared": cleared}
     emit(args, data, f"{args.member}: wrong tries of {cleared} card(s) or phone codes forgotten")
     return 0
 
 
 def cmd_card_issue(args: argparse.Namespace) -> int:
+    target = Path(args.pdf) if args.pdf else None
+    if target is not None and not target.parent.is_dir():
+        raise BadRequest(f"--pdf {args.pdf}: folder {target.parent} does not exist")
     pin = read_pin(args)
+    cards.check_pin_format(pin)
 
     def work(s: Session) -> dict[str, Any]:
-        card, code = cards.issue_card(s, members.get_member(s, args.member), pin)
-        return {"card": card.id, "code": code, "member": card.member_id}
+        member = members.active_member(s, args.member)
+        card, code = cards.replace_card(s, member, cards.hash_pin(pin), utcnow())
+        _record(s, AuditAction.CARD_ISSUED, member.id, card=card.id)
+        return {"card": card.id, "code": code, "member": card.member_id, "name": member.name}
 
     data = with_book(args.db, work)
+    if target is None:
+        emit(
+            args,
+            {k: data[k] for k in ("card", "code", "member")},
+            f"card {data['card']} for {data['member']} (earlier cards revoked)\n"
+            f"code to print as a QR code (shown only this once): {data['code']}",
+        )
+        return 0
+    sheet = CardSheet(args.sheet)
+    # Only the owner may read it: it holds the card's secret until printed and deleted.
+    target.touch(mode=0o600)
+    target.write_bytes(card_pdf(data["code"], data["name"], data["member"], sheet))
+    out = {"card": data["card"], "member": data["member"], "pdf": str(target)}
     emit(
         args,
-        data,
-        f"card {data['card']} for {data['member']}\n"
-        f"code to print as a QR code (shown only this once): {data['code']}",
+        out,
+        f"card {data['card']} for {data['member']} (earlier cards revoked)\n"
+        f"print {target}, then delete it: it holds the card's code",
     )
     return 0
 
@@ -125,6 +191,12 @@ def cmd_secret_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contact_options(parser: argparse.ArgumentParser, clear: str = "") -> None:
+    parser.add_argument("--phone", help="the member's phone number" + clear)
+    parser.add_argument("--address", help="the member's address" + clear)
+    parser.add_argument("--notes", help="the office's notes on the member" + clear)
+
+
 def register(sub: Any) -> None:
     member = add_group(sub, "member", "members")
     add = add_command(member, "add", cmd_member_add, help="enrol a member")
@@ -135,6 +207,12 @@ def register(sub: Any) -> None:
     add.add_argument("--role", choices=ROLES, default=Role.MEMBER.value)
     add.add_argument(
         "--grant", action="store_true", help="eligible for the monthly grant (grant-month)"
+    )
+    _contact_options(add)
+    add.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="enrol even though a member with this phone exists (they are listed otherwise)",
     )
     show = add_command(member, "show", cmd_member_show, help="a member, balance and history")
     show.add_argument("member", metavar="ID")
@@ -149,14 +227,31 @@ def register(sub: Any) -> None:
         action=argparse.BooleanOptionalAction,
         help="eligible for the monthly grant, or not (--no-grant)",
     )
+    _contact_options(mset, " ('' clears it)")
+    deactivate = add_command(
+        member,
+        "deactivate",
+        cmd_member_deactivate,
+        help="deactivate (never delete): cards revoked, phone codes off, no sign-in",
+    )
+    deactivate.add_argument("member", metavar="ID")
     unlock = add_command(
         member, "unlock", cmd_member_unlock, help="end lock-outs of the member's cards and codes"
     )
     unlock.add_argument("member", metavar="ID")
 
     card = add_group(sub, "card", "printed member cards with a PIN")
-    issue = add_command(card, "issue", cmd_card_issue, help="issue a card; prints its code once")
+    issue = add_command(
+        card, "issue", cmd_card_issue, help="issue a card (earlier ones revoked); code shown once"
+    )
     issue.add_argument("member", metavar="MEMBER")
+    issue.add_argument("--pdf", metavar="FILE", help="write the card to print as a PDF")
+    issue.add_argument(
+        "--sheet",
+        choices=[c.value for c in CardSheet],
+        default=CardSheet.CARD.value,
+        help="card: one CR80 card page; a4: the card on A4 with cut marks",
+    )
     # The PIN is read from a prompt or standard input (read_pin), never from the command line.
     revoke = add_command(card, "revoke", cmd_card_revoke, help="revoke a lost or stolen card")
     revoke.add_argument("card", metavar="CARD")

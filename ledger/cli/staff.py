@@ -22,7 +22,7 @@ ROLES = [r.value for r in StaffRole]
 MAX_AUDIT_ROWS = 10_000
 
 
-def _by() -> str:
+def cli_actor() -> str:
     """Who ran the command, for the audit log: the system user (the CLI has no login)."""
     try:
         return f"cli:{getpass.getuser()}"[:40]
@@ -31,7 +31,7 @@ def _by() -> str:
 
 
 def _record(s: Session, action: AuditAction, username: str, **detail: Any) -> None:
-    audit.record(s, action, _by(), CLI_ACTOR_ADDRESS, utcnow(), account=username, **detail)
+    audit.record(s, action, cli_actor(), CLI_ACTOR_ADDRESS, utcnow(), account=username, **detail)
 
 
 def _password(args: argparse.Namespace) -> str:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from ledger import audit, counting, member_search, members, staff
 from ledger.db import StaffRole
 from ledger.errors import UnknownMember
-from ledger.web import layout
+from ledger.web import layout, member_pages
 from ledger.web.access import SignedIn, signed_in
 from ledger.web.errors import PageNotFound
 from ledger.web.layer import WebLayer, web_router
@@ -61,7 +61,9 @@ def router(layer: WebLayer) -> APIRouter:
         recent = list(reversed(details["history"]))[:PAGE_SIZE]
         for line in recent:
             line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
-        return page(request, "member.html", who, member=details, recent=recent)
+        done = request.query_params.get("done", "")
+        done = done if done in member_pages.DONE else ""
+        return page(request, "member.html", who, member=details, recent=recent, done=done)
 
     @web.get("/staff/counts")
     def counts(request: Request, who: Clerk) -> Response:

@@ -94,7 +94,13 @@ def _refused(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetime]) -> WebLayer:
-    from ledger.web import console, language, login  # late: they build on this module
+    from ledger.web import (  # late: they build on this module
+        cards_pages,
+        console,
+        language,
+        login,
+        member_pages,
+    )
 
     layer = WebLayer(db, clock)
     app.state.web = layer
@@ -103,5 +109,8 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
     app.mount("/static", StaticFiles(directory=layout.STATIC), name="static")
     app.include_router(language.router())
     app.include_router(login.router(layer))
+    # Before the console's: /staff/members/new is not the member page of a member "new".
+    app.include_router(member_pages.router(layer))
+    app.include_router(cards_pages.router(layer))
     app.include_router(console.router(layer))
     return layer

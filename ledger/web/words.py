@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ledger.web.member_words import MEMBER_WORDS
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -125,6 +127,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     ),
     "error.home": ("回到首页", "Back to the start"),
 }
+
+WORDS.update(MEMBER_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:
