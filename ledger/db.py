@@ -128,6 +128,32 @@ class Card(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class MemberDevice(Base):
+    """A member's phone, enrolled from a one-time link (ledger.devices): its own TOTP secret,
+    so a lost phone is revoked alone, and the hash of its HttpOnly cookie for the member pages."""
+
+    __tablename__ = "member_devices"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    cookie_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Enrolment(Base):
+    """A one-time enrolment link `/m/enrol/<token>`: only the token's SHA-256 is kept."""
+
+    __tablename__ = "enrolments"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_id: Mapped[str | None] = mapped_column(ForeignKey("member_devices.id"))
+
+
 class Account(Base):
     __tablename__ = "accounts"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -1,4 +1,5 @@
-"""Phone codes `tb1:<member_id>:<otp>`: RFC 6238 TOTP (HMAC-SHA256, 8 digits, 30 s step).
+"""Phone codes `tb1:<member_id>:<otp>`: RFC 6238 TOTP (HMAC-SHA256, 8 digits, 30 s step), from
+the member's own secret or any of their enrolled phones' (ledger.devices).
 
 A code is accepted within one step either side of now, and each (member, step) only once.
 Wrong codes lock that member number's phone codes (ledger.lockouts), known member or not: a
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger import lockouts
+from ledger import devices, lockouts
 from ledger.db import Member, UsedTotpStep
 from ledger.errors import ApiError, CodeUsed, InvalidCode, LockedOut
 from ledger.lockouts import CredentialKind
@@ -87,9 +88,14 @@ def accept_phone_code(s: Session, code: str, now: datetime) -> Member | ApiError
     locked = tries.refusal()
     if locked is not None:
         raise locked
-    secret = member.totp_secret if member is not None else None
-    step = matching_step(secret or _DECOY_SECRET, otp, now.timestamp())
-    if step is None or secret is None or member is None:
+    # The member's own secret and each live enrolled phone's (ledger.devices): the code names
+    # the member, not the phone, so the kiosk reads every phone alike.
+    known = [member.totp_secret] if member is not None and member.totp_secret else []
+    if member is not None:
+        known += devices.live_secrets(s, member_id)
+    steps = [matching_step(secret, otp, now.timestamp()) for secret in known or [_DECOY_SECRET]]
+    step = next((found for found in steps if found is not None), None)
+    if step is None or not known or member is None:
         outcome = tries.failed()
         return outcome if isinstance(outcome, LockedOut) else InvalidCode(WRONG_CODE)
     used = s.scalar(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ledger import audit, cards, members
 from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
 from ledger.card_pdf import CardSheet, card_pdf
+from ledger.cli import devices
 from ledger.cli.base import add_command, add_group, emit, read_pin, with_book
 from ledger.cli.staff import cli_actor
 from ledger.db import Role, utcnow
@@ -239,6 +240,7 @@ def register(sub: Any) -> None:
         member, "unlock", cmd_member_unlock, help="end lock-outs of the member's cards and codes"
     )
     unlock.add_argument("member", metavar="ID")
+    devices.register(member)  # enrol, devices, device-revoke: members' phones
 
     card = add_group(sub, "card", "printed member cards with a PIN")
     issue = add_command(

@@ -32,6 +32,12 @@ HEADERS = {
     b"referrer-policy": b"no-referrer",
     b"x-content-type-options": b"nosniff",
 }
+# The member's phone pages (/m/) run one script of our own, from 'self' only (no inline script,
+# no CDN): it computes the member code and asks for the balance (ledger.web.phone).
+PHONE_CSP = (
+    b"default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    b"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 NO_STORE = (b"cache-control", b"no-store")  # pages hold balances and tokens: never cached
 
 
@@ -70,6 +76,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0] not in HEADERS]
                 headers += list(HEADERS.items())
+                if path.startswith("/m/"):
+                    csp = b"content-security-policy"
+                    headers = [h for h in headers if h[0] != csp] + [(csp, PHONE_CSP)]
                 if not path.startswith("/static/"):
                     headers = [h for h in headers if h[0] != NO_STORE[0]] + [NO_STORE]
                 message = {**message, "headers": headers}
@@ -100,6 +109,7 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
         language,
         login,
         member_pages,
+        phone,
     )
 
     layer = WebLayer(db, clock)
@@ -113,4 +123,5 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
     app.include_router(member_pages.router(layer))
     app.include_router(cards_pages.router(layer))
     app.include_router(console.router(layer))
+    app.include_router(phone.router(layer))
     return layer

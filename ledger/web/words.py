@@ -126,6 +126,24 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
         "Too many tries. Try again in {seconds} seconds.",
     ),
     "error.home": ("回到首页", "Back to the start"),
+    "phone.site": ("时间银行", "Time bank"),
+    "phone.title": ("我的会员码", "My member code"),
+    "phone.qr_alt": ("会员码，请对准自助机的扫码口", "Member code: hold it to the kiosk's scanner"),
+    "phone.coins": ("币", "coins"),
+    "phone.synced": ("余额更新于 {time}", "Balance as of {time}"),
+    "phone.offline": ("没有网络，余额更新于 {time}", "No signal: balance as of {time}"),
+    "phone.revoked": (
+        "这部手机已停用。请到服务站领取新的登记链接。",
+        "This phone was switched off. Ask the office for a new link.",
+    ),
+    "phone.no_device": (
+        "这部手机还没有登记。请到服务站领取登记链接。",
+        "This phone is not enrolled. Ask the office for a link.",
+    ),
+    "phone.link_gone": (
+        "这个登记链接已经用过或已过期。请到服务站领取新的链接。",
+        "This link was used already or has expired. Ask the office for a new one.",
+    ),
 }
 
 WORDS.update(MEMBER_WORDS)

@@ -1,0 +1,98 @@
+"""The member's phone pages under /m/: the one-time enrolment link and the code page, whose
+QR code the phone computes itself (static/m/code.js), so it shows with no signal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from ledger import book, devices, totp
+from ledger.db import Member, MemberDevice
+from ledger.web import layout
+from ledger.web.layer import WebLayer, web_router
+
+# The phone's own credential for these pages: HttpOnly, so the page's script never sees it;
+# only for /m/, so the console and the API never receive it.
+DEVICE_COOKIE = "tb_device"
+DEVICE_COOKIE_PATH = "/m/"
+DEVICE_COOKIE_KEEP_S = 5 * 365 * 24 * 3600  # as long as the phone: revocation ends it
+TOUCH_EVERY_S = 60  # last_seen_at is written at most this often
+
+
+def _status(s: Session, device: MemberDevice, now: datetime) -> dict[str, Any]:
+    member = s.get(Member, device.member_id)
+    assert member is not None  # a device's foreign key
+    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= TOUCH_EVERY_S:
+        device.last_seen_at = now
+    return {
+        "member": member.id,
+        "name": member.name,
+        "balance": book.spendable_balance(s, member.id, now),
+        "at": now.isoformat(),
+    }
+
+
+def _code_page(request: Request, status: dict[str, Any] | None, **phone: Any) -> Response:
+    return layout.render(
+        request,
+        "m_code.html",
+        info=status,
+        digits=totp.DIGITS,
+        step=totp.STEP_SECONDS,
+        prefix=totp.PHONE_PREFIX,
+        phone=phone,
+    )
+
+
+def router(layer: WebLayer) -> APIRouter:
+    r = web_router()
+
+    def status_of(request: Request) -> dict[str, Any] | None:
+        now = layer.clock()
+        with layer.db() as s, s.begin():
+            device = devices.device_by_cookie(s, request.cookies.get(DEVICE_COOKIE, ""))
+            return _status(s, device, now) if device is not None else None
+
+    @r.get("/m/enrol/{token}")
+    def enrol(request: Request, token: str) -> Response:
+        """Opening the link is the whole enrolment: no typing, no tap (the link is the secret,
+        good once). The page hands the new secret to its script, which keeps it on the phone."""
+        now = layer.clock()
+        with layer.db() as s, s.begin():
+            made = devices.redeem_link(s, token, now)
+            device = s.get(MemberDevice, made.device) if made else None
+            status = _status(s, device, now) if device is not None else None
+        if made is None or status is None:
+            return layout.render(request, "m_refused.html", 410, words="phone.link_gone")
+        response = _code_page(request, status, secret=made.secret, device=made.device)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            made.cookie,
+            max_age=DEVICE_COOKIE_KEEP_S,
+            path=DEVICE_COOKIE_PATH,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @r.get("/m/")
+    def code_page(request: Request) -> Response:
+        """The code page. With no live device (revoked, or never enrolled) the script forgets
+        any secret it kept and the page says to ask staff for a new link."""
+        status = status_of(request)
+        return _code_page(request, status, forget="" if status else "1")
+
+    @r.get("/m/status")
+    def status(request: Request) -> Response:
+        """The name and balance the code page shows, as of now (polled while online)."""
+        found = status_of(request)
+        if found is None:
+            return JSONResponse({"error": "device_revoked"}, status_code=401)
+        return JSONResponse(found)
+
+    return r

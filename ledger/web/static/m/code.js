@@ -1,0 +1,136 @@
+// The member's code page (ledger/web/templates/m_code.html): computes the live member code
+// `tb1:<member>:<otp>` on the phone, as ledger/totp.py does (RFC 6238, HMAC-SHA256, 8 digits,
+// 30 s), and draws it as a QR code; works with no signal. The balance is polled while online
+// and kept in localStorage for when there is none.
+"use strict";
+
+(function () {
+  var page = document.getElementById("code-page");
+  if (!page) return;
+  var SECRET_KEY = "timebank.device";  // {device, member, secret}
+  var STATUS_KEY = "timebank.status";  // {name, balance, at}: the last sync
+  var prefix = page.dataset.prefix;
+  var digits = parseInt(page.dataset.digits, 10);
+  var step = parseInt(page.dataset.step, 10);
+  var lang = page.dataset.lang === "en" ? "en" : "zh-CN";
+  var qr = document.getElementById("qr");
+  var noCode = document.getElementById("no-code");
+  var shownCounter = -1;
+  var key = null;  // the imported HMAC key
+
+  function read(name) {
+    try { return JSON.parse(localStorage.getItem(name) || "null"); } catch (e) { return null; }
+  }
+
+  // The enrolment page hands over the new device's secret once; keep it, then drop the
+  // one-time link from the address bar and history.
+  if (page.dataset.secret) {
+    localStorage.setItem(SECRET_KEY, JSON.stringify({
+      device: page.dataset.device, member: page.dataset.member, secret: page.dataset.secret
+    }));
+    page.removeAttribute("data-secret");
+    history.replaceState(null, "", "/m/");
+  } else if (page.dataset.forget) {
+    localStorage.removeItem(SECRET_KEY);
+    localStorage.removeItem(STATUS_KEY);
+  }
+  var device = read(SECRET_KEY);
+
+  function base32(text) {
+    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", bits = 0, value = 0, out = [];
+    text = text.replace(/=+$/, "").toUpperCase();
+    for (var i = 0; i < text.length; i++) {
+      value = (value << 5) | alphabet.indexOf(text[i]);
+      bits += 5;
+      if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+    }
+    return new Uint8Array(out);
+  }
+
+  function otp(counter) {
+    var message = new Uint8Array(8), high = Math.floor(counter / 4294967296), low = counter >>> 0;
+    new DataView(message.buffer).setUint32(0, high);
+    new DataView(message.buffer).setUint32(4, low);
+    return crypto.subtle.sign("HMAC", key, message).then(function (signature) {
+      var h = new Uint8Array(signature), at = h[h.length - 1] & 15;
+      var number = ((h[at] & 127) << 24) | (h[at + 1] << 16) | (h[at + 2] << 8) | h[at + 3];
+      var text = String(number % Math.pow(10, digits));
+      while (text.length < digits) text = "0" + text;
+      return text;
+    });
+  }
+
+  function draw() {
+    var counter = Math.floor(Date.now() / 1000 / step);
+    if (counter === shownCounter) return;
+    otp(counter).then(function (code) {
+      var text = prefix + ":" + device.member + ":" + code;
+      var q = qrcode(0, "M");
+      q.addData(text);
+      q.make();
+      qr.src = q.createDataURL(8, 4);  // 4 modules of quiet zone, as scanners want
+      qr.dataset.code = text;
+      qr.hidden = false;
+      shownCounter = counter;
+    });
+  }
+
+  function when(at) {
+    var d = new Date(at);
+    return d.toLocaleString(lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function show(status, offline) {
+    if (!status) return;
+    document.getElementById("name").textContent = status.name;
+    document.getElementById("balance").textContent = status.balance;
+    var words = offline ? page.dataset.wordsOffline : page.dataset.wordsSynced;
+    document.getElementById("synced").textContent = words.replace("{time}", when(status.at));
+  }
+
+  function stopped() {
+    localStorage.removeItem(SECRET_KEY);
+    localStorage.removeItem(STATUS_KEY);
+    device = null;
+    qr.hidden = true;
+    qr.removeAttribute("src");
+    noCode.textContent = page.dataset.wordsRevoked;
+    noCode.hidden = false;
+  }
+
+  function sync() {
+    fetch("/m/status", { credentials: "same-origin", cache: "no-store" }).then(function (answer) {
+      if (answer.status === 401) { stopped(); return null; }
+      return answer.ok ? answer.json() : null;
+    }).then(function (status) {
+      if (status && device) {
+        localStorage.setItem(STATUS_KEY, JSON.stringify(status));
+        show(status, false);
+      }
+    }).catch(function () {
+      show(read(STATUS_KEY), true);
+    });
+  }
+
+  if (!device || !window.crypto || !crypto.subtle) {
+    noCode.hidden = false;
+    return;
+  }
+  noCode.hidden = true;
+  var synced = document.getElementById("synced").dataset.at;
+  if (synced) {
+    var served = { name: document.getElementById("name").textContent,
+                   balance: document.getElementById("balance").textContent, at: synced };
+    localStorage.setItem(STATUS_KEY, JSON.stringify(served));
+    show(served, false);
+  } else {
+    show(read(STATUS_KEY), true);
+  }
+  crypto.subtle.importKey("raw", base32(device.secret), { name: "HMAC", hash: "SHA-256" },
+                          false, ["sign"]).then(function (imported) {
+    key = imported;
+    draw();
+    setInterval(draw, 1000);
+  });
+  setInterval(sync, step * 1000);
+})();

@@ -1,0 +1,107 @@
+"""The member's phone in a real browser (headless Chromium on loopback, a secure context):
+the enrolment link shows the code page with no typing and no tap; the QR code read from a
+screenshot signs in at the ledger as a kiosk would; with the network cut the page still
+shows fresh codes; the link works once; a revoked phone's code is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+from PIL import Image
+from selenium.webdriver.support.wait import WebDriverWait
+
+from ledger.cli import call
+from tests.web.conftest import Console
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}  # a cheap Android
+STEP_S = 30
+
+
+def read_qr(path: Path) -> str:
+    """The one QR code in a screenshot, as a kiosk's scanner reads it."""
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(Image.open(path))
+    assert len(found) == 1, f"{len(found)} codes found in {path}"
+    return str(found[0].text)
+
+
+def shown_code(driver: Any) -> str:
+    """The code the page drew last (what its QR holds), once it has drawn one."""
+    WebDriverWait(driver, 20).until(
+        lambda d: (
+            d.find_element("id", "qr").is_displayed()
+            and d.find_element("id", "qr").get_attribute("data-code")
+        )
+    )
+    return str(driver.find_element("id", "qr").get_attribute("data-code"))
+
+
+def next_code(driver: Any, after: str) -> str:
+    """Wait (at most one step) for the page to draw the next step's code by itself."""
+    WebDriverWait(driver, STEP_S + 10).until(lambda d: shown_code(d) != after)
+    return shown_code(driver)
+
+
+def sign_in(console: Console, key: str, code: str) -> requests.Response:
+    return requests.post(
+        console.url + "/v1/sessions",
+        json={"code": code},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+
+
+def test_enrol_by_link_show_the_code_offline_too_and_revoke(console: Console) -> None:
+    driver = console.driver
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    key = call(["--db", console.db_url, "kiosk", "add", "--name", "社区中心"])["key"]
+    member = console.add_member("王秀英", coins=120)
+    link = call(["--db", console.db_url, "member", "enrol", member, "--public-url", console.url])[
+        "url"
+    ]
+
+    driver.get(link)  # nothing typed, nothing tapped from here on
+    code = shown_code(driver)
+    assert driver.current_url == console.url + "/m/"  # the one-time link left no trace
+    assert "王秀英" in console.text() and "120" in console.text()
+    read = read_qr(console.shot("phone-code-zh"))
+    assert read == code and read.startswith(f"tb1:{member}:")
+    answer = sign_in(console, key, read)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["member"]["id"] == member and answer.json()["member"]["name"] == "王秀英"
+
+    console.open("/lang/en?next=/m/")
+    assert "Balance as of" in console.text() and "120 coins" in console.text()
+    console.shot("phone-code-en")
+    console.open("/lang/zh?next=/m/")
+
+    # No signal: the page keeps drawing codes from the secret it keeps; the ledger takes them.
+    driver.set_network_conditions(offline=True, latency=0, throughput=0)
+    try:
+        offline_code = next_code(driver, code)
+        WebDriverWait(driver, STEP_S + 10).until(lambda d: "没有网络" in console.text())
+        read = read_qr(console.shot("phone-code-offline-zh"))
+        assert read == offline_code and "王秀英" in console.text() and "120" in console.text()
+    finally:
+        driver.delete_network_conditions()
+    answer = sign_in(console, key, read)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["member"]["id"] == member
+
+    # The link works once.
+    driver.get(link)
+    assert "已经用过或已过期" in console.text()
+    console.shot("phone-link-used-zh")
+
+    # A lost phone revoked: its code is refused at once; its page forgets the secret.
+    device = call(["--db", console.db_url, "member", "devices", member])["devices"][0]["device"]
+    call(["--db", console.db_url, "member", "device-revoke", device])
+    console.open("/m/")
+    WebDriverWait(driver, 10).until(lambda d: "还没有登记" in console.text())
+    assert not driver.find_element("id", "qr").is_displayed()
+    assert driver.execute_script("return localStorage.getItem('timebank.device')") is None
+    refused = sign_in(console, key, read)
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_code"
