@@ -105,3 +105,47 @@ def test_enrol_by_link_show_the_code_offline_too_and_revoke(console: Console) ->
     assert driver.execute_script("return localStorage.getItem('timebank.device')") is None
     refused = sign_in(console, key, read)
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_code"
+
+
+def test_the_simulated_kiosk_signs_in_with_the_phone_screen_and_hands_out_an_item(
+    tmp_path: Path, driver: Any, screenshots: Path
+) -> None:
+    """The whole way: the QR code read off the phone's screen goes in through the simulated
+    scanner to the real kiosk (sim/site.py), which signs the member in and vends."""
+    from kiosk.app import build
+    from kiosk.core.config import load_config
+    from kiosk.core.view import SessionState
+    from sim.site import SimulatedSite
+    from tests.core.conftest import visitor
+    from tests.core.test_session import Views
+
+    with SimulatedSite(tmp_path / "site") as site:
+        member = site.member("王阿姨")["member"]
+        argv = ["--db", site.staff.db_url, "member", "enrol", member]
+        link = call([*argv, "--public-url", site.ledger.url])["url"]
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        driver.get(link)
+        shown_code(driver)
+        shot = screenshots / "phone-code-at-kiosk-zh.png"
+        driver.save_screenshot(str(shot))
+        code = read_qr(shot)
+        runtime = build(load_config(site.config_path))
+        try:
+            runtime.start()
+            views = Views()
+            runtime.controller.subscribe(views)
+            site.scanner.present(code)  # the phone held to the kiosk's scanner
+            v = views.wait(SessionState.BROWSING, timeout=15)
+            assert v.member_name == "王阿姨" and v.balance == 120
+            visitor(site, "0:1")
+            runtime.controller.add("tissues")
+            runtime.controller.checkout()
+            views.wait(SessionState.CONFIRMING)
+            runtime.controller.confirm()
+            v = views.wait(SessionState.RESULT, timeout=15)
+            assert v.result.ok and v.balance == 120 - 15
+            assert site.cabinet.pulses(0, 1) == 1
+        finally:
+            runtime.close()
+        assert site.balance(member) == 105
