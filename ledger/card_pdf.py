@@ -68,11 +68,16 @@ def _card(canvas: Canvas, x: float, y: float, code: str, name: str, member: str)
     font = _font()
     pad = 3 * mm
     qr_size = CARD_H - 2 * pad - 7 * mm
+    band = 7 * mm
+    # The title band follows the card's rounded top corners: a rounded rectangle whose lower
+    # corners are covered in white, then the outline over both.
+    canvas.setFillColorRGB(0.05, 0.23, 0.4)
+    canvas.roundRect(x, y + CARD_H - band - 4 * mm, CARD_W, band + 4 * mm, 3 * mm, stroke=0, fill=1)
+    canvas.setFillGray(1)
+    canvas.rect(x, y + CARD_H - band - 4 * mm, CARD_W, 4 * mm, stroke=0, fill=1)
     canvas.setStrokeGray(0.6)
     canvas.setLineWidth(0.3)
     canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm, stroke=1, fill=0)
-    canvas.setFillColorRGB(0.05, 0.23, 0.4)
-    canvas.rect(x, y + CARD_H - 7 * mm, CARD_W, 7 * mm, stroke=0, fill=1)
     canvas.setFillGray(1)
     canvas.setFont(font, 11)
     canvas.drawString(x + pad, y + CARD_H - 5 * mm, TITLE)

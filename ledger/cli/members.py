@@ -62,6 +62,8 @@ def cmd_member_show(args: argparse.Namespace) -> int:
     lines = [
         _line(data),
         f"balance {data['balance']} coins (posted {data['posted_balance']}, held {data['held']})",
+        *(f"{field}: {data[field]}" for field in ("phone", "address", "notes") if data[field]),
+        *([] if data["active"] else ["DEACTIVATED: no card or phone code signs in"]),
         "phone code: " + ("active" if data["phone_code"] else "revoked"),
         "cards: " + (", ".join(f"{c['card']} {c['state']}" for c in data["cards"]) or "none"),
         "history:" if data["history"] else "history: none",
