@@ -1,6 +1,6 @@
 """The drivers' error hierarchy. Link errors are LockBoardErrors, so the core handles one type."""
 
-from kiosk.core.errors import KioskError, LockBoardError
+from kiosk.core.errors import CommandNotSent, KioskError, LockBoardError
 
 
 class LinkError(LockBoardError):
@@ -18,6 +18,11 @@ class CorruptReply(LinkError):
 class PortUnavailable(LinkError):
     """The port could not be opened or failed mid-command (adapter unplugged); it is being
     reopened in the background."""
+
+
+class NotSent(PortUnavailable, CommandNotSent):
+    """The port was gone before the frame was written (or the write itself failed, so no whole
+    frame can have reached the board, whose checksum refuses a partial one)."""
 
 
 class UnknownLocker(LockBoardError, ValueError):

@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 import serial
 from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential
 
-from drivers.errors import CorruptReply, LinkError, NoAnswer, PortUnavailable
+from drivers.errors import CorruptReply, LinkError, NoAnswer, NotSent, PortUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ class SerialLink:
         self._last_error = ""
         self._reconnects = 0
         self._last_traffic = 0.0
+        self._written = False  # the current command's frame was taken whole by the port
 
     @property
     def state(self) -> LinkState:
@@ -119,7 +120,8 @@ class SerialLink:
         Never re-sends.
         """
         with self._lock:
-            port = self._usable_port()
+            port = self._port_for(frame)
+            self._written = False
             try:
                 # A late answer to an earlier command must not pass for this one's answer.
                 port.reset_input_buffer()
@@ -130,7 +132,7 @@ class SerialLink:
                 raise
             except _PORT_FAILURES as exc:
                 self._lost(exc)
-                raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
+                raise self._failed(exc, self._written) from exc
             finally:
                 self._last_traffic = time.monotonic()
 
@@ -140,14 +142,15 @@ class SerialLink:
         Raises PortUnavailable (the port is gone; it is being reopened in the background).
         """
         with self._lock:
-            port = self._usable_port()
+            port = self._port_for(frame)
+            self._written = False
             try:
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
                 self._write(port, frame)
             except _PORT_FAILURES as exc:
                 self._lost(exc)
-                raise PortUnavailable(f"{self.url}: port failed during a command: {exc}") from exc
+                raise self._failed(exc, self._written) from exc
             finally:
                 self._last_traffic = time.monotonic()
 
@@ -263,10 +266,27 @@ class SerialLink:
     # -- one exchange ------------------------------------------------------------------------
 
     def _write(self, port: Any, frame: bytes) -> None:
+        """Write the whole frame. Once the port took it all (`_written`), the board may have
+        it, even if draining it then fails."""
         port.write(frame)
-        port.flush()
+        self._written = True
         if self.tap is not None:
             self.tap.sent(frame)
+        port.flush()
+
+    def _port_for(self, frame: bytes) -> Any:
+        """The open port, or NotSent: with the port gone, `frame` never leaves."""
+        try:
+            return self._usable_port()
+        except PortUnavailable as exc:
+            raise NotSent(f"{exc} (nothing sent)") from exc
+
+    def _failed(self, exc: BaseException, written: bool) -> PortUnavailable:
+        """The error for a port that failed mid-command: NotSent before the frame was written
+        whole, PortUnavailable after (the board may have heard it)."""
+        if written:
+            return PortUnavailable(f"{self.url}: port failed during a command: {exc}")
+        return NotSent(f"{self.url}: port failed before the command went out: {exc}")
 
     def _keep_quiet_gap(self) -> None:
         wait = self._last_traffic + self.quiet_gap - time.monotonic()

@@ -11,6 +11,11 @@ class LockBoardError(KioskError, OSError):
     """The lock board did not answer, or answered something that is not a valid frame."""
 
 
+class CommandNotSent(LockBoardError):
+    """The command never left the kiosk (the port was gone before it was written): an unlock
+    that was not sent cannot have moved the lock."""
+
+
 class LedgerError(KioskError):
     """The ledger refused a request; `code` is the contract's stable error code."""
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.core.errors import LedgerError, LockBoardError
+from kiosk.core.errors import CommandNotSent, LedgerError, LockBoardError
 from kiosk.core.interfaces import Ledger, LockBoard, LockerAddress, LockState
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.recovery import item_tells
@@ -93,6 +93,13 @@ class VendTransaction:
         pulsed_at = self._clock()
         try:
             self.board.unlock(locker, vend=rec.key)
+        except CommandNotSent as e:
+            # The port was gone before the unlock went out: the lock cannot have moved. A fact,
+            # not a guess; the board's health check takes the kiosk out of service if it stays.
+            log.warning("unlock of %s never sent: %s", locker, e)
+            rec = self.journal.advance(rec.id, VendStep.UNLOCK_FAILED, detail="not sent")
+            on_step(VendStep.UNLOCK_FAILED)
+            return self._void(rec, SettleReason.UNLOCK_FAILED, after_hold, "result.no_coins_taken")
         except LockBoardError as e:
             # No answer: the pulse may or may not have reached the lock. Read before deciding.
             log.warning("unlock of %s not acknowledged: %s", locker, e)
