@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from ledger import book, devices, totp
@@ -20,6 +20,7 @@ from ledger.web.layer import WebLayer, web_router
 DEVICE_COOKIE = "tb_device"
 DEVICE_COOKIE_PATH = "/m/"
 DEVICE_COOKIE_KEEP_S = 5 * 365 * 24 * 3600  # as long as the phone: revocation ends it
+SERVICE_WORKER = layout.STATIC / "m" / "sw.js"
 TOUCH_EVERY_S = 60  # last_seen_at is written at most this often
 
 
@@ -86,6 +87,12 @@ def router(layer: WebLayer) -> APIRouter:
         any secret it kept and the page says to ask staff for a new link."""
         status = status_of(request)
         return _code_page(request, status, forget="" if status else "1")
+
+    @r.get("/m/sw.js")
+    def offline_copy() -> Response:
+        """The service worker that keeps the code page for when there is no signal; served
+        under /m/ so that its scope is the phone pages."""
+        return FileResponse(SERVICE_WORKER, media_type="text/javascript")
 
     @r.get("/m/status")
     def status(request: Request) -> Response:

@@ -1,18 +1,22 @@
 """The member's phone in a real browser (headless Chromium on loopback, a secure context):
 the enrolment link shows the code page with no typing and no tap; the QR code read from a
 screenshot signs in at the ledger as a kiosk would; with the network cut the page still
-shows fresh codes; the link works once; a revoked phone's code is refused."""
+shows fresh codes, and opens again with the ledger down; the link works once; a revoked
+phone's code is refused."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from PIL import Image
 from selenium.webdriver.support.wait import WebDriverWait
 
-from ledger.cli import call
+from ledger import members
+from ledger.cli import call, with_book
+from ledger.server import EmbeddedLedger
 from tests.web.conftest import Console
 
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}  # a cheap Android
@@ -149,3 +153,47 @@ def test_the_simulated_kiosk_signs_in_with_the_phone_screen_and_hands_out_an_ite
         finally:
             runtime.close()
         assert site.balance(member) == 105
+
+
+def test_the_code_page_opens_again_with_no_signal(
+    tmp_path: Path, driver: Any, screenshots: Path
+) -> None:
+    """The phone opens the code page again while the ledger cannot be reached (here: it is
+    stopped): the page comes from the phone's offline copy (sw.js) and shows a code the
+    ledger accepts once it is back, on the same address."""
+    db_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    ledger = EmbeddedLedger(db_url).start()
+    try:
+        key = call(["--db", db_url, "kiosk", "add", "--name", "街道办"])["key"]
+        member = with_book(db_url, lambda s: members.add_member(s, "李伯伯", coins=10).id)
+        link = call(["--db", db_url, "member", "enrol", member, "--public-url", ledger.url])["url"]
+        driver.get(link)
+        shown_code(driver)
+        WebDriverWait(driver, 20).until(
+            lambda d: d.execute_script("return !!navigator.serviceWorker.controller")
+        )
+        url, port = ledger.url, ledger.port
+    finally:
+        ledger.stop()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/m/", timeout=5)
+
+    driver.get(url + "/m/")  # no ledger to answer: the offline copy does
+    code = shown_code(driver)
+    WebDriverWait(driver, 20).until(lambda d: "没有网络" in d.find_element("tag name", "body").text)
+    assert "李伯伯" in driver.find_element("tag name", "body").text
+    shot = screenshots / "phone-code-ledger-down-zh.png"
+    driver.save_screenshot(str(shot))
+    assert read_qr(shot) == code
+
+    with EmbeddedLedger(db_url, port=port) as back:
+        answer = requests.post(
+            back.url + "/v1/sessions",
+            json={"code": code},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
+        )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["member"]["id"] == member

@@ -117,14 +117,19 @@
     return;
   }
   noCode.hidden = true;
+  // The page as served says the balance then; a page from the offline copy (sw.js) may be
+  // older than the last sync kept here: show the newer.
   var synced = document.getElementById("synced").dataset.at;
-  if (synced) {
-    var served = { name: document.getElementById("name").textContent,
-                   balance: document.getElementById("balance").textContent, at: synced };
-    localStorage.setItem(STATUS_KEY, JSON.stringify(served));
-    show(served, false);
-  } else {
-    show(read(STATUS_KEY), true);
+  var kept = read(STATUS_KEY);
+  if (synced && (!kept || Date.parse(kept.at) <= Date.parse(synced))) {
+    kept = { name: document.getElementById("name").textContent,
+             balance: document.getElementById("balance").textContent, at: synced };
+    localStorage.setItem(STATUS_KEY, JSON.stringify(kept));
+  }
+  show(kept, false);
+  sync();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" }).catch(function () {});
   }
   crypto.subtle.importKey("raw", base32(device.secret), { name: "HMAC", hash: "SHA-256" },
                           false, ["sign"]).then(function (imported) {
