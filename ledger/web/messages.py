@@ -20,6 +20,10 @@ SIGNIN_ERRORS: dict[str, Text] = {
         "zh": "这张会员卡已停用，请联系工作人员。",
         "en": "This card was revoked. Please ask the staff.",
     },
+    "member_deactivated": {
+        "zh": "这个会员已停用，请联系工作人员。",
+        "en": "This member was deactivated. Please ask the staff.",
+    },
     "forbidden": {
         "zh": "页面已过期，请重新扫描自助机上的二维码。",
         "en": "This page is out of date. Scan the QR code on the kiosk again.",
