@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+# What a board of each family does out of the box: one table, the kiosk's config reads it too.
+from kiosk.core.board_families import FACTORY_SETTINGS as FACTORY_SETTINGS
 from kiosk.core.interfaces import LockState
 
 PROTOCOLS = ("kerong", "xor")
@@ -82,11 +84,3 @@ class BoardProfile:
             item_present=item_bit is None or int(item_bit) == self.item_present_bit,
             item_sensed=item_bit is not None,
         )
-
-
-# What a board of each family does out of the box (docs/protocols.md, "Board profiles").
-FACTORY_SETTINGS: dict[str, dict[str, Any]] = {
-    "kerong": {"baud": 19200, "locks": 16, "hook_open_bit": 1, "item_sensors": True},
-    # On the usual wiring an active feedback input (bit 1) means the lock is closed.
-    "xor": {"baud": 9600, "locks": 24, "hook_open_bit": 0, "item_sensors": False},
-}
