@@ -25,13 +25,24 @@ def _need_pdftoppm() -> None:
         pytest.fail("pdftoppm is not installed (Debian: apt-get install poppler-utils)")
 
 
+def press(console: Console, selector: str) -> None:
+    """console.submit once the page has loaded: a key pressed while the page of the key
+    before is still being parsed may be a node Chromium has already replaced."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(console.driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+    console.submit(selector)
+
+
 def add_member_in_browser(console: Console, name: str, phone: str) -> None:
     console.open("/staff/members")
-    console.submit("#new-member")
+    press(console, "#new-member")
     console.driver.find_element("id", "name").send_keys(name)
     console.driver.find_element("id", "phone").send_keys(phone)
     console.driver.find_element("id", "address").send_keys("龙华路 8 号 3 单元 201")
-    console.submit("#save")
+    press(console, "#save")
 
 
 def member_on_page(console: Console) -> str:
@@ -41,8 +52,8 @@ def member_on_page(console: Console) -> str:
 
 def type_pin(console: Console, pin: str) -> None:
     for digit in pin:
-        console.submit(f"#key-{digit}")
-    console.submit("#key-ok")
+        press(console, f"#key-{digit}")
+    press(console, "#key-ok")
 
 
 def printed_code(console: Console, tmp_path: Path, sheet: str = "card") -> str:
@@ -91,7 +102,7 @@ def test_a_clerk_adds_a_member_and_is_warned_of_the_same_phone(console: Console)
     console.log_in("li")
     console.open("/staff/members")
     console.shot("members-list-zh")
-    console.submit("#new-member")
+    press(console, "#new-member")
     console.shot("member-new-zh")
     add_member_in_browser(console, "王秀英", "138 0013 8000")
     first = member_on_page(console)
@@ -104,10 +115,10 @@ def test_a_clerk_adds_a_member_and_is_warned_of_the_same_phone(console: Console)
     console.open("/lang/en?next=/staff/members/new")
     console.driver.find_element("id", "name").send_keys("Wang Xiu")
     console.driver.find_element("id", "phone").send_keys("13800138000")
-    console.submit("#save")
+    press(console, "#save")
     assert "enrolled already" in console.text()
     console.shot("member-duplicate-en")
-    console.submit("#add-anyway")  # a family sharing a phone: the clerk confirms
+    press(console, "#add-anyway")  # a family sharing a phone: the clerk confirms
     second = member_on_page(console)
     assert second != first and "The member was added" in console.text()
     console.shot("member-page-en")
@@ -119,7 +130,7 @@ def test_a_clerk_adds_a_member_and_is_warned_of_the_same_phone(console: Console)
     console.shot("member-edit-en")
     notes = console.driver.find_element("id", "notes")
     notes.send_keys("耳背，请大声说话")
-    console.submit("#save")
+    press(console, "#save")
     assert "耳背" in console.text() and "Saved." in console.text()
     console.open("/lang/zh?next=/staff/audit")
 
@@ -131,7 +142,7 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
     console.log_in("li")
     add_member_in_browser(console, "王秀英", "13800138000")
     member = member_on_page(console)
-    console.submit("#issue-card")
+    press(console, "#issue-card")
     assert "请输入您的新密码" in console.text()
     assert not console.driver.find_elements("css selector", "header nav")  # no console menu
     console.shot("pad-first-zh")
@@ -144,22 +155,22 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
     assert "不一样" in console.text()
     console.shot("pad-differ-zh")
     for digit in "2580":
-        console.submit(f"#key-{digit}")
+        press(console, f"#key-{digit}")
     assert "2580" not in console.driver.page_source  # dots only, never the digits
     assert "●●●●" in console.text()
-    console.submit("#key-ok")
+    press(console, "#key-ok")
     type_pin(console, "2580")
     assert "请把屏幕转回给工作人员" in console.text()
     console.shot("pad-done-zh")
     first_code = printed_code(console, tmp_path, "a4")
     assert first_code.startswith("tbc1:")
     assert sign_in(console, key, first_code, "2580").status_code == 201
-    console.submit("#after-print")
+    press(console, "#after-print")
     assert "新卡已办好" in console.text()
 
     # A lost card: a new one, with a new PIN, in English this time; the old one stops.
     console.open(f"/lang/en?next=/staff/members/{member}")
-    console.submit("#issue-card")
+    press(console, "#issue-card")
     console.shot("pad-first-en")
     type_pin(console, "97531")
     type_pin(console, "97531")
@@ -176,15 +187,15 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
     console.open(f"/staff/members/{member}")
     assert "locked" in console.text()
     console.shot("member-locked-en")
-    console.submit("#unlock")
+    press(console, "#unlock")
     assert "Unlocked" in console.text()
     assert sign_in(console, key, second_code, "97531").status_code == 201
 
     # A forgotten PIN: the member types a new one on the pad; the card stays the same.
-    console.submit("#reset-pin")
+    press(console, "#reset-pin")
     type_pin(console, "4444")
     type_pin(console, "4444")
-    console.submit("#save-pin")
+    press(console, "#save-pin")
     assert "PIN was reset" in console.text()
     assert sign_in(console, key, second_code, "4444").status_code == 201
     assert sign_in(console, key, second_code, "97531").status_code == 401
@@ -202,15 +213,15 @@ def test_a_deactivated_member_signs_in_nowhere(console: Console, tmp_path: Path)
     console.log_in("li")
     add_member_in_browser(console, "赵大爷", "13900000000")
     member = member_on_page(console)
-    console.submit("#issue-card")
+    press(console, "#issue-card")
     type_pin(console, "1357")
     type_pin(console, "1357")
     code = printed_code(console, tmp_path)
     console.open(f"/staff/members/{member}")
-    console.submit("#deactivate-link")
+    press(console, "#deactivate-link")
     assert "不会删除" in console.text()
     console.shot("member-deactivate-zh")
-    console.submit("#deactivate")
+    press(console, "#deactivate")
     assert "会员已停用" in console.text() and not console.driver.find_elements("id", "issue-card")
     console.shot("member-deactivated-zh")
     refused = sign_in(console, key, code, "1357")
