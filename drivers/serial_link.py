@@ -13,7 +13,7 @@ import logging
 import termios
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -119,6 +119,22 @@ class SerialLink:
         PortUnavailable (the port is gone; it is being reopened in the background).
         Never re-sends.
         """
+        with self._sending(frame) as port:
+            return self._read_frame(port, decode, self.timeout if timeout is None else timeout)
+
+    def send(self, frame: bytes) -> None:
+        """Write `frame` once and wait for nothing: for commands whose board sends no answer.
+
+        Raises PortUnavailable (the port is gone; it is being reopened in the background).
+        """
+        with self._sending(frame):
+            pass
+
+    @contextlib.contextmanager
+    def _sending(self, frame: bytes) -> Iterator[Any]:
+        """Write `frame` once on the open port, holding the line, and give the port to read an
+        answer from. A failing port becomes NotSent (the frame never left whole) or
+        PortUnavailable (the board may have heard it)."""
         with self._lock:
             port = self._port_for(frame)
             self._written = False
@@ -127,27 +143,9 @@ class SerialLink:
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
                 self._write(port, frame)
-                return self._read_frame(port, decode, self.timeout if timeout is None else timeout)
+                yield port
             except LinkError:
                 raise
-            except _PORT_FAILURES as exc:
-                self._lost(exc)
-                raise self._failed(exc, self._written) from exc
-            finally:
-                self._last_traffic = time.monotonic()
-
-    def send(self, frame: bytes) -> None:
-        """Write `frame` once and wait for nothing: for commands whose board sends no answer.
-
-        Raises PortUnavailable (the port is gone; it is being reopened in the background).
-        """
-        with self._lock:
-            port = self._port_for(frame)
-            self._written = False
-            try:
-                port.reset_input_buffer()
-                self._keep_quiet_gap()
-                self._write(port, frame)
             except _PORT_FAILURES as exc:
                 self._lost(exc)
                 raise self._failed(exc, self._written) from exc
