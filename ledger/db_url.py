@@ -112,11 +112,14 @@ class PasswordFilter(logging.Filter):
         clean = scrubbed(message, self.url)
         if clean != message:
             record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = scrubbed(record.exc_text, self.url)
-            record.exc_info = None  # the scrubbed text above replaces it
+        text = record.exc_text
+        if record.exc_info and not text:
+            text = logging.Formatter().formatException(record.exc_info)
+        if text and scrubbed(text, self.url) != text:
+            # Only a traceback that holds the password is rewritten; the scrubbed text then
+            # replaces it (other handlers, e.g. a test's log capture, keep the rest intact).
+            record.exc_text = scrubbed(text, self.url)
+            record.exc_info = None
         return True
 
 

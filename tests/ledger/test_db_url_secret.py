@@ -271,3 +271,27 @@ def test_init_makes_the_default_ledger_private_and_tightens_an_older_one(tmp_pat
     assert run.returncode == 0, run.stderr
     assert stat.S_IMODE(old.stat().st_mode) == 0o700
     assert stat.S_IMODE((old / "ledger.db").stat().st_mode) == 0o600
+
+
+def test_the_log_filter_rewrites_only_a_traceback_that_holds_the_password() -> None:
+    """Other handlers on the same record (a test's log capture, a second sink) keep a traceback
+    that has no password in it; one that has it is replaced by its scrubbed text."""
+    import logging
+    import sys
+
+    from ledger.db_url import PasswordFilter
+
+    guard = PasswordFilter("postgresql+psycopg://timebank:S3cretPass@db.example/ledger")
+
+    def record_of(message: str) -> logging.LogRecord:
+        try:
+            raise RuntimeError(message)
+        except RuntimeError:
+            info = sys.exc_info()
+        return logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", None, info)
+
+    harmless = record_of("a bug")
+    assert guard.filter(harmless) and harmless.exc_info is not None
+    leaking = record_of("could not connect with S3cretPass")
+    assert guard.filter(leaking) and leaking.exc_info is None
+    assert leaking.exc_text is not None and "S3cretPass" not in leaking.exc_text
