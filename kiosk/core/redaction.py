@@ -94,11 +94,15 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage(), self.secrets)
         record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        record.exc_info = None  # the redacted text above replaces it
+        text = record.exc_text
+        if record.exc_info and not text:
+            text = logging.Formatter().formatException(record.exc_info)
+        if text:
+            # Handlers format the cached text, never the exception again; the exception itself
+            # is dropped only where its traceback held a secret (others' captures keep it).
+            record.exc_text = redact(text, self.secrets)
+            if record.exc_text != text:
+                record.exc_info = None
         if record.stack_info:
             record.stack_info = redact(record.stack_info, self.secrets)
         for key, value in list(vars(record).items()):

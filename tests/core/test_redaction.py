@@ -59,3 +59,26 @@ def test_every_root_handler_redacts_once_and_learns_new_secrets():
     shown = stream.getvalue()
     assert "Zq8vK2mN5pR7sT1w" not in shown and "tbk_the-kiosk-key" not in shown
     assert f"tbc1:{REDACTED}" in shown and f"with key {REDACTED}" in shown
+
+
+def test_a_traceback_without_a_secret_keeps_its_exception_for_other_handlers() -> None:
+    """The filter sits on every root handler (a test's log capture too): it drops a record's
+    exception only where the traceback held a secret, and always leaves redacted text."""
+    import logging
+    import sys
+
+    from kiosk.core.redaction import RedactingFilter
+
+    def record_of(message: str) -> logging.LogRecord:
+        try:
+            raise RuntimeError(message)
+        except RuntimeError:
+            info = sys.exc_info()
+        return logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", None, info)
+
+    guard = RedactingFilter(["kiosk-key-123"])
+    plain = record_of("a bug")
+    assert guard.filter(plain) and plain.exc_info is not None
+    secret = record_of("refused key kiosk-key-123")
+    assert guard.filter(secret) and secret.exc_info is None
+    assert secret.exc_text is not None and "kiosk-key-123" not in secret.exc_text
