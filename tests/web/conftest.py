@@ -60,12 +60,28 @@ class Console:
     def submit(self, selector: str) -> None:
         """Click the element (a form's button, a link) and wait for the next page: a click
         returns before the browser has loaded what it asked for."""
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
-        page = self.driver.find_element("tag name", "html")
-        self.driver.find_element("css selector", selector).click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+        for attempt in range(3):
+            page = self.driver.find_element("tag name", "html")
+            try:
+                self.driver.find_element("css selector", selector).click()
+            except (StaleElementReferenceException, WebDriverException) as exc:
+                # The page was replaced between finding the element and clicking it (Chromium:
+                # "Node ... does not belong to the document"): nothing was clicked, find again.
+                gone = isinstance(exc, StaleElementReferenceException) or (
+                    "does not belong to the document" in str(exc)
+                )
+                if not gone or attempt == 2:
+                    raise
+                WebDriverWait(self.driver, 30).until(
+                    lambda d: d.execute_script("return document.readyState") == "complete"
+                )
+                continue
+            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+            return
 
     def text(self) -> str:
         return str(self.driver.find_element("tag name", "body").text)
