@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from kiosk.core.errors import JournalError
 from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
@@ -57,6 +58,7 @@ CREATE TABLE IF NOT EXISTS lockers (
 """
 
 _FINAL = (VendStep.CAPTURED.value, VendStep.VOIDED.value)
+W = TypeVar("W", Settlement, SettleReason, AwaitReason)  # the words a decision is written in
 
 # One item fewer in the vend's locker (never below zero).
 _TAKE_ONE = (
@@ -198,14 +200,8 @@ class VendJournal(LockerStockStore):
         A capture means the item was handed out, so it leaves the locker's stock now, not when
         the ledger acknowledges: while the capture waits in the queue the item is already gone,
         and a locker's last item must not be sold again."""
-        try:
-            settlement = Settlement(settlement)
-        except ValueError:
-            raise JournalError(f"settlement must be capture or void, not {settlement!r}") from None
-        try:
-            reason = SettleReason(reason)
-        except ValueError:
-            raise JournalError(f"{reason!r} is not a reason to settle a vend") from None
+        settlement = _word(Settlement, settlement, "settlement must be capture or void, not {!r}")
+        reason = _word(SettleReason, reason, "{!r} is not a reason to settle a vend")
         with self._tx() as db:
             decided = db.execute(
                 "UPDATE vends SET settlement = ?, reason = ?, updated_at = ?"
@@ -220,10 +216,7 @@ class VendJournal(LockerStockStore):
         """The sensors cannot tell whether this vend's item came out: never guess. The vend
         stays undecided, its hold open, and its locker out of sale until the locker is counted;
         the count it should show if nothing was taken is kept with the vend."""
-        try:
-            why = AwaitReason(why)
-        except ValueError:
-            raise JournalError(f"{why!r} is not a reason to await a count") from None
+        why = _word(AwaitReason, why, "{!r} is not a reason to await a count")
         with self._tx() as db:
             row = db.execute(
                 "SELECT v.locker, v.settlement, v.state, l.count FROM vends v"
@@ -352,6 +345,14 @@ class VendJournal(LockerStockStore):
         with self._lock:
             rows = self._db.execute(f"SELECT * FROM vends WHERE {where} ORDER BY id", args)
             return [_record(r) for r in rows.fetchall()]
+
+
+def _word(kind: type[W], value: str, refusal: str) -> W:
+    """`value` as one of the journal's words (`kind`), or JournalError saying `refusal`."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise JournalError(refusal.format(value)) from None
 
 
 def _record(row: sqlite3.Row) -> VendRecord:
