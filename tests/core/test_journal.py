@@ -100,3 +100,12 @@ def test_seeding_again_keeps_the_counted_stock(journal):
     journal.advance(v.id, VendStep.CAPTURED)
     journal.seed_lockers([LockerStock("0:2", "water", 2, None, None)])
     assert journal.lockers()[0].count == 1
+
+
+def test_an_unknown_reason_to_settle_or_to_await_a_count_is_refused(journal):
+    rec = journal.begin("s", "m", "water", 20, "0:2")
+    with pytest.raises(JournalError, match="'lunch' is not a reason to settle a vend"):
+        journal.decide(rec.id, Settlement.VOID, "lunch")
+    with pytest.raises(JournalError, match="'lunch' is not a reason to await a count"):
+        journal.await_count(rec.id, "lunch")
+    assert journal.get(rec.id).settlement is None and not journal.get(rec.id).awaiting_count
