@@ -61,26 +61,40 @@ class Console:
         """Click the element (a form's button, a link) and wait for the next page: a click
         returns before the browser has loaded what it asked for."""
         from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
+
+        def gone(exc: Exception) -> bool:
+            # Chromium may say "Node ... does not belong to the document" for a replaced node.
+            return isinstance(exc, StaleElementReferenceException) or (
+                "does not belong to the document" in str(exc)
+            )
+
+        def replaced(page: Any) -> Any:
+            def check(_driver: Any) -> bool:
+                try:
+                    page.is_enabled()
+                except WebDriverException as exc:
+                    if gone(exc):
+                        return True
+                    raise
+                return False
+
+            return check
 
         for attempt in range(3):
             page = self.driver.find_element("tag name", "html")
             try:
                 self.driver.find_element("css selector", selector).click()
-            except (StaleElementReferenceException, WebDriverException) as exc:
-                # The page was replaced between finding the element and clicking it (Chromium:
-                # "Node ... does not belong to the document"): nothing was clicked, find again.
-                gone = isinstance(exc, StaleElementReferenceException) or (
-                    "does not belong to the document" in str(exc)
-                )
-                if not gone or attempt == 2:
+            except WebDriverException as exc:
+                # The page was replaced between finding the element and clicking it: nothing
+                # was clicked, find it again.
+                if not gone(exc) or attempt == 2:
                     raise
                 WebDriverWait(self.driver, 30).until(
                     lambda d: d.execute_script("return document.readyState") == "complete"
                 )
                 continue
-            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+            WebDriverWait(self.driver, 30).until(replaced(page))
             return
 
     def text(self) -> str:
