@@ -28,7 +28,7 @@ from kivy.clock import Clock
 from bench.kiosk_probes import FrameMeter, flush_every_frame, rss_mib
 from kiosk import cli
 from kiosk.core.view import SessionState
-from kiosk.ui.testing import Finger
+from kiosk.ui.testing import Finger, show_offer
 
 PIN = "2468"
 STEP_TIMEOUT_S = 30.0
@@ -125,8 +125,7 @@ class Member:
             if not offers:
                 raise RuntimeError(f"nothing can be had: {app.view.offers}")
             for n, offer in enumerate(offers, start=1):
-                grid = screen("catalog").ids.grid
-                button = next(w for w in grid.children if getattr(w, "sku", "") == offer.sku)
+                button = show_offer(app, offer.sku)  # a page of three: turn to it
                 yield from self.tap(f"add {offer.sku}", button)
                 yield self.until(f"{n} in the cart", cart_holds(app, n))
             yield from self.tap("checkout", screen("catalog").ids.checkout)

@@ -42,10 +42,11 @@ ETC=$ROOT/etc/timebank-kiosk
 DATA=$ROOT/var/lib/timebank-kiosk
 
 # --- Debian packages ----------------------------------------------------------------------
-# Kivy's SDL2 window on KMS/DRM with Mesa's GL (no X server), libmtdev for multi-touch, a CJK
-# font for the Chinese screens, timesyncd for a correct clock.
+# Kivy's SDL2 window on KMS/DRM with Mesa's GL (no X server), libmtdev for multi-touch, CJK
+# fonts for the Chinese screens (Noto Sans CJK has a real bold face), espeak-ng to render the
+# elder mode's spoken Mandarin prompts, timesyncd for a correct clock.
 PACKAGES="python3 python3-venv libgl1 libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri libgbm1
-  libdrm2 libmtdev1 fontconfig fonts-wqy-microhei systemd-timesyncd udev"
+  libdrm2 libmtdev1 fontconfig fonts-noto-cjk fonts-wqy-microhei espeak-ng systemd-timesyncd udev"
 if [ -z "$ROOT" ]; then
     say "installing Debian packages"
     export DEBIAN_FRONTEND=noninteractive
@@ -72,6 +73,13 @@ make_dir 0750 "root:$USER_NAME" "$ETC"
 make_dir 0700 "$USER_NAME:$USER_NAME" "$DATA"
 install_venv "$PREFIX/venv" "$REPO" ""
 install_file 0644 root:root "$REPO/docs/technician-guide.md" "$PREFIX/share/technician-guide.md"
+# Elder mode's spoken prompts, rendered here rather than shipped ([kiosk] voice_dir).
+if command -v espeak-ng >/dev/null; then
+    "$PREFIX/venv/bin/kiosk" voice render --out "$PREFIX/voice" \
+        || say "the voice prompts could not be rendered: elder mode will not speak them"
+else
+    say "espeak-ng is not installed: elder mode will show its prompts without speaking them"
+fi
 
 # --- configuration (an edited file is never overwritten) ------------------------------------
 install_config 0640 "root:$USER_NAME" "$REPO/deploy/kiosk.example.toml" "$ETC/kiosk.toml"

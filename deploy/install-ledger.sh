@@ -114,6 +114,9 @@ make_dir 0750 "root:$USER_NAME" "$ETC"
 make_dir 0700 "$USER_NAME:$USER_NAME" "$DATA"
 install_venv "$PREFIX/venv" "$REPO" "[ledger]"
 install_file 0644 root:root "$REPO/docs/technician-guide.md" "$PREFIX/share/technician-guide.md"
+for guide in office-guide office-guide-goods office-guide-fleet office-guide-members; do
+    install_file 0644 root:root "$REPO/docs/$guide.md" "$PREFIX/share/$guide.md"
+done
 
 # ledger.env is read by systemd (as root) before it drops to the service user; a PostgreSQL
 # URL holds a password, so it is root's alone. Written once; later runs change only the URL, and
@@ -151,6 +154,9 @@ set_mode 0600 root:root "$ENV_FILE"
 
 install_file 0644 root:root "$REPO/deploy/systemd/timebank-ledger.service" \
     "$ROOT/etc/systemd/system/timebank-ledger.service"
+for unit in timebank-ledger-lot-summary.service timebank-ledger-lot-summary.timer; do
+    install_file 0644 root:root "$REPO/deploy/systemd/$unit" "$ROOT/etc/systemd/system/$unit"
+done
 install_file 0644 root:root "$REPO/deploy/systemd/systemd-time-wait-sync.service.d/timebank.conf" \
     "$ROOT/etc/systemd/system/systemd-time-wait-sync.service.d/timebank.conf"
 install_config 0644 root:root "$REPO/deploy/timesyncd/timebank-kiosk.conf" \
@@ -192,6 +198,7 @@ systemctl daemon-reload
 systemctl enable --now systemd-timesyncd.service
 systemctl enable systemd-time-wait-sync.service
 systemctl enable timebank-ledger.service
+systemctl enable --now timebank-ledger-lot-summary.timer
 if [ "$START" -eq 1 ]; then
     systemctl restart timebank-ledger.service
     say "started; follow it with: journalctl -u timebank-ledger -f"

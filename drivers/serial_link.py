@@ -89,9 +89,13 @@ class SerialLink:
         reply_gap: float | None = None,
         backoff: Backoff | None = None,
         tap: Tap | None = None,
+        stray: Callable[[bytes], None] | None = None,
     ) -> None:
         self.url = url
         self.tap = tap
+        # Hears what arrived unasked between commands (boards that push events) before it is
+        # flushed; without it those bytes are dropped unread.
+        self.stray = stray
         self.baud = baud
         self.timeout = timeout
         self.quiet_gap = quiet_gap
@@ -140,6 +144,7 @@ class SerialLink:
             self._written = False
             try:
                 # A late answer to an earlier command must not pass for this one's answer.
+                self._take_stray(port)
                 port.reset_input_buffer()
                 self._keep_quiet_gap()
                 self._write(port, frame)
@@ -271,6 +276,16 @@ class SerialLink:
         if self.tap is not None:
             self.tap.sent(frame)
         port.flush()
+
+    def _take_stray(self, port: Any) -> None:
+        """Hand what arrived since the last command to `stray` (and the tap), if anyone asks."""
+        if self.stray is None or not port.in_waiting:
+            return
+        data = port.read(port.in_waiting)
+        if data:
+            if self.tap is not None:
+                self.tap.received(data)
+            self.stray(data)
 
     def _port_for(self, frame: bytes) -> Any:
         """The open port, or NotSent: with the port gone, `frame` never leaves."""

@@ -20,6 +20,7 @@ from kiosk.core.interfaces import LockBoard, LockerAddress
 from kiosk.core.inventory import Inventory
 from kiosk.core.journal import VendJournal
 from kiosk.core.outbox import EventOutbox
+from kiosk.core.pickup import ReservationDesk, ReservationPoller
 from kiosk.core.recovery import RecoveryReport, recover
 from kiosk.core.service import ServiceSwitch
 from kiosk.core.session import SessionController
@@ -56,6 +57,7 @@ class KioskRuntime:
     log_handler: RotatingFileHandler | None = field(default=None)
     gpio: GpioRuntime | None = None  # status light, buzzer, switches: only with [gpio]
     self_test: threading.Thread | None = None  # the power-on self-test, running after start()
+    reservations: ReservationPoller | None = None  # asks for phone reservations while idle
 
     def start(self) -> RecoveryReport:
         """Settle what a previous run left unfinished, then start listening for codes."""
@@ -70,6 +72,8 @@ class KioskRuntime:
         if self.gpio is not None:
             self.gpio.start(self.controller.subscribe, self.events.post)
         self.scanner.start(self.controller.present_code)
+        if self.reservations is not None:
+            self.reservations.start()
         # The lights and buzzer cycle for a few seconds: not on the caller's thread.
         self.self_test = threading.Thread(
             target=self._power_on_self_test, name="self-test", daemon=True
@@ -103,6 +107,8 @@ class KioskRuntime:
         if self.self_test is not None:
             self.self_test.join(timeout=10)
         self.scanner.close()
+        if self.reservations is not None:
+            self.reservations.stop()
         self.health.stop()
         self.controller.close()
         self.settlement.stop()
@@ -136,8 +142,15 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
     events = parts.events  # one outbox per kiosk, sent by its own thread
     settler = parts.settler
     assert settler is not None  # from_config builds it
-    vends = VendTransaction(journal, ledger, board, settler, config.vend)
-    inventory = Inventory(journal, warning_days=core.best_before_warning_days)
+    vends = VendTransaction(
+        journal, ledger, board, settler, config.vend, report=lambda e: events.post("fault", e)
+    )
+    inventory = Inventory(
+        journal,
+        today=config.today,  # the office's date, not the system's zone
+        warning_days=core.best_before_warning_days,
+        item_sensor=config.item_sensor,
+    )
     # The technician desk works on these same parts. When it throws the service switch it wakes
     # the health monitor, which tells the controller: built in that order, each given the one
     # before it (the desk gets the monitor's wake-up, not the monitor).
@@ -150,6 +163,8 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         core.timeouts,
         on_capture=lambda: events.post("inventory", inventory.snapshot()),
         desk=desk,
+        help_phone=config.help_phone,
+        reservations=ReservationDesk(journal, inventory, ledger),
     )
     probe = LockerAddress.parse(config.lockers[0].locker) if config.lockers else LockerAddress(0, 1)
     health = HealthMonitor(
@@ -177,4 +192,5 @@ def build(config: KioskConfig, pin_factory: object = None) -> KioskRuntime:
         log_handler=log_handler,
         gpio=parts.signals,
         desk=desk,
+        reservations=ReservationPoller(controller.poll_reservations),
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from kiosk.commands.board import add_parser as add_board_parser
 from kiosk.commands.diag import add_parser as add_diag_parser
+from kiosk.commands.voice import add_parser as add_voice_parser
 from kiosk.core.errors import ConfigError, KioskError
 from kiosk.core.redaction import guard_all
 from sim.errors import SimError
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_board_parser(sub)
     add_diag_parser(sub)
+    add_voice_parser(sub)
     return p
 
 
@@ -59,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     # Kivy must leave logging to us and must not read our command line (set before it loads).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    quiet = args.command in ("demo", "board", "diag")
+    quiet = args.command in ("demo", "board", "diag", "voice")
     if quiet and not args.verbose:
         # The demo's own step lines are its output; Kivy's start-up chatter is not.
         os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "error")
@@ -84,6 +86,10 @@ def _run(args: argparse.Namespace) -> int:
             from kiosk.commands.diag import run as run_diag
 
             return run_diag(args)
+        if args.command == "voice":
+            from kiosk.commands.voice import run as run_voice
+
+            return run_voice(args)
         if args.command == "demo":
             from kiosk.commands.demo import run_demo
 

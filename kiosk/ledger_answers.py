@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from kiosk.core.errors import LedgerProtocolError
 from kiosk.core.interfaces import Hold, Member, MemberSession
+from kiosk.core.lots import LotCodeError, LotInfo, parse_lot
+from kiosk.core.reserved import Reservation
 
 HOLD_STATES = ("held", "captured", "voided", "expired", "refunded")
 # Longer than any pairing lives; a longer wait (or inf, nan) would overflow a threading.Timer.
@@ -58,3 +61,49 @@ def hold_answer(doc: dict[str, Any], expect: str | None = None) -> Hold:
         balance=None if balance is None else whole_coins(balance, "balance"),
         expires_at=doc.get("expires_at"),
     )
+
+
+def reservation_answer(doc: Any) -> Reservation:
+    """One reservation of GET /v1/kiosks/me/reservations."""
+    try:
+        state = doc["state"]
+        if state not in ("pending", "set_aside"):
+            raise LedgerProtocolError(f"reservation state {state!r} is not one a kiosk is sent")
+        locker = doc.get("locker")
+        return Reservation(
+            reservation=str(doc["reservation"]),
+            member=str(doc["member"]),
+            sku=str(doc["sku"]),
+            price=whole_coins(doc["price"], "price"),
+            hold=str(doc["hold"]),
+            expires_at=str(doc["expires_at"]),
+            locker=None if locker is None else str(locker),
+            state=state,
+        )
+    except (KeyError, TypeError) as e:
+        raise LedgerProtocolError(f"reservation answer lacks {e}") from None
+
+
+def lot_answer(doc: dict[str, Any]) -> LotInfo:
+    """GET /v1/kiosks/me/lots/{code}: a lot with its SKU, name, best-before date (YYYY-MM-DD)
+    and the ledger's withdrawal days."""
+    try:
+        code = str(doc["lot"])
+        if parse_lot(f"tblot:{code}") != code:
+            raise LotCodeError(code)
+        best_before = str(doc["best_before"])
+        date.fromisoformat(best_before)
+        if len(best_before) != 10:
+            raise ValueError(best_before)
+        return LotInfo(
+            lot=code,
+            sku=str(doc["sku"]),
+            name=str(doc["name"]),
+            best_before=best_before,
+            withdraw_days=whole_coins(doc["withdraw_days"], "withdraw_days"),
+            at_kiosk=whole_coins(doc["at_kiosk"], "at_kiosk"),
+        )
+    except (KeyError, TypeError) as e:
+        raise LedgerProtocolError(f"lot answer lacks {e}") from None
+    except ValueError as e:
+        raise LedgerProtocolError(f"lot answer off the contract: {e}") from None

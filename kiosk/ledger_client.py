@@ -21,7 +21,16 @@ from urllib3.util.retry import Retry
 
 from kiosk.core.errors import LedgerError, LedgerProtocolError, LedgerUnreachable, ledger_error
 from kiosk.core.interfaces import CatalogItem, Hold, MemberSession, Pairing, PairingPoll
-from kiosk.ledger_answers import hold_answer, member_session, seconds, whole_coins
+from kiosk.core.lots import LotInfo
+from kiosk.core.reserved import Reservation
+from kiosk.ledger_answers import (
+    hold_answer,
+    lot_answer,
+    member_session,
+    reservation_answer,
+    seconds,
+    whole_coins,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +126,9 @@ class LedgerClient:
         doc = self._call(self._idempotent, "POST", "/v1/holds", body, key=key)
         return hold_answer(doc, expect="held")  # anything else must not open a locker
 
-    def capture(self, hold: str, key: str) -> Hold:
-        doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", {}, key=key)
+    def capture(self, hold: str, key: str, lot: str | None = None) -> Hold:
+        body = {} if lot is None else {"lot": lot}  # absent for unlotted stock
+        doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/capture", body, key=key)
         return hold_answer(doc, expect="captured")
 
     def void(self, hold: str, reason: str, key: str) -> Hold:
@@ -133,6 +143,37 @@ class LedgerClient:
         # Marking twice is harmless, so a retry after a lost answer needs no key.
         doc = self._call(self._idempotent, "POST", f"/v1/holds/{hold}/await-count", {})
         return hold_answer(doc, expect="held")
+
+    # --- lots (issue 18; kiosk/core/lots.py) ------------------------------------------------
+
+    def lot(self, code: str) -> LotInfo:
+        return lot_answer(self._call(self._idempotent, "GET", f"/v1/kiosks/me/lots/{code}"))
+
+    def restock_lot(self, code: str, locker: str, count: int, key: str) -> None:
+        path = f"/v1/kiosks/me/lots/{code}/restock"
+        self._call(self._idempotent, "POST", path, {"locker": locker, "count": count}, key=key)
+
+    # --- reservations made on members' phones (kiosk/core/pickup.py) -------------------------
+
+    def reservations(self) -> list[Reservation]:
+        doc = self._call(self._idempotent, "GET", "/v1/kiosks/me/reservations")
+        found = doc.get("reservations")
+        if not isinstance(found, list):
+            raise LedgerProtocolError("reservations answer lacks its list")
+        return [reservation_answer(r) for r in found]
+
+    def set_aside(self, reservation: str, locker: str, key: str) -> None:
+        path = f"/v1/kiosks/me/reservations/{reservation}/set-aside"
+        self._call(self._idempotent, "POST", path, {"locker": locker}, key=key)
+
+    def refuse_reservation(self, reservation: str, reason: str, key: str) -> None:
+        path = f"/v1/kiosks/me/reservations/{reservation}/refuse"
+        self._call(self._idempotent, "POST", path, {"reason": reason}, key=key)
+
+    def claim(self, reservation: str, session: str, key: str) -> Hold:
+        path = f"/v1/kiosks/me/reservations/{reservation}/claim"
+        doc = self._call(self._idempotent, "POST", path, {"session": session}, key=key)
+        return hold_answer(doc, expect="held")  # anything else must not open a locker
 
     def create_pairing(self) -> Pairing:
         # Not retried blindly: a repeat would only make a second pairing nobody looks at.

@@ -27,13 +27,17 @@ from ledger import (
     counting,
     events,
     expiry,
+    group_commit,
     kiosks,
+    lots_api,
     money_api,
     observability,
     openapi,
     pairing_api,
     pairing_web,
     rate_limits,
+    reservations,
+    reservations_api,
     sessions,
     signin,
 )
@@ -136,6 +140,7 @@ def create_app(
     clock: Callable[[], datetime] = utcnow,
     sweep_interval: float = expiry.DEFAULT_SWEEP_INTERVAL_S,
     public_url: str | None = None,
+    reservation_ttl_seconds: int = reservations.DEFAULT_TTL_S,
 ) -> FastAPI:
     """The ledger app on the database at `db_url` (schema created if missing).
 
@@ -154,6 +159,8 @@ def create_app(
     limits = rate_limits.Limits(lambda: clock().timestamp())
 
     sweeper = expiry.HoldSweeper(db, sweep_interval, clock)
+    # The money calls' writes: batched into one commit per batch on SQLite (group commit).
+    writer = group_commit.writer_for(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -162,6 +169,7 @@ def create_app(
             yield
         finally:
             sweeper.stop()
+            writer.close()
 
     app = FastAPI(title="timebank ledger", version="1", lifespan=lifespan)
     app.router.route_class = bodies.CheckedBodyRoute  # no lone surrogates in JSON bodies
@@ -171,6 +179,7 @@ def create_app(
     app.add_middleware(bodies.TooLargeAsJson)
     app.state.engine = engine
     app.state.sweeper = sweeper
+    app.state.writer = writer
     app.state.limits = limits
     _install_error_handlers(app)
 
@@ -208,9 +217,13 @@ def create_app(
         with db() as s, s.begin():
             return JSONResponse({"items": catalog.list_items(s)})
 
-    app.include_router(money_api.router(engine, db, clock, hold_ttl))
+    app.include_router(money_api.router(engine, writer, clock, hold_ttl))
 
     app.include_router(counting.router(db, clock, current_kiosk, hold_json))
+    app.include_router(reservations_api.router(db, clock, current_kiosk, hold_ttl))
+    app.include_router(lots_api.router(db, clock, current_kiosk))
+    # How long a reserved item waits at its kiosk (the phone's reservation pages).
+    app.state.reservation_ttl = timedelta(seconds=reservation_ttl_seconds)
 
     @app.get("/v1/holds/{hold_id}")
     def get_hold(hold_id: str, kiosk: KioskDep) -> JSONResponse:
@@ -220,6 +233,7 @@ def create_app(
     app.include_router(events.router(db, current_kiosk, limits))
     # public_url: how members' phones reach this ledger (pairing page links); else as called.
     app.include_router(pairing_api.router(db, clock, current_kiosk, public_url))
+    app.state.public_url = public_url  # the console's phone enrolment links too
     install_web(app, db, clock)  # the staff console and the pages' shared layer (ledger.web)
     app.include_router(pairing_web.router(db, clock, limits))
     observability.install(app, engine)

@@ -36,6 +36,31 @@ class AuditAction(enum.Enum):
     MEMBER_UNLOCKED = "member_unlocked"
     CARD_ISSUED = "card_issued"  # the member's earlier cards revoked with it
     CARD_PIN_RESET = "card_pin_reset"
+    PHONE_LINK_MADE = "phone_link_made"  # a one-time enrolment link for a member's phone
+    PHONE_REVOKED = "phone_revoked"  # one phone of a member, lost or replaced
+    CATALOG_SAVED = "catalog_saved"  # an item added or its names or price changed
+    CATALOG_RETIRED = "catalog_retired"
+    CATALOG_RESTORED = "catalog_restored"
+    KIOSK_ADDED = "kiosk_added"  # its key shown once, never recorded
+    KIOSK_RENAMED = "kiosk_renamed"
+    KIOSK_REVOKED = "kiosk_revoked"
+    RANKING_CONSENT = "ranking_consent"  # a member agreed to be named in the ranking, or not
+    EXPORTED = "exported"  # the book's events downloaded as CSV or Excel
+    POOL_COLLECTED = "pool_collected"  # a full pool's goods handed out (ledger.pools)
+    PHONE_LIMITS_SET = "phone_limits_set"  # what members' phones may spend (ledger.phone_limits)
+    # Coins (ledger.activities, ledger.grants, ledger.corrections), from the console or the CLI.
+    HOURS_CREDITED = "hours_credited"
+    ACTIVITY_CREDITED = "activity_credited"
+    GRANT_PAID = "grant_paid"
+    COINS_ADJUSTED = "coins_adjusted"
+    TX_REVERSED = "tx_reversed"
+    HOLD_REFUNDED = "hold_refunded"
+    SETTING_CHANGED = "setting_changed"
+    # Donated goods (ledger.lots), from the console or the CLI: movements, never deletions.
+    LOT_TAKEN_IN = "lot_taken_in"
+    LOT_MOVED = "lot_moved"  # from the store to a kiosk
+    LOT_RETURNED = "lot_returned"  # from a kiosk back to the store
+    LOT_WRITTEN_OFF = "lot_written_off"
 
 
 def record(

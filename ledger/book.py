@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from ledger import book_sql as sql
@@ -52,6 +52,10 @@ class SystemAccount(enum.Enum):
 
 
 MEMBER_ACCOUNT_PREFIX = "mem:"
+
+# The money calls' functions take either: a Core Connection on the hot path (the group
+# writer, ledger.group_commit), an ORM Session elsewhere (CLI, console, sweeper).
+Tx = Session | Connection
 
 
 def member_account_id(member_id: str) -> str:
@@ -97,7 +101,7 @@ def _check_balances_stay_bounded(s: Session, lines: list[tuple[str, int]]) -> No
 
 
 def post_rows(
-    s: Session, kind: str, postings: Iterable[tuple[str, int]], memo: str, hold_id: str
+    s: Tx, kind: str, postings: Iterable[tuple[str, int]], memo: str, hold_id: str
 ) -> int:
     """`post` in Core statements (no ORM object): the transaction's id. For the hot path."""
     lines = _balanced(kind, postings)
@@ -158,13 +162,13 @@ def open_holds_total(s: Session, member_id: str, now: datetime) -> int:
     return int(s.scalar(select(sql.open_holds_sum(member_id, now))) or 0)
 
 
-def spendable_balance(s: Session, member_id: str, now: datetime | None = None) -> int:
+def spendable_balance(s: Tx, member_id: str, now: datetime | None = None) -> int:
     """Posted balance minus open (held, unexpired) holds: what the member may still spend."""
     # One statement, not two: this runs twice per hold, inside the write transaction.
     return int(s.scalar(sql.SPENDABLE, _balance_params(member_id, now or utcnow())) or 0)
 
 
-def lock_member_account(s: Session, member_id: str) -> str:
+def lock_member_account(s: Tx, member_id: str) -> str:
     """The member's account id, row-locked for this transaction.
 
     FOR UPDATE serialises holds of one member on PostgreSQL; SQLite ignores it and relies on
@@ -190,7 +194,7 @@ class HoldSnapshot:
 
 
 def place_hold(
-    s: Session,
+    s: Tx,
     *,
     member_id: str,
     kiosk_id: str,
@@ -251,7 +255,7 @@ def get_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime | None = Non
 
 
 def _settle(
-    s: Session, hold_id: str, state: HoldState, now: datetime, reason: str | None = None
+    s: Tx, hold_id: str, state: HoldState, now: datetime, reason: str | None = None
 ) -> None:
     params = {"hold": hold_id, "new_state": state, "when": now}
     if state == HoldState.VOIDED:
@@ -260,7 +264,7 @@ def _settle(
         s.execute(sql.SETTLE_HOLD, params)
 
 
-def _locked_hold(s: Session, hold_id: str, kiosk_id: str, now: datetime) -> Any:
+def _locked_hold(s: Tx, hold_id: str, kiosk_id: str, now: datetime) -> Any:
     """The hold's row (Core, locked for this transaction), a lapsed hold marked expired."""
     if not well_formed_id(hold_id):
         raise UnknownHold()  # not an id the ledger hands out; not echoed (it may be anything)
@@ -279,9 +283,7 @@ def _snapshot(row: Any, state: HoldState) -> HoldSnapshot:
     return HoldSnapshot(row.id, row.member_id, state, row.expires_at)
 
 
-def capture_hold(
-    s: Session, hold_id: str, kiosk_id: str, now: datetime | None = None
-) -> HoldSnapshot:
+def capture_hold(s: Tx, hold_id: str, kiosk_id: str, now: datetime | None = None) -> HoldSnapshot:
     """Debit the held coins to redemptions; capturing twice is harmless."""
     now = now or utcnow()
     hold = _locked_hold(s, hold_id, kiosk_id, now)
@@ -304,7 +306,7 @@ def capture_hold(
 
 
 def void_hold(
-    s: Session, hold_id: str, kiosk_id: str, reason: str | None, now: datetime | None = None
+    s: Tx, hold_id: str, kiosk_id: str, reason: str | None, now: datetime | None = None
 ) -> HoldSnapshot:
     """Release the held coins; voiding twice, or voiding an expired hold, is harmless."""
     now = now or utcnow()

@@ -38,7 +38,10 @@ _SPENDABLE = posted_sum(bindparam("account")) - open_holds_sum(
 )
 SPENDABLE = select(_SPENDABLE)
 PRICE_AND_SPENDABLE = select(
-    select(catalog.c.price).where(catalog.c.sku == bindparam("sku")).scalar_subquery(),
+    # A retired item has no price: the hold is refused as unknown_sku (ledger.catalog).
+    select(catalog.c.price)
+    .where(catalog.c.sku == bindparam("sku"), catalog.c.retired_at.is_(None))
+    .scalar_subquery(),
     _SPENDABLE,
 )
 LOCK_MEMBER = (

@@ -107,11 +107,12 @@ def reverse(
 
 
 def refund(s: Session, hold_id: str, reason: str | None, actor: str) -> LedgerTransaction | None:
-    """Give back the coins of a captured hold (item returned, wrong item...); once only.
+    """Give back the coins of a captured hold (item returned, wrong item...); once only, with
+    a reason.
 
     Returns the refund transaction, or None for a free item (nothing to give back).
     """
-    reason = reason or "refund"
+    reason = _need_reason(reason)
     hold = s.scalar(select(Hold).where(Hold.id == hold_id).with_for_update())
     if hold is None:
         raise UnknownHold(f"no hold {hold_id!r}")

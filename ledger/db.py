@@ -6,13 +6,14 @@ Money tables are append-only: postings and transactions are never updated or del
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Engine,
     Enum,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -100,6 +102,8 @@ class Member(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # Never deleted (their history stays): a deactivated member signs in nowhere.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Listed by name in the volunteers' ranking (reports): only with the member's consent.
+    ranking_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PinPad(Base):
@@ -183,6 +187,34 @@ class MonthlyGrant(Base):
     transaction_id: Mapped[int] = mapped_column(ForeignKey("transactions.id"))
 
 
+class Activity(Base):
+    """A volunteer activity on one day (ledger.activities): its attendees' hours are credited
+    once each (ActivityCredit)."""
+
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)  # the office's calendar day it took place
+    hours: Mapped[str] = mapped_column(String(16))  # each attendee's hours unless a row says
+    rate: Mapped[int] = mapped_column(Integer)  # coins an hour
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("name", "day", name="uq_activities_name_day"),)
+
+
+class ActivityCredit(Base):
+    """One member's hours for one activity: the primary key makes a re-import credit nothing."""
+
+    __tablename__ = "activity_credits"
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    hours: Mapped[str] = mapped_column(String(16))
+    coins: Mapped[int] = mapped_column(Integer)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("transactions.id"))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
 class Posting(Base):
     __tablename__ = "postings"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -218,6 +250,8 @@ class CatalogItem(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     price: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Retired: off the kiosks' catalog and refused for new holds, kept for the history.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # A hold's price must equal its item's (ledger.book), so this bounds holds' prices too.
     __table_args__ = (
@@ -410,6 +444,34 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))  # an AuditAction value
     address: Mapped[str | None] = mapped_column(String(64))  # as the proxy reports it
     detail: Mapped[Any] = mapped_column(JSON)
+
+
+class ReservationState(enum.Enum):
+    """A reservation made on the member's phone (ledger.reservations); its hold says the rest:
+    captured is collected, expired is expired, voided after `collecting` is not collected."""
+
+    PENDING = "pending"  # made; the kiosk has not set an item aside yet
+    SET_ASIDE = "set_aside"  # the kiosk keeps one aside, out of general sale
+    COLLECTING = "collecting"  # claimed at the kiosk: its vend runs on the reservation's hold
+    CANCELLED = "cancelled"  # by the member; the hold voided
+    FAILED = "failed"  # the kiosk had none left when it learnt of it; the hold voided
+
+
+class Reservation(Base):
+    """An item reserved from the phone for pick-up at one kiosk; its coins are its hold's."""
+
+    __tablename__ = "reservations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(Integer)
+    hold_id: Mapped[str] = mapped_column(ForeignKey("holds.id"), unique=True)
+    state: Mapped[ReservationState] = mapped_column(_enum(ReservationState), index=True)
+    locker: Mapped[str | None] = mapped_column(String(32))  # where the kiosk set it aside
+    note: Mapped[str | None] = mapped_column(String(200))  # why it failed, as the kiosk said
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def make_engine(url: str) -> Engine:

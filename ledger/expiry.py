@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledger import pools
 from ledger.db import Hold, HoldState, utcnow
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,11 @@ class HoldSweeper:
         self.last_sweep = self.clock()
         if expired:
             log.info("expired %d stale holds: %s", len(expired), ", ".join(expired))
+        # Pools not filled in time: each pledge given back in its own transaction (ledger.pools).
+        with self.db() as s, s.begin():
+            unfilled = pools.expire_due(s, self.clock())
+        if unfilled:
+            log.info("expired %d unfilled pools, pledges given back: %s", len(unfilled), unfilled)
         return expired
 
     def _run(self) -> None:

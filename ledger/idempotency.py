@@ -4,9 +4,11 @@
 2. A twin arriving while the first is still being processed in the same process finds it in
    the process's in-flight table and gets 409 request_in_progress (422 for another body).
 3. The claim row, the effect and the answer are written in ONE transaction (one commit, one
-   fsync): a crash or a failure leaves neither an effect nor a claim behind. A twin in another
-   worker process waits at the claim's row (PostgreSQL: the primary key of an uncommitted
-   insert; SQLite: the write lock) and then replays the first answer when it commits.
+   fsync; on SQLite shared with the other calls of its batch, each in its own savepoint:
+   ledger.group_commit): a crash or a failure leaves neither an effect nor a claim behind.
+   A twin in another worker process waits at the claim's row (PostgreSQL: the primary key of
+   an uncommitted insert; SQLite: the write lock) and then replays the first answer when it
+   commits.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.db import IdempotencyRecord, Kiosk, utcnow
 from ledger.errors import IdempotencyMismatch, RequestInProgress
+from ledger.group_commit import Writer
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -125,7 +128,9 @@ class _TwinFirst(Exception):  # noqa: N818 - control flow inside run_once, never
     """A twin committed the key while we waited for its row: answer with what it stored."""
 
 
-def _claim(s: Session, kiosk_id: str, key: str, req_hash: str, token: str, row: Any) -> None:
+def _claim(
+    s: Session | Connection, kiosk_id: str, key: str, req_hash: str, token: str, row: Any
+) -> None:
     """Claim the key inside the effect's transaction (a new row, or an abandoned claim)."""
     now = utcnow()
     if row is None:
@@ -188,19 +193,34 @@ def kiosk_and_record(engine: Engine, key_hash: str, key: str) -> tuple[str, Any,
     return row.id, row.revoked_at, NOT_FOUND if row.request_hash is None else row
 
 
+class _SessionWriter:
+    """Runs a call in its own ORM Session's transaction (effects that use the ORM: events)."""
+
+    def __init__(self, db: sessionmaker[Session]) -> None:
+        self.db = db
+        self.engine: Engine = db.kw["bind"]
+
+    def run(self, work: Callable[[Session], Answer]) -> Answer:
+        with self.db() as s, s.begin():
+            return work(s)
+
+
 def run_once(
-    db: sessionmaker[Session],
+    db: sessionmaker[Session] | Writer,
     kiosk_id: str,
     key: str,
     req_hash: str,
-    effect: Callable[[Session], Answer],
+    effect: Callable[[Any], Answer],
     known: Any = None,
 ) -> Outcome:
     """Run `effect` once per (kiosk, key); a repeat gets the stored first answer.
 
     `known`: the record as the caller already read it (`kiosk_and_record`); None: read it.
+    `db`: a writer (ledger.group_commit: `effect` gets a Core Connection) or a sessionmaker
+    (one ORM Session's transaction per call: `effect` gets the Session).
     """
-    engine: Engine = db.kw["bind"]
+    writer = _SessionWriter(db) if isinstance(db, sessionmaker) else db
+    engine = writer.engine
     row = known if known is not None else _look(engine, kiosk_id, key)
     if row is not None and row is not NOT_FOUND:
         answer = _answer_or_raise(row, key, req_hash, utcnow())
@@ -208,18 +228,23 @@ def run_once(
             return answer
     else:
         row = None
+
+    def once(s: Session | Connection) -> Answer:
+        token = secrets.token_hex(16)
+        _claim(s, kiosk_id, key, req_hash, token, row)
+        status, payload = effect(s)
+        done = s.execute(
+            _STORE_ANSWER,
+            {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise RequestInProgress()  # the claim is no longer ours: roll back
+        return status, payload
+
     with _in_flight(kiosk_id, key, req_hash):
         try:
-            with db() as s, s.begin():
-                token = secrets.token_hex(16)
-                _claim(s, kiosk_id, key, req_hash, token, row)
-                status, payload = effect(s)
-                done = s.execute(
-                    _STORE_ANSWER,
-                    {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
-                )
-                if done.rowcount != 1:  # type: ignore[attr-defined]
-                    raise RequestInProgress()  # the claim is no longer ours: roll back
+            # Answered only once committed (group commit on SQLite: ledger.group_commit).
+            status, payload = writer.run(once)
         except _TwinFirst:
             twin = _look(engine, kiosk_id, key)
             if twin is None:  # the twin rolled back after all: let the kiosk retry

@@ -37,7 +37,12 @@ def grant_month(s: Session, month: str, coins: int = DEFAULT_MONTHLY_GRANT) -> d
     if not 0 < coins <= MAX_COINS:
         raise BadRequest(f"the monthly grant must be 1 to {MAX_COINS} coins, got {coins}")
     granted, already = [], []
-    eligible = s.scalars(select(Member).where(Member.grant_eligible).order_by(Member.id))
+    # A deactivated member is paid nothing (they can spend nowhere).
+    eligible = s.scalars(
+        select(Member)
+        .where(Member.grant_eligible, Member.deactivated_at.is_(None))
+        .order_by(Member.id)
+    )
     for member in eligible:
         if s.get(MonthlyGrant, (member.id, month)) is not None:
             already.append(member.id)

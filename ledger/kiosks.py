@@ -28,6 +28,8 @@ def add_kiosk(s: Session, name: str, location: str = "") -> tuple[Kiosk, str]:
     """Register a kiosk; returns it and its key, which is never retrievable again."""
     if not name.strip():
         raise BadRequest("a kiosk needs a name")
+    if len(name.strip()) > 200 or len(location) > 200:
+        raise BadRequest("a kiosk's name and location are at most 200 characters")
     while True:
         kiosk_id = "k" + str(secrets.randbelow(10**6)).zfill(6)
         if s.get(Kiosk, kiosk_id) is None:
@@ -37,6 +39,20 @@ def add_kiosk(s: Session, name: str, location: str = "") -> tuple[Kiosk, str]:
     s.add(kiosk)
     s.flush()
     return kiosk, key
+
+
+def rename_kiosk(s: Session, kiosk_id: str, name: str, location: str | None = None) -> Kiosk:
+    """Give a kiosk a new name (and, when given, a new location); its key is unchanged."""
+    kiosk = get_kiosk(s, kiosk_id)
+    if not name.strip():
+        raise BadRequest("a kiosk needs a name")
+    if len(name.strip()) > 200 or (location is not None and len(location) > 200):
+        raise BadRequest("a kiosk's name and location are at most 200 characters")
+    kiosk.name = name.strip()
+    if location is not None:
+        kiosk.location = location.strip()
+    s.flush()
+    return kiosk
 
 
 def rotate_key(s: Session, kiosk: Kiosk) -> str:

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, inspect
 
 from ledger.db import Base
 from ledger.errors import LegacySchema
+from ledger.lot_tables import Lot  # noqa: F401  (its module's tables join Base.metadata)
+from ledger.phone_tables import Pool  # noqa: F401  (its module's tables join Base.metadata)
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
 

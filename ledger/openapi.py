@@ -101,6 +101,8 @@ MONEY_ROUTES = {
     ("post", "/v1/holds/{hold_id}/void"),
 }
 
+KEYED_ROUTES: set[tuple[str, str]] = set()  # not money, yet a repeat must count once
+
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -134,7 +136,7 @@ def contract_document(app: FastAPI) -> dict[str, Any]:
             if path != "/v1/health":
                 op["security"] = [{"kioskKey": []}]
             params = [p for p in op.get("parameters", []) if p["name"] != "idempotency-key"]
-            if (method, path) in MONEY_ROUTES:
+            if (method, path) in MONEY_ROUTES or (method, path) in KEYED_ROUTES:
                 params.append({**IDEMPOTENCY_HEADER, "required": True})
             elif path == "/v1/kiosks/me/events":
                 params.append({**IDEMPOTENCY_HEADER, "required": False})
@@ -149,4 +151,9 @@ def contract_document(app: FastAPI) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
+    from ledger import lots_api, reservations_api  # late: they build on this module's words
+
+    for module in (reservations_api, lots_api):
+        ERRORS.update(module.ERRORS)
+        KEYED_ROUTES.update(k for k in module.ERRORS if k[0] == "post")
     app.openapi = lambda: contract_document(app)  # type: ignore[method-assign]

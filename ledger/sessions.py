@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from ledger.db import KioskSession, utcnow
@@ -45,17 +45,17 @@ def live_session(
 
 
 _sessions = KioskSession.__table__
+# Built once with bound parameters (see ledger.book_sql): it runs on every hold.
+_LIVE_MEMBER = select(_sessions.c.member_id, _sessions.c.kiosk_id).where(
+    _sessions.c.id == bindparam("sid"),
+    _sessions.c.ended_at.is_(None),
+    _sessions.c.expires_at > bindparam("now"),
+)
 
 
-def live_member(s: Session, session_id: str, kiosk_id: str, now: datetime) -> str:
+def live_member(s: Session | Connection, session_id: str, kiosk_id: str, now: datetime) -> str:
     """The member of the session if it is open and belongs to this kiosk (one Core read)."""
-    row = s.execute(
-        select(_sessions.c.member_id, _sessions.c.kiosk_id).where(
-            _sessions.c.id == session_id,
-            _sessions.c.ended_at.is_(None),
-            _sessions.c.expires_at > now,
-        )
-    ).first()
+    row = s.execute(_LIVE_MEMBER, {"sid": session_id, "now": now}).first()
     if row is None:
         raise InvalidSession("the session is unknown, ended or expired; scan the code again")
     if row.kiosk_id != kiosk_id:

@@ -4,15 +4,18 @@ protocol on 127.0.0.1 so another shell, a test or the hardware panel can break t
 One command per line, one answer line back (`ok ...` or `error: ...`):
 
     jam BOARD:LOCK        the lock ignores unlock pulses      unjam BOARD:LOCK
+    hook-broken BOARD:LOCK  its hook sensor reads open always   hook-mended BOARD:LOCK
     silent on|off         commands carried out, answers lost
     mute-unlocks on|off   unlocks carried out, their answers lost (current CU16 firmware
                           never answers an unlock anyway)
     delay SECONDS         answers come late (0: on time)
     corrupt N|always|off  the next N answers have a bad checksum
     split SECONDS|off     answers arrive in two pieces this far apart
+    swapped on|off        RS485 A and B swapped: every byte inverted both ways (nothing is
+                          understood; a WKLY board's door events arrive as garbage)
     unplug SECONDS        the adapter is pulled, then comes back at the same path
     noise HEX             junk bytes from the scanner (needs --scanner)
-    clear                 every board fault off, every lock unjammed
+    clear                 every board fault off, every lock unjammed, every hook mended
     status                the simulator's state as JSON
 
     python -m sim.lockboard --protocol xor --pty --control 7700 --scanner
@@ -66,10 +69,15 @@ class FaultControl:
         if verb in ("jam", "unjam"):
             address, lock = _locker(args[0])
             board.cabinet.jam(address, lock, verb == "jam")
+        elif verb in ("hook-broken", "hook-mended"):
+            address, lock = _locker(args[0])
+            board.cabinet.break_hook(address, lock, verb == "hook-broken")
         elif verb == "silent":
             board.fault("silent", _on_off(args[0]))
         elif verb == "mute-unlocks":
             board.fault("mute_unlocks", _on_off(args[0]))
+        elif verb == "swapped":
+            board.fault("swapped", _on_off(args[0]))
         elif verb == "delay":
             board.fault("delay", _seconds(args[0]))
         elif verb == "corrupt":
@@ -88,6 +96,7 @@ class FaultControl:
             board.clear_faults()
             for locker in board.cabinet.lockers():
                 board.cabinet.jam(locker.board, locker.lock, False)
+                board.cabinet.break_hook(locker.board, locker.lock, False)
         elif verb == "status":
             return "ok " + json.dumps(board.status())
         else:

@@ -33,7 +33,7 @@ class SimulatedSite:
     ) -> None:
         """`gpio`: the config gets a [gpio] section (status light, buzzer, service door,
         presence) for gpiozero's MockFactory, as `kiosk sim` runs it (sim/gpio.py SimGpio).
-        `protocol`: the lock boards' wire protocol, kerong or xor (the demo cabinet then sits
+        `protocol`: the lock boards' wire protocol, kerong, xor or wkly (the demo cabinet then sits
         on that protocol's first bus address)."""
         self.data_dir = Path(data_dir)
         self.gpio = gpio

@@ -22,10 +22,11 @@ class SimLocker:
     latched: bool = True
     jammed: bool = False
     pulses: int = 0
+    hook_broken: bool = False  # a cut sensor cable: the hook reads open whatever the lock does
 
     @property
     def hook_open(self) -> bool:
-        return not self.latched or self.door_open
+        return self.hook_broken or not self.latched or self.door_open
 
     @property
     def item_present(self) -> bool:
@@ -118,6 +119,11 @@ class Cabinet:
     def jam(self, board: int, lock: int, jammed: bool = True) -> None:
         with self._lock:
             self._get(board, lock).jammed = jammed
+
+    def break_hook(self, board: int, lock: int, broken: bool = True) -> None:
+        """Cut (or mend) the lock's hook sensor cable: it then reads open, shut or not."""
+        with self._lock:
+            self._get(board, lock).hook_broken = broken
 
     # -- what tests and the panel look at ----------------------------------------------------
 

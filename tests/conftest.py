@@ -1,5 +1,8 @@
 """Test-wide set-up: Kivy runs headless (SDL offscreen, Mesa software GL) with its own home."""
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 from kiosk.ui.headless import use_offscreen_window
@@ -23,3 +26,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+@pytest.fixture(autouse=True)
+def _root_handlers_keep_their_filters() -> Iterator[None]:
+    """A test that runs a kiosk command in-process guards every root handler with the kiosk's
+    redacting filter (kiosk.core.redaction.guard_all), pytest's own session-long handlers too;
+    that filter rewrites each record in place, so later tests on the worker saw their captured
+    messages redacted. Each test's changes to the root handlers' filters end with the test."""
+    root = logging.getLogger()
+    kept = {handler: list(handler.filters) for handler in root.handlers}
+    yield
+    for handler, filters in kept.items():
+        handler.filters[:] = filters

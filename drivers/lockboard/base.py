@@ -5,12 +5,14 @@ pulse per vend, "accepted" kept apart from what the sensors show, retried status
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from drivers.errors import CorruptReply, LinkError, UnknownLocker
+from drivers.errors import BoardRefused, CorruptReply, LinkError, NoAnswer, UnknownLocker
+from drivers.lockboard.counters import BoardCounters
 from drivers.lockboard.profile import BoardProfile
 from drivers.pulses import PulsedVends
 from drivers.serial_link import Decoder, SerialLink, Tap
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 
 U = TypeVar("U")  # the protocol's answer to an unlock
 S = TypeVar("S")  # the protocol's answer to a status read
+F = TypeVar("F")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class BusLockBoard(ABC, Generic[U, S]):
     protocol: ClassVar[str]
     first_board: ClassVar[int]  # the lowest bus address; `status()` reads it by default
     last_board: ClassVar[int]
+    # Boards that send frames unasked (WKLY door events): what arrives between commands is
+    # read and handed to _stray() instead of being flushed unread.
+    pushes: ClassVar[bool] = False
 
     def __init__(
         self, url: str, profile: BoardProfile | None = None, tap: Tap | None = None
@@ -78,8 +84,11 @@ class BusLockBoard(ABC, Generic[U, S]):
             self.profile.quiet_gap,
             reply_gap=self.profile.reply_gap,
             tap=tap,
+            stray=self._stray if self.pushes else None,
         )
         self._pulsed = PulsedVends()
+        self._counters: dict[int, BoardCounters] = {}
+        self._counting = threading.Lock()  # commands run on several threads, reports on others
 
     # -- the LockBoard protocol -------------------------------------------------------------
 
@@ -130,14 +139,20 @@ class BusLockBoard(ABC, Generic[U, S]):
         return self._states(self._read_board(board), board)
 
     def status_report(self) -> dict[str, Any]:
-        """The link's health: connected / reconnecting since when / the last error."""
-        return {"protocol": self.protocol, **self._link.status()}
+        """The link's health: connected / reconnecting since when / the last error, and per
+        board how many commands got a reply, only garbled bytes, or nothing."""
+        return {"protocol": self.protocol, **self._link.status(), "boards": self.counters()}
+
+    def counters(self) -> dict[str, dict[str, int]]:
+        """Per bus address: replies, checksum_errors (bytes but no valid frame), timeouts."""
+        with self._counting:
+            return {str(b): c.as_dict() for b, c in sorted(self._counters.items())}
 
     def wait_connected(self, timeout: float) -> bool:
         """Block until the port is open again after an unplug; True when it is."""
         return self._link.wait_connected(timeout)
 
-    def __enter__(self) -> BusLockBoard[U, S]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -152,7 +167,8 @@ class BusLockBoard(ABC, Generic[U, S]):
     def _unlock_decoder(self, locker: LockerAddress) -> Decoder[U]: ...
 
     @abstractmethod
-    def _echoed_state(self, reply: U, locker: LockerAddress) -> LockState: ...
+    def _echoed_state(self, reply: U, locker: LockerAddress) -> LockState | None:
+        """The state the unlock's answer carries; None when it carries none usable."""
 
     @abstractmethod
     def _status_frame(self, board: int) -> bytes: ...
@@ -171,6 +187,9 @@ class BusLockBoard(ABC, Generic[U, S]):
     def _heard_status(self, board: int, reply: S) -> None:
         """A status reply came from `board`; a protocol whose firmware varies learns from it."""
 
+    def _stray(self, data: bytes) -> None:
+        """Bytes that arrived unasked between two commands (only when `pushes`)."""
+
     # -- shared internals -------------------------------------------------------------------
 
     def _unlock(self, locker: LockerAddress, vend: str | None) -> tuple[LockState | None, bool]:
@@ -182,7 +201,9 @@ class BusLockBoard(ABC, Generic[U, S]):
         if self._answers_unlocks(locker.board) is False:
             return self._unlock_then_read(locker), False
         try:
-            reply = self._link.transact(self._unlock_frame(locker), self._unlock_decoder(locker))
+            reply = self._transact(
+                locker.board, self._unlock_frame(locker), self._unlock_decoder(locker)
+            )
         except CorruptReply as exc:
             # The board answered, so it heard the command; only the echoed state is lost.
             log.warning("unlock %s: answer unreadable, not re-sent: %s", locker, exc)
@@ -219,7 +240,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         """One status read, before the first unlock of a board not yet heard from, to learn
         whether it answers unlocks. If it fails, the unlock waits for an answer as before."""
         try:
-            reply = self._link.transact(self._status_frame(board), self._status_decoder(board))
+            reply = self._transact(board, self._status_frame(board), self._status_decoder(board))
         except LinkError as exc:
             log.info("board %d: status read before its first unlock failed: %s", board, exc)
             return
@@ -230,7 +251,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         attempts = 1 + self.profile.read_retries
         for attempt in range(1, attempts + 1):
             try:
-                reply = self._link.transact(frame, self._status_decoder(board))
+                reply = self._transact(board, frame, self._status_decoder(board))
                 self._heard_status(board, reply)
                 return reply
             except LinkError as exc:
@@ -240,6 +261,27 @@ class BusLockBoard(ABC, Generic[U, S]):
                     ) from exc
                 log.info("board %d: status read attempt %d failed: %s", board, attempt, exc)
         raise AssertionError("unreachable")
+
+    def _transact(self, board: int, frame: bytes, decode: Decoder[F]) -> F:
+        """One command and its answer, counted for `board` (kiosk diag bus shows the counts)."""
+        try:
+            reply = self._link.transact(frame, decode)
+        except NoAnswer:
+            self._count(board, "timeouts")
+            raise
+        except CorruptReply:
+            self._count(board, "checksum_errors")
+            raise
+        except BoardRefused:
+            self._count(board, "replies")  # it answered, with its failure status
+            raise
+        self._count(board, "replies")
+        return reply
+
+    def _count(self, board: int, outcome: str) -> None:
+        with self._counting:
+            counts = self._counters.setdefault(board, BoardCounters())
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
 
     def _check(self, locker: LockerAddress) -> None:
         if not self.first_board <= locker.board <= self.last_board or (

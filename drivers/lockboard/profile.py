@@ -13,9 +13,9 @@ from typing import Any
 from kiosk.core.board_families import FACTORY_SETTINGS as FACTORY_SETTINGS
 from kiosk.core.interfaces import LockState
 
-PROTOCOLS = ("kerong", "xor")
+PROTOCOLS = ("kerong", "xor", "wkly")
 STANDARD_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-MAX_LOCKS = {"kerong": 16, "xor": 50}
+MAX_LOCKS = {"kerong": 16, "xor": 50, "wkly": 48}
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class BoardProfile:
     quiet_gap: float = 0.02
     read_retries: int = 2
     unlock_settle: float = 0.3  # seconds a lock takes to move before its sensors mean anything
-    # XOR boards only report the door; with no item sensor an item never reads as gone.
+    # XOR and WKLY boards only report the door; with no item sensor an item never reads as gone.
     item_sensors: bool = True
 
     @classmethod
@@ -70,8 +70,8 @@ class BoardProfile:
             raise ValueError(f"read_retries: {self.read_retries} is outside 0..10")
         if not 0 <= self.unlock_settle <= 10:
             raise ValueError(f"unlock_settle: {self.unlock_settle} s is outside [0, 10]")
-        if self.item_sensors and self.protocol == "xor":
-            raise ValueError("item_sensors: xor boards report no item sensor")
+        if self.item_sensors and self.protocol in ("xor", "wkly"):
+            raise ValueError(f"item_sensors: {self.protocol} boards report no item sensor")
 
     def lock_state(self, hook_bit: bool, item_bit: bool | None = None) -> LockState:
         """Turn raw sensor bits into what they mean for this batch of boards.

@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
             board_capture.add_arguments(c)
         else:
             c.add_argument(
-                "--board", type=int, help="bus address (default: 0 for kerong, 1 for xor)"
+                "--board", type=int, help="bus address (default: 0 for kerong and wkly, 1 for xor)"
             )
         c.add_argument("--port", required=True, help="serial port URL, pty path or socket://")
         c.add_argument("--protocol", choices=FAMILIES, default=FAMILIES[0])
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return _status(board, args.board, args.json, args.locks)
     except LockBoardError as e:
         print(f"kiosk board: {e}", file=sys.stderr)
+        if e.hint:
+            print(f"  {e.hint}", file=sys.stderr)
         return 1
     finally:
         board.close()
@@ -104,7 +106,7 @@ def _open(board: Any, locker: LockerAddress, as_json: bool) -> int:
         # Current Kerong firmware never answers an unlock: a status read right after did.
         print(f"locker {locker}: unlock sent; the board answered the status read after it")
     else:
-        echo = "" if result.echoed is not None else " (its answer was garbled)"
+        echo = "" if result.echoed is not None else " (its answer gave no state: garbled or failed)"
         print(f"locker {locker}: unlock accepted by the board{echo}")
     if result.after is None:
         print(f"  now: sensors unreadable: {result.read_error}")

@@ -132,7 +132,7 @@ def _visit(data_dir: Path, out: str, as_json: bool, language: str, keep: bool) -
                 offer = next(o for o in v.offers if o.sku == SKU)
                 say(f"   signed in: balance {balance_before} coins, {len(v.offers)} items offered")
                 shot("catalog")
-                on_main(lambda: testing.tap(testing.find_offer_button(app, SKU)))
+                on_main(lambda: testing.tap(testing.show_offer(app, SKU)))
                 say(f"3. taps {offer.name_en} ({offer.price} coins): it goes into the cart")
                 watcher.wait_for("the item in the cart", lambda v: len(v.cart) == 1)
                 on_main(lambda: testing.tap(testing.button(app, "catalog", "checkout")))

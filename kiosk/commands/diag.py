@@ -2,8 +2,9 @@
 the tools themselves are kiosk/diag's.
 
 kiosk diag [--config FILE | --sim] [--json]          health table; exit 1 on any FAIL
-kiosk diag bundle [--out PATH] · selftest · service off|on --reason R
+kiosk diag bundle [--out PATH] · selftest · service off --reason R · service on
 kiosk diag walk · open BOARD:LOCK · sensors · restock LOCKER --sku S --count N
+kiosk diag bus [--port URL --protocol F] [--board N]  a silent bus: speeds, wiring hints, counts
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import contextlib
 import getpass
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -19,10 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands import diag_bus
 from kiosk.core.errors import KioskError
 from kiosk.core.steps import Settlement
 
-DEFAULT_CONFIG = "/etc/timebank-kiosk/kiosk.toml"
+# $TIMEBANK_KIOSK_CONFIG names another file for every `kiosk diag` on this machine.
+DEFAULT_CONFIG = os.environ.get("TIMEBANK_KIOSK_CONFIG", "/etc/timebank-kiosk/kiosk.toml")
+BACK_IN_SERVICE = "checked"  # the reason `service on` logs unless given one (as the screen does)
 
 
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -53,7 +58,10 @@ def add_parser(sub: Any) -> None:
     s = dsub.add_parser("selftest", help="boards, locks, scanner, lights and buzzer; reported")
     v = dsub.add_parser("service", help="take the kiosk out of service or put it back")
     v.add_argument("mode", choices=("off", "on"), help="off: out of service; on: back in service")
-    v.add_argument("--reason", required=True, help="why, shown to staff in the ledger")
+    v.add_argument(
+        "--reason",
+        help=f"why, shown to staff in the ledger (required for off; on: {BACK_IN_SERVICE!r})",
+    )
     w = dsub.add_parser("walk", help="open every locker in turn, confirming each")
     o = dsub.add_parser("open", help="open one locker and show its sensors before and after")
     o.add_argument("locker", help="BOARD:LOCK, e.g. 0:3")
@@ -62,7 +70,14 @@ def add_parser(sub: Any) -> None:
     n.add_argument("--reads", type=int, default=None, help="stop after this many reads")
     r = dsub.add_parser("restock", help="set what one locker holds (and open it first)")
     r.add_argument("locker", help="BOARD:LOCK, e.g. 0:3")
-    r.add_argument("--sku", required=True)
+    what = r.add_mutually_exclusive_group(required=True)
+    what.add_argument("--sku", help="what goes in (unlotted stock: give --best-before too)")
+    what.add_argument(
+        "--lot",
+        metavar="CODE",
+        help="the lot label scanned or typed (tblot:L3K9QX2A or L3K9QX2A): SKU and best-before"
+        " come from the ledger's lot",
+    )
     r.add_argument("--count", type=int, required=True)
     r.add_argument("--best-before", help="YYYY-MM-DD")
     r.add_argument("--open", action="store_true", help="open the locker before recording")
@@ -72,7 +87,11 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="items found in the locker before filling (needed where a vend awaits a count)",
     )
-    for p in (c, b, s, v, w, o, n, r):
+    u = dsub.add_parser(
+        "bus", help="a silent lock-board bus: each speed's replies, checksum errors, timeouts"
+    )
+    diag_bus.add_arguments(u)
+    for p in (c, b, s, v, w, o, n, r, u):
         _common(p, top=False)
 
 
@@ -80,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.diag.errors import DiagError
 
     command = args.diag_command or "check"
+    if command == "bus":  # the bare port, no kiosk parts: the service may not even start
+        return diag_bus.run(args)
     actor = args.by or f"ssh:{getpass.getuser()}"
     try:
         with _parts(args) as parts:
@@ -157,7 +178,13 @@ def _service(parts: Any, args: argparse.Namespace, actor: str) -> int:
     from kiosk.diag.switch import switch_service
 
     mode = ServiceMode.OUT_OF_SERVICE if args.mode == "off" else ServiceMode.IN_SERVICE
-    state = switch_service(parts, mode, args.reason, actor)
+    reason = args.reason if args.reason is not None else ""
+    if mode is ServiceMode.IN_SERVICE and not reason.strip():
+        reason = BACK_IN_SERVICE
+    if not reason.strip():
+        print('kiosk diag service off: say why with --reason "..." (staff see it)', file=sys.stderr)
+        return 2
+    state = switch_service(parts, mode, reason, actor)
     print(json.dumps(state.as_dict()) if args.json else f"{state.mode.value}: {state.reason}")
     return 0
 
@@ -166,9 +193,10 @@ def _walk(parts: Any, args: argparse.Namespace, actor: str) -> int:
     from kiosk.diag.locktest import LockTester, LockTestResult, Verdict
 
     answers = {"y": Verdict.OPENED, "n": Verdict.NOT_OPENED, "q": Verdict.STOP}
+    total, at = len(parts.lockers()), iter(range(1, 10**6))
 
     def confirm(result: LockTestResult) -> Verdict:
-        print(_describe(result))
+        print(f"[{next(at)}/{total}] {_describe(result)}")  # how far the walk is
         while True:
             reply = input("  did it open? close the door, then y(es) / n(o) / q(uit): ")
             verdict = answers.get(reply.strip().lower()[:1])
@@ -209,9 +237,12 @@ def _restock(parts: Any, args: argparse.Namespace, actor: str) -> int:
     from kiosk.diag.errors import RestockError
     from kiosk.diag.restock import Restock
 
-    restock = Restock(parts, actor)
+    restock = Restock(parts, actor, today=parts.config.today)
+    if args.lot is not None and args.best_before:
+        raise RestockError("--best-before comes from the lot; give --lot or --best-before")
     # Checked before the door opens: a typo must not leave a locker standing open.
-    restock.validate(args.locker, args.sku, args.count, args.best_before)
+    if args.lot is None:
+        restock.validate(args.locker, args.sku, args.count, args.best_before)
     waiting = restock.awaiting(args.locker)
     if waiting and args.found is None:
         raise RestockError(
@@ -227,14 +258,17 @@ def _restock(parts: Any, args: argparse.Namespace, actor: str) -> int:
             )
             queued = "" if vend.state.final else " (queued for the ledger)"
             print(f"vend {vend.id} ({vend.sku}, {vend.price} coins): {verdict}{queued}")
-    stock = restock.fill(args.locker, args.sku, args.count, args.best_before)
+    if args.lot is not None:
+        stock = restock.fill_lot(args.locker, args.lot, args.count)
+    else:
+        stock = restock.fill(args.locker, args.sku, args.count, args.best_before)
     summary = restock.finish()
     if args.json:
         print(json.dumps(summary.as_dict()))
     else:
         print(
             f"locker {stock.locker}: {stock.count} x {stock.sku}, best before "
-            f"{stock.best_before or '-'}"
+            f"{stock.best_before or '-'}" + (f", lot {stock.lot}" if stock.lot else "")
         )
         if summary.still_open:
             print(f"WARN: still open: {', '.join(summary.still_open)}")

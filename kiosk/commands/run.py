@@ -27,14 +27,17 @@ def run_kiosk(config_path: str) -> int:
     try:
         runtime.start()
         from kiosk.ui.kiosk_app import KioskApp
+        from kiosk.ui.voice import VoicePrompts
 
         app = KioskApp(
             on_click=click_sound(runtime),
             intents=runtime.controller,
             language=config.language,
             font_path=config.font_path,
+            font_cache=config.make_data_dir() / "fonts",
             large_text=config.large_text,
             screen_diagonal=config.screen_diagonal,
+            voice=VoicePrompts(config.voice_dir, config.voice_prompts),
         )
         runtime.controller.subscribe(app.post)
         feed = getattr(runtime.scanner, "feed", None)  # a keyboard-wedge scanner ([scanner] kind)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.board_families import FACTORY_SETTINGS, FAMILIES
 from kiosk.core.errors import ConfigError
@@ -65,10 +67,29 @@ class KioskConfig:
     core: CoreSettings = field(default_factory=CoreSettings)  # [session] [health] [eventlog] ...
     screen_diagonal: float = 7.0  # inches; the UI sizes 15 mm touch targets from it
     gpio: GpioConfig | None = None  # [gpio]: absent means no GPIO parts are built
+    help_phone: str = ""  # [kiosk] help_phone: the number every error screen shows
+    # [kiosk] office_tz: the office's time zone; its date decides when dated stock leaves sale
+    office_tz: str = "Asia/Shanghai"
+    # [kiosk] voice_prompts, voice_dir: elder mode's spoken prompts (kiosk voice render)
+    voice_prompts: bool = True
+    voice_dir: Path = Path("/opt/timebank-kiosk/voice")
+
+    def today(self) -> date:
+        """The office's date now, by this kiosk's clock: not the system's zone (often UTC)."""
+        return datetime.now(ZoneInfo(self.office_tz)).date()
 
     @property
     def journal_path(self) -> Path:
         return self.data_dir / "journal.db"
+
+    def item_sensor(self, locker: str) -> bool:
+        """Whether `locker` has an item sensor: its board family's (Kerong boards have infrared
+        ones, XOR boards none), or a relay cabinet's `item_sensor` pin for that lock."""
+        if self.lockboard.protocol == "gpio":
+            locks = self.gpio.locks if self.gpio is not None else ()
+            return any(str(lk.address) == locker and lk.item_sensor is not None for lk in locks)
+        family = FACTORY_SETTINGS.get(self.lockboard.protocol, {})
+        return bool(family.get("item_sensors", True))
 
     def make_data_dir(self) -> Path:
         """The data folder, made if missing, which only the kiosk's user may enter: the journal,
@@ -132,6 +153,13 @@ class _Section:
         return value
 
 
+def _jam_after(s: _Section, default: float) -> float:
+    value = s.get("jam_after", float, default)
+    if not 0 <= value <= 30:  # also refuses nan
+        raise ConfigError(f"{s.source}: vend.jam_after must be 0 (off) to 30 s, not {value!r}")
+    return float(value)
+
+
 def _iso_date(s: _Section, key: str) -> str | None:
     """A YYYY-MM-DD date, or None: best-before dates are compared as text, so they must be ISO."""
     text = s.get(key, str, None)
@@ -143,6 +171,32 @@ def _iso_date(s: _Section, key: str) -> str | None:
         raise ConfigError(
             f"{s.source}: {s.name}.{key} must be a date like 2027-06-30, not {text!r}"
         ) from None
+
+
+# A phone number as people write one: digits, spaces, "-", "+" and brackets; 3 to 20 digits.
+_PHONE = re.compile(r"\+?[0-9 ()-]+")
+
+
+def _office_tz(s: _Section) -> str:
+    zone = s.get("office_tz", str, _default(KioskConfig, "office_tz")).strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{s.source}: kiosk.office_tz {zone[:40]!r} is not a time zone, e.g. Asia/Shanghai"
+        ) from None
+    return zone
+
+
+def _help_phone(s: _Section) -> str:
+    text = s.get("help_phone", str, _default(KioskConfig, "help_phone")).strip()
+    digits = sum(c.isdigit() for c in text)
+    if text and not (_PHONE.fullmatch(text) and text.isascii() and 3 <= digits <= 20):
+        raise ConfigError(
+            f"{s.source}: kiosk.help_phone must be a phone number such as 010-6543 2100"
+            f" (digits, spaces, - + and brackets), not {text!r}"
+        )
+    return text
 
 
 def load_config(path: str | Path) -> KioskConfig:
@@ -172,7 +226,8 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         source,
         "kiosk",
         doc.get("kiosk", {}),
-        "name data_dir language font_path large_text idle_timeout screen_diagonal",
+        "name data_dir language font_path large_text idle_timeout screen_diagonal help_phone"
+        " voice_prompts voice_dir office_tz",
     )
     name = k.get("name", str, "kiosk")
     data_dir = base / k.get("data_dir", str, "data")
@@ -181,6 +236,10 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     large_text = k.get("large_text", bool, _default(KioskConfig, "large_text"))
     idle_timeout = k.positive("idle_timeout", float, _default(KioskConfig, "idle_timeout"))
     screen_diagonal = k.positive("screen_diagonal", float, _default(KioskConfig, "screen_diagonal"))
+    help_phone = _help_phone(k)
+    office_tz = _office_tz(k)
+    voice_prompts = k.get("voice_prompts", bool, _default(KioskConfig, "voice_prompts"))
+    voice_dir = base / k.get("voice_dir", str, str(_default(KioskConfig, "voice_dir")))
 
     lg = _Section(source, "ledger", doc.get("ledger", {}), "url key key_file timeout verify_tls")
     url = lg.get("url", str)
@@ -232,13 +291,19 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
     )
 
     v = _Section(
-        source, "vend", doc.get("vend", {}), "door_open_timeout door_close_timeout poll_interval"
+        source,
+        "vend",
+        doc.get("vend", {}),
+        "door_open_timeout door_close_timeout poll_interval jam_after",
     )
     usual = VendTimings()  # the timings' defaults are written once, on VendTimings
     timings = VendTimings(
         door_open_timeout=v.positive("door_open_timeout", float, usual.door_open_timeout),
         door_close_timeout=v.positive("door_close_timeout", float, usual.door_close_timeout),
         poll_interval=v.positive("poll_interval", float, usual.poll_interval),
+        # A relay cabinet's reed switch reads the door, which the member must pull: no jam is
+        # judged from it unless the site says so.
+        jam_after=_jam_after(v, 0.0 if protocol == "gpio" else usual.jam_after),
     )
 
     lockers: list[LockerStock] = []
@@ -279,4 +344,8 @@ def parse_config(doc: dict[str, Any], source: str, base: Path) -> KioskConfig:
         core=parse_core_settings(doc, source, base, _Section, idle_timeout),
         screen_diagonal=screen_diagonal,
         gpio=gpio,
+        help_phone=help_phone,
+        office_tz=office_tz,
+        voice_prompts=voice_prompts,
+        voice_dir=voice_dir,
     )

@@ -10,6 +10,10 @@ class KioskError(Exception):
 class LockBoardError(KioskError, OSError):
     """The lock board did not answer, or answered something that is not a valid frame."""
 
+    # What to check in the cabinet for this kind of failure (docs/technician-guide.md, 1.);
+    # `kiosk board`, `kiosk diag` and the bundle print it after the error.
+    hint = ""
+
 
 class CommandNotSent(LockBoardError):
     """The command never left the kiosk (the port was gone before it was written): an unlock

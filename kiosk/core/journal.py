@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from kiosk.core.errors import JournalError
+from kiosk.core.reserved import SCHEMA as RESERVATIONS_SCHEMA
+from kiosk.core.reserved import ReservationStore
 from kiosk.core.steps import AwaitReason, Settlement, SettleReason, VendStep
 from kiosk.core.stock import LockerStock as LockerStock  # re-exported: the old home
-from kiosk.core.stock import LockerStockStore
+from kiosk.core.stock import LockerStockStore, add_lot_columns
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vends (
@@ -58,12 +60,20 @@ CREATE TABLE IF NOT EXISTS lockers (
 """
 
 _FINAL = (VendStep.CAPTURED.value, VendStep.VOIDED.value)
+HOOK_SUSPECT = "hook suspect"  # a step's detail: the vend's hook read open before its unlock
 W = TypeVar("W", Settlement, SettleReason, AwaitReason)  # the words a decision is written in
 
 # One item fewer in the vend's locker (never below zero).
 _TAKE_ONE = (
     "UPDATE lockers SET count = MAX(count - 1, 0) WHERE locker ="
     " (SELECT locker FROM vends WHERE id = ?)"
+)
+# The lot a vend's item came from: its locker's lot, kept with the vend when it begins (and,
+# for a vend begun elsewhere, e.g. a reservation's pick-up, when its capture is decided), so
+# the settlement queue sends it with the capture, through restarts too.
+_NOTE_LOT = (
+    "UPDATE vends SET lot = COALESCE(lot, (SELECT l.lot FROM lockers l"
+    " WHERE l.locker = vends.locker)) WHERE id = ?"
 )
 
 
@@ -105,6 +115,7 @@ class VendRecord:
     # this many items before the vend; its next count settles the vend (`count_locker`).
     expect_count: int | None = None
     count_told: bool = False  # the ledger knows to keep the hold until the count
+    lot: str | None = None  # the lot its item came from (sent with the capture); None: unlotted
 
     @property
     def awaiting_count(self) -> bool:
@@ -119,8 +130,9 @@ class VendRecord:
         return f"{self.key}:void"
 
 
-class VendJournal(LockerStockStore):
-    """Durable record of vends and locker stock. Safe to use from several threads."""
+class VendJournal(LockerStockStore, ReservationStore):
+    """Durable record of vends, locker stock and the reservations kept aside here. Safe to use
+    from several threads."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -128,12 +140,16 @@ class VendJournal(LockerStockStore):
         self._db = open_journal_db(self.path)
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        self._db.executescript(RESERVATIONS_SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(vends)")}
         if "refused" not in columns:  # a journal written before refusals were kept apart
             self._db.execute("ALTER TABLE vends ADD COLUMN refused TEXT")
         if "expect_count" not in columns:  # a journal written before vends could await counts
             self._db.execute("ALTER TABLE vends ADD COLUMN expect_count INTEGER")
             self._db.execute("ALTER TABLE vends ADD COLUMN count_told INTEGER NOT NULL DEFAULT 0")
+        if "lot" not in columns:  # a journal written before lots (issue 18)
+            self._db.execute("ALTER TABLE vends ADD COLUMN lot TEXT")
+        add_lot_columns(self._db)
 
     def close(self) -> None:
         with self._lock:
@@ -163,6 +179,7 @@ class VendJournal(LockerStockStore):
                 (key, session, member, sku, price, locker, VendStep.INTENT.value, now, now),
             )
             vend_id = int(cur.lastrowid or 0)
+            db.execute(_NOTE_LOT, (vend_id,))
             db.execute(
                 "INSERT INTO vend_steps (vend_id, state, at) VALUES (?, ?, ?)",
                 (vend_id, VendStep.INTENT.value, now),
@@ -191,6 +208,7 @@ class VendJournal(LockerStockStore):
                 (vend_id, step.value, now, detail),
             )
             if step is VendStep.CAPTURED and row["settlement"] is None:
+                db.execute(_NOTE_LOT, (vend_id,))
                 db.execute(_TAKE_ONE, (vend_id,))  # captured without a decision first
         return self.get(vend_id)
 
@@ -209,6 +227,7 @@ class VendJournal(LockerStockStore):
                 (settlement.value, reason.value, _now(), vend_id),
             ).rowcount
             if decided and settlement is Settlement.CAPTURE:
+                db.execute(_NOTE_LOT, (vend_id,))
                 db.execute(_TAKE_ONE, (vend_id,))
         return self.get(vend_id)
 
@@ -286,6 +305,8 @@ class VendJournal(LockerStockStore):
                             row["id"],
                         ),
                     )
+                    if taken:
+                        db.execute(_NOTE_LOT, (row["id"],))
                     decided.append(int(row["id"]))
             db.execute(
                 "UPDATE lockers SET count = ?, inspect = NULL WHERE locker = ?", (found, locker)
@@ -334,6 +355,16 @@ class VendJournal(LockerStockStore):
     def all_vends(self) -> list[VendRecord]:
         return self._select("1 = 1", ())
 
+    def hook_suspect(self, vend_id: int) -> bool:
+        """Whether the vend went on with its hook suspect (it read open before the unlock,
+        recorded with the `unlocking` step): that hook then tells nothing about the door."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM vend_steps WHERE vend_id = ? AND detail = ? LIMIT 1",
+                (vend_id, HOOK_SUSPECT),
+            ).fetchone()
+        return row is not None
+
     def steps(self, vend_id: int) -> list[str]:
         with self._lock:
             rows = self._db.execute(
@@ -375,4 +406,5 @@ def _record(row: sqlite3.Row) -> VendRecord:
         updated_at=row["updated_at"],
         expect_count=row["expect_count"],
         count_told=bool(row["count_told"]),
+        lot=row["lot"],
     )

@@ -1,6 +1,7 @@
-"""The lock page's steps: pulse one locker, or walk them all in turn while the technician says
-whether each really opened. Each step turns one TechnicianView into the next; the board work
-behind them is the desk's (kiosk/diag/locktest.py).
+"""The lock page's steps: pulse one locker, walk them all in turn while the technician says
+whether each really opened, or clear a locker's inspection flag once inspected. Each step turns
+one TechnicianView into the next; the board work behind them is the desk's
+(kiosk/diag/locktest.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ def open_one(desk: TechnicianDesk, tv: TechnicianView, actor: str, locker: str) 
         message="tech.opened" if opened.opened else "tech.not_opened",
         detail=opened.locker,
         ok=opened.opened,
+    )
+
+
+def inspected(desk: TechnicianDesk, tv: TechnicianView, actor: str, locker: str) -> TechnicianView:
+    """The "检修完成" button on a flagged locker: its flag is cleared, it is on sale again."""
+    cleared = desk.clear_inspection(locker, actor)
+    return replace(
+        tv,
+        lockers=tuple(desk.lockers()),
+        message="tech.inspected" if cleared else "tech.not_flagged",
+        detail=locker,
+        ok=cleared,
     )
 
 

@@ -3,8 +3,9 @@
 The rule that matters most: a vend caught in `unlocking` is never pulsed again — the board is
 read, and what it shows decides capture or void. Where what it shows cannot decide (the pulse
 may have gone out, the lock is shut again, and items are still sensed behind the door of a
-locker that held several, or the lock has no item sensor), recovery never guesses: the vend
-awaits a count of its locker, its hold kept open (docs/architecture.md, "Recovery").
+locker that held several, or the lock has no item sensor, or its hook read open before the
+unlock and so shows nothing), recovery never guesses: the vend awaits a count of its locker,
+its hold kept open (docs/architecture.md, "Recovery").
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> Verdic
     if vend.state in (VendStep.INTENT, VendStep.HELD, VendStep.UNLOCK_FAILED):
         return (Settlement.VOID, SettleReason.recovered(vend.state))
     locker = LockerAddress.parse(vend.locker)
+    if vend.state in (VendStep.UNLOCKING, VendStep.UNLOCKED) and journal.hook_suspect(vend.id):
+        return _suspect_verdict(vend, journal, board, locker)
     if vend.state in _HANDED_OUT:
         if _only_item_left_behind(vend, journal, board, locker):
             return (Settlement.VOID, SettleReason.recovered(vend.state, not_taken=True))
@@ -91,6 +94,25 @@ def _verdict(vend: VendRecord, journal: VendJournal, board: LockBoard) -> Verdic
         return AwaitReason.RECOVERED_UNCOUNTED
     journal.flag_for_inspection(vend.locker, "crash during unlock; lock seen closed")
     return (Settlement.VOID, SettleReason.RECOVERED_UNLOCKING_CLOSED)
+
+
+def _suspect_verdict(
+    vend: VendRecord, journal: VendJournal, board: LockBoard, locker: LockerAddress
+) -> Verdict | None:
+    """A vend that went on with its hook suspect (it read open before the unlock; a cut cable
+    reads open): "open" tells nothing, so it is never a capture by itself. The item sensor
+    decides where it can, as the running kiosk's rule (vend.py, `_watch_item`); elsewhere only
+    a count can. An unreadable board decides nothing yet."""
+    try:
+        state = board.read(locker)
+    except LockBoardError as e:
+        log.error("recovery: cannot read %s for vend %s: %s", locker, vend.id, e)
+        return None
+    if not item_tells(state, _count(journal, vend)):
+        return AwaitReason.HOOK_SUSPECT
+    if state.item_present:
+        return (Settlement.VOID, SettleReason.RECOVERED_HOOK_SUSPECT_ITEM_THERE)
+    return (Settlement.CAPTURE, SettleReason.RECOVERED_HOOK_SUSPECT_ITEM_GONE)
 
 
 def _only_item_left_behind(

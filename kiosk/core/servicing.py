@@ -12,6 +12,7 @@ from dataclasses import replace
 from kiosk.core import lock_walk
 from kiosk.core.errors import KioskError
 from kiosk.core.interfaces import MemberSession
+from kiosk.core.lots import LotCodeError, parse_lot
 from kiosk.core.technician import (
     MAX_COUNT,
     RestockDraft,
@@ -55,11 +56,13 @@ class TechnicianVisit:
             self._show(TechnicianView(message="tech.no_desk", ok=False))
             return
         self.desk.note(session.member.id, "enter")
+        items = tuple(self.desk.catalog_items())
         self._show(
             TechnicianView(
                 checks=tuple(self.desk.checks()),
                 service=self.desk.service_state(),
-                skus=tuple(self.desk.catalog_skus()),
+                skus=tuple(sku for sku, _zh, _en in items),
+                sku_names=items,
             )
         )
 
@@ -123,6 +126,9 @@ class TechnicianVisit:
             "walk verdict", lambda desk, tv, actor: lock_walk.walk_verdict(desk, tv, actor, verdict)
         )
 
+    def inspected(self, locker: str) -> None:
+        self._do("inspected", lambda desk, tv, actor: lock_walk.inspected(desk, tv, actor, locker))
+
     # --- restock -----------------------------------------------------------------------------
 
     def draft(
@@ -139,6 +145,12 @@ class TechnicianVisit:
         d = tv.draft
         if locker is not None and locker != d.locker:
             d = _draft_for(tv, locker)
+        if d.lot and (
+            (sku is not None and sku != d.sku)
+            or clear_date
+            or (best_before is not None and best_before != d.best_before)
+        ):
+            d = replace(d, lot="", lot_name="")  # a hand-entered SKU or date: no longer the lot
         d = replace(
             d,
             sku=d.sku if sku is None else sku,
@@ -158,6 +170,14 @@ class TechnicianVisit:
         tv = self.visit.view.technician
         if tv is None or tv.page is not TechPage.RESTOCK:
             log.info("a code was scanned on the technician screens: ignored")
+            return
+        try:
+            lot = parse_lot(code)
+        except LotCodeError as e:
+            self._show(replace(tv, message="tech.lot_malformed", detail=str(e), ok=False))
+            return
+        if lot is not None:
+            self._do("lot scan", lambda desk, tv, _actor: _lot_scanned(desk, tv, lot))
             return
         if code in tv.skus:
             self._show(
@@ -263,9 +283,24 @@ def _base(session: MemberSession) -> KioskView:
     )
 
 
+def _lot_scanned(desk: TechnicianDesk, tv: TechnicianView, code: str) -> TechnicianView:
+    """A lot label scanned on the restock page: its SKU and best-before go into the entry for
+    the chosen locker; the technician enters only the count."""
+    info = desk.lot(code)
+    draft = replace(
+        tv.draft,
+        sku=info.sku,
+        best_before=info.best_before,
+        lot=info.lot,
+        lot_name=info.name,
+        count=tv.draft.count if tv.draft.lot == info.lot else 0,
+    )
+    return replace(tv, draft=draft, message="tech.lot_scanned", detail=info.lot, ok=True)
+
+
 def _draft_for(tv: TechnicianView, locker: str) -> RestockDraft:
     """Picking a locker starts from what it holds now."""
     stock = next((s for s in tv.lockers if s.locker == locker), None)
     if stock is None:
         return RestockDraft(locker)
-    return RestockDraft(locker, stock.sku, stock.count, stock.best_before)
+    return RestockDraft(locker, stock.sku, stock.count, stock.best_before, stock.lot or "")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import Ledger, MemberSession
 from kiosk.core.inventory import Inventory
+from kiosk.core.pickup import Pickup, ReservationDesk
 from kiosk.core.servicing import SENSOR_INTERVAL_S, TechnicianVisit
 from kiosk.core.settings import SessionTimeouts
 from kiosk.core.shopping import Shopping
@@ -45,16 +46,28 @@ class SessionController:
         on_capture: Callable[[], None] | None = None,
         desk: TechnicianDesk | None = None,
         sensor_interval: float = SENSOR_INTERVAL_S,
+        help_phone: str = "",
+        reservations: ReservationDesk | None = None,
     ) -> None:
+        """`reservations`: what this kiosk keeps for members' phone reservations; without it
+        sign-in goes straight to the catalog."""
         self.ledger = ledger
         self.worker = SessionWorker(on_failure=self._abandon)
         self.visit = Visit(
             timeouts or SessionTimeouts(),
             lambda activity: self.worker.submit(lambda: self._timed_out(activity)),
+            help_phone,
         )
         self.signin = SignIn(self.visit, ledger, self.worker, signed_in=self._signed_in)
         self.shopping = Shopping(self.visit, ledger, inventory, vends, on_capture)
         self.technician = TechnicianVisit(self.visit, self.worker, desk, sensor_interval)
+        self.pickup = (
+            None
+            if reservations is None
+            else Pickup(
+                self.visit, reservations, vends, ledger.catalog, on_capture, inventory.today
+            )
+        )
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -114,6 +127,26 @@ class SessionController:
     def touched(self) -> None:
         self.visit.touched()
 
+    def collect(self, reservation: str) -> None:
+        pickup = self.pickup
+        if pickup is not None:
+            self._do(lambda: pickup.collect(reservation))
+
+    def shop(self) -> None:
+        self._do(self._shop)
+
+    def poll_reservations(self) -> None:
+        """From the poller's thread: learn of new reservations, on the worker, between visits."""
+        self.worker.submit(self._poll_reservations)
+        if self.visit.view.ends_in is not None:
+            self.worker.submit(self.visit.more_time)  # any touch answers "need more time?"
+
+    def more_time(self) -> None:
+        self._do(self.visit.more_time)
+
+    def retry(self) -> None:
+        self._do(self.shopping.retry)
+
     # --- the technician's intents (the exit is cancel()) -------------------------------------
 
     def tech_page(self, page: TechPage) -> None:
@@ -127,6 +160,9 @@ class SessionController:
 
     def tech_walk_verdict(self, verdict: str) -> None:
         self._do(lambda: self.technician.walk_verdict(verdict))
+
+    def tech_inspected(self, locker: str) -> None:
+        self._do(lambda: self.technician.inspected(locker))
 
     def tech_draft(
         self,
@@ -175,9 +211,26 @@ class SessionController:
         elif self.visit.out_of_service is not None:
             self._reset()  # only staff may use a kiosk that is out of service
         else:
+            if self.pickup is not None:
+                self.pickup.desk.sync()  # a reservation made a moment ago is known at once
+                if self.pickup.show(session):
+                    return  # 您预约的物品 first; "shop" goes on to the catalog
             notice = self.shopping.open(session)
             if notice is not None:
                 self._reset(notice)
+
+    def _shop(self) -> None:
+        session = self.visit.session
+        if self.visit.view.state is not SessionState.RESERVED or session is None:
+            return
+        notice = self.shopping.open(session)
+        if notice is not None:
+            self._reset(notice)
+
+    def _poll_reservations(self) -> None:
+        idle = self.visit.view.state in (SessionState.IDLE, SessionState.OUT_OF_SERVICE)
+        if self.pickup is not None and idle:
+            self.pickup.desk.sync()
 
     def _back(self) -> None:
         state = self.visit.view.state
@@ -200,7 +253,7 @@ class SessionController:
     # --- ending a visit ----------------------------------------------------------------------
 
     def _timed_out(self, activity: int) -> None:
-        if self.visit.current(activity):
+        if self.visit.current(activity) and not self.visit.ask_more_time():
             log.info("no touch on %s: the visit ends", self.visit.view.state.value)
             self._end()
 

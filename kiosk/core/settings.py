@@ -19,6 +19,9 @@ class SessionTimeouts:
     pin: float = 30.0  # the PIN pad after a printed card
     pairing: float = 120.0  # the kiosk's own QR code (the ledger's expiry may end it sooner)
     technician: float = 300.0  # the service screens
+    # The last seconds of a member's screen timeout ask "need more time?" with a countdown
+    # (catalog, cart, confirm, result, PIN pad); a timeout no longer than this just ends.
+    warning: float = 10.0
 
 
 @dataclass(frozen=True)

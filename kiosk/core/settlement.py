@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.core import lot_reports
 from kiosk.core.errors import LedgerError, LedgerUnreachable
 from kiosk.core.interfaces import Ledger
 from kiosk.core.journal import VendJournal, VendRecord
@@ -111,21 +112,27 @@ class Settler:
 
     def settle_all(self) -> int:
         """One pass over the queue. Returns how many vends are still unacknowledged (a vend
-        awaiting a count counts while the ledger has not heard that it must keep the hold)."""
+        awaiting a count counts while the ledger has not heard that it must keep the hold; a
+        lot restock counts until the ledger has recorded it, kiosk/core/lot_reports.py)."""
         for vend in self.journal.pending_settlements():
             self.settle(vend)
         untold = [v for v in self.journal.awaiting_count() if not v.count_told]
         for vend in untold:
             self.tell_awaiting(vend)
         untold = [v for v in self.journal.awaiting_count() if not v.count_told]
-        return len(self.journal.pending_settlements()) + len(untold)
+        with self._lock:
+            lots_waiting = lot_reports.send_all(self.journal, self.ledger)
+        return len(self.journal.pending_settlements()) + len(untold) + lots_waiting
 
     def _capture(self, vend: VendRecord) -> VendRecord:
         if vend.hold is None:
             # A capture is only decided after the hold was recorded; anything else is a bug.
             raise LedgerError("no_hold", f"vend {vend.id} was decided for capture without a hold")
         try:
-            self.ledger.capture(vend.hold, key=vend.capture_key)
+            if vend.lot is None:
+                self.ledger.capture(vend.hold, key=vend.capture_key)
+            else:  # the lot the item came from: the ledger records its hand-out
+                self.ledger.capture(vend.hold, key=vend.capture_key, lot=vend.lot)
         except LedgerUnreachable:
             raise
         except LedgerError as e:

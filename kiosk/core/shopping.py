@@ -9,8 +9,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from kiosk.core.errors import LedgerError, LedgerUnreachable
-from kiosk.core.interfaces import CatalogItem, Ledger, MemberSession
+from kiosk.core.errors import LedgerError, LedgerUnreachable, LockBoardError
+from kiosk.core.interfaces import CatalogItem, Ledger, LockerAddress, LockState, MemberSession
 from kiosk.core.inventory import Inventory
 from kiosk.core.recovery import judge_unfinished, recover
 from kiosk.core.steps import VendStep
@@ -29,7 +29,12 @@ from kiosk.core.visit import Visit
 log = logging.getLogger(__name__)
 
 # Outcomes after which the next items would fail the same way: they are not tried.
-_STOP_CART = ("error.ledger_unreachable", "error.unlock_failed", "result.awaiting_count")
+_STOP_CART = (
+    "error.ledger_unreachable",
+    "error.unlock_failed",
+    "result.unlock_unknown",
+    "result.awaiting_count",
+)
 
 
 class Shopping:
@@ -51,10 +56,11 @@ class Shopping:
         self._on_capture = on_capture or (lambda: None)
         self._catalog: list[CatalogItem] = []
         self._cart: list[CartLine] = []
+        self._hooks_open: dict[str, LockState] = {}  # lockers whose hook read open at checkout
 
     def forget(self) -> None:
         """The visit ended: its catalog and cart go with it."""
-        self._catalog, self._cart = [], []
+        self._catalog, self._cart, self._hooks_open = [], [], {}
 
     def open(self, session: MemberSession) -> str | None:
         """Show a member just signed in the catalog; the notice to end the visit with when the
@@ -115,6 +121,7 @@ class Shopping:
                 del self._cart[i]
                 break
         if self.visit.view.state is SessionState.CONFIRMING and self._cart:
+            self._cart = self.inventory.plan(self._cart)
             self.visit.publish(replace(self.visit.view, cart=tuple(self._cart), notice=None))
         else:
             self.show_catalog()
@@ -125,7 +132,50 @@ class Shopping:
         if not self._cart:
             self.show_catalog()
             return
-        self.visit.publish(replace(self.visit.view, state=SessionState.CONFIRMING, notice=None))
+        self._cart = self.inventory.plan(self._cart)
+        self._read_hooks()
+        self.visit.publish(
+            replace(
+                self.visit.view, state=SessionState.CONFIRMING, cart=tuple(self._cart), notice=None
+            )
+        )
+
+    def _read_hooks(self) -> None:
+        """Read the lockers the cart may open, before any hold: a hook that reads open while
+        its door should be shut is a suspect sensor, which the vend then does not trust
+        (VendTransaction.run's `before`). Read here, not between the hold and the unlock, so
+        the way from "confirm" to the open door does not wait for it."""
+        skus = {line.sku for line in self._cart}
+        self._hooks_open = {}
+        for stock in self.inventory.sellable():
+            if stock.sku not in skus:
+                continue
+            try:
+                state = self.vends.board.read(LockerAddress.parse(stock.locker))
+            except LockBoardError as e:
+                log.warning("reading %s before the vend failed: %s", stock.locker, e)
+                continue
+            if state.hook_open:
+                self._hooks_open[stock.locker] = state
+
+    def retry(self) -> None:
+        """The items a jammed locker did not hand out, back in the cart to confirm again: each
+        comes from another locker now (the jammed one is out of sale)."""
+        view = self.visit.view
+        if view.state is not SessionState.RESULT or view.result is None or not view.result.retry:
+            log.info("retry ignored in state %s", view.state.value)
+            return
+        self._cart = self.inventory.plan(list(view.result.retry))
+        self._read_hooks()
+        self.visit.publish(
+            replace(
+                view,
+                state=SessionState.CONFIRMING,
+                cart=tuple(self._cart),
+                result=None,
+                notice=None,
+            )
+        )
 
     # --- vending the cart --------------------------------------------------------------------
 
@@ -136,10 +186,11 @@ class Shopping:
             return
         cart, balance = list(self._cart), view.balance
         results: list[ItemResult] = []
+        jammed: list[CartLine] = []
         stop: str | None = None
         for index, line in enumerate(cart, start=1):
             if stop is not None:
-                results.append(self._item(line, "", False, stop))
+                results.append(self._item(line, "", False, "result.not_tried"))
                 continue
             found = self.inventory.locker_for(line.sku)
             if found is None:  # the last one went to an earlier line, or its locker was flagged
@@ -155,6 +206,7 @@ class Shopping:
                 VendStep.INTENT,
                 index=index,
                 of=len(cart),
+                charge_on_open=self.inventory.charges_on_open(str(locker), count),
             )
             self.visit.publish(
                 replace(
@@ -162,25 +214,25 @@ class Shopping:
                 )
             )
 
-            def on_step(step: VendStep) -> None:
-                current = self.visit.view
-                if current.vend is not None:
-                    self.visit.publish(replace(current, vend=replace(current.vend, step=step)))
-
             outcome = self.vends.run(
                 session.session,
                 session.member.id,
                 line.sku,
                 line.price,
                 locker,
-                on_step,
+                self.visit.show_step,
                 items_in_locker=count,
+                before=self._hooks_open.get(str(locker)),
             )
             if outcome.balance is not None:
                 balance = outcome.balance
             if outcome.handed_out:
                 self._on_capture()
-            results.append(self._item(line, str(locker), outcome.handed_out, outcome.message))
+            results.append(
+                self._item(line, str(locker), outcome.handed_out, outcome.message, outcome.held)
+            )
+            if outcome.jammed:
+                jammed.append(line)
             if outcome.message in _STOP_CART:
                 stop = outcome.message
         self._cart = []
@@ -192,9 +244,19 @@ class Shopping:
                 cart=(),
                 vend=None,
                 balance=balance,
-                result=_result(results, balance),
+                result=_result(results, balance, self._elsewhere(jammed)),
             )
         )
+
+    def _elsewhere(self, jammed: list[CartLine]) -> tuple[tuple[CartLine, ...], str]:
+        """Of the items jammed lockers kept, those another locker holds now, and its name."""
+        lines, first = [], ""
+        for line, planned in zip(jammed, self.inventory.plan(jammed), strict=True):
+            found = self.inventory.locker_for(line.sku)
+            if found is not None:
+                lines.append(planned)
+                first = first or str(found[0])
+        return tuple(lines), first
 
     # --- between visits ----------------------------------------------------------------------
 
@@ -229,20 +291,38 @@ class Shopping:
             log.exception("recovering the vend cut short failed; start-up recovery will")
 
     @staticmethod
-    def _item(line: CartLine, locker: str, handed_out: bool, message: str) -> ItemResult:
+    def _item(
+        line: CartLine, locker: str, handed_out: bool, message: str, held: bool = False
+    ) -> ItemResult:
         return ItemResult(
-            line.sku, line.name_zh, line.name_en, line.price, locker, handed_out, message
+            line.sku, line.name_zh, line.name_en, line.price, locker, handed_out, message, held
         )
 
 
-def _result(items: list[ItemResult], balance: int | None) -> ResultView:
+def _result(
+    items: list[ItemResult], balance: int | None, elsewhere: tuple[tuple[CartLine, ...], str]
+) -> ResultView:
+    """The visit's result. Its message speaks for the whole visit, so it never says "no coins
+    taken" while an item was charged or its coins are still held: the item's own reason only
+    for a cart of one; for several, the items' lines say why each was not handed out."""
     taken = [i for i in items if i.handed_out]
+    held = [i for i in items if i.held]
     if len(taken) == len(items):
         message = "result.taken"
-    elif not taken:
-        message = items[0].message
-    else:
+    elif taken:
         message = "result.partial"
+    elif len(items) > 1:
+        message = "result.none_taken"  # each item's line says why, and what became of its coins
+    else:
+        message = items[0].message
+    retry, alternative = elsewhere
     return ResultView(
-        ok=len(taken) == len(items), message=message, balance=balance, items=tuple(items)
+        ok=len(taken) == len(items),
+        message=message,
+        balance=balance,
+        items=tuple(items),
+        charged=sum(i.price for i in taken),
+        held=sum(i.price for i in held),
+        retry=retry,
+        alternative=alternative,
     )

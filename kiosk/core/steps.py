@@ -55,6 +55,10 @@ class SettleReason(enum.StrEnum):
     RECOVERED_DOOR_CLOSED_NOT_TAKEN = "recovered_door_closed_not_taken"
     RECOVERED_UNLOCKING_OPEN = "recovered_unlocking_open"
     RECOVERED_UNLOCKING_CLOSED = "recovered_unlocking_closed"
+    # Found unfinished after a suspect hook (it read open before the pulse): its item sensor
+    # decided, as the running kiosk's would (a locker's last item, sensed).
+    RECOVERED_HOOK_SUSPECT_ITEM_GONE = "recovered_hook_suspect_item_gone"
+    RECOVERED_HOOK_SUSPECT_ITEM_THERE = "recovered_hook_suspect_item_there"
     # A count of the locker settled a vend awaiting it (the journal adds "N of M")
     COUNTED_TAKEN = "counted_taken"
     COUNTED_NOT_TAKEN = "counted_not_taken"
@@ -76,3 +80,5 @@ class AwaitReason(enum.StrEnum):
     UNLOCK_READ_LATE = "unlock_unanswered_read_late"
     # Start-up recovery found the vend in `unlocking` and the lock shut on such items.
     RECOVERED_UNCOUNTED = "recovered_unlocking_closed_uncounted"
+    # The hook read open before the pulse (a suspect sensor), and the items cannot tell either.
+    HOOK_SUSPECT = "hook_suspect_uncounted"

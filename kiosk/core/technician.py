@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk.core.lots import LotInfo
+
 
 class TechPage(enum.Enum):
     HEALTH = "health"  # health at a glance; the first page after the badge
@@ -49,6 +51,7 @@ class LockerLine:
     # count it expects if nothing was taken: the restock page then records the count first.
     awaiting_vend: int | None = None
     expect_count: int | None = None
+    lot: str | None = None  # the lot it was filled from (issue 18); None: unlotted
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ class RestockDraft:
     sku: str = ""
     count: int = 0
     best_before: str | None = None  # ISO date
+    # A scanned lot label (issue 18): SKU and best-before come from the lot, the technician
+    # enters only the count. Empty: unlotted stock, SKU and date entered by hand.
+    lot: str = ""
+    lot_name: str = ""  # the lot's item name as the ledger gives it
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,7 @@ class TechnicianView:
     checks: tuple[CheckLine, ...] = ()
     lockers: tuple[LockerLine, ...] = ()
     skus: tuple[str, ...] = ()  # the ledger's catalog, for the SKU picker
+    sku_names: tuple[tuple[str, str, str], ...] = ()  # (sku, zh, en): the picker shows names
     draft: RestockDraft = field(default_factory=RestockDraft)
     walk: WalkView | None = None
     last_open: OpenedLocker | None = None
@@ -143,8 +151,19 @@ class TechnicianDesk(Protocol):
         """Report the lock walk as one technician event."""
         ...
 
-    def catalog_skus(self) -> list[str]:
-        """The ledger's SKUs (empty when it cannot be asked)."""
+    def clear_inspection(self, locker: str, actor: str) -> bool:
+        """ "检修完成": the technician inspected a flagged locker; it goes back on sale (logged
+        and reported). False when it was not flagged."""
+        ...
+
+    def catalog_items(self) -> list[tuple[str, str, str]]:
+        """The ledger's catalog as (sku, Chinese name, English name), by SKU (empty when it
+        cannot be asked)."""
+        ...
+
+    def lot(self, code: str) -> LotInfo:
+        """What the ledger says of a scanned lot (DeskError, in words, when it is unknown,
+        past its last sale day, or the ledger cannot be asked)."""
         ...
 
     def restock(self, draft: RestockDraft, actor: str) -> bool:
@@ -204,6 +223,10 @@ class TechnicianIntents(Protocol):
 
     def tech_walk_verdict(self, verdict: str) -> None:
         """During a lock walk: "opened", "not_opened" (taken out of sale) or "stop"."""
+        ...
+
+    def tech_inspected(self, locker: str) -> None:
+        """The technician inspected a locker marked for inspection: clear its flag."""
         ...
 
     def tech_draft(

@@ -18,6 +18,7 @@ class SessionState(enum.Enum):
     IDENTIFYING = "identifying"  # a code is being checked with the ledger
     PIN_ENTRY = "pin_entry"  # a printed card was scanned: the PIN pad is shown
     PAIRING = "pairing"  # the kiosk shows its own QR code and waits for the member's phone
+    RESERVED = "reserved"  # 您预约的物品: the member's reservations here, shown first
     BROWSING = "browsing"  # catalog and cart
     CONFIRMING = "confirming"  # the cart's total and the balance after it, before any hold
     VENDING = "vending"
@@ -45,6 +46,9 @@ KNOWN_ERRORS = frozenset(
         "pairing_expired",
         "cart_full",
         "sold_out",
+        "reserved_unavailable",
+        "reservation_not_open",  # cancelled or failed meanwhile
+        "hold_expired",  # a reservation that lapsed before it was collected
     }
 )
 
@@ -78,6 +82,22 @@ class CartLine:
     name_zh: str
     name_en: str
     price: int
+    # The locker it will come from cannot tell one item taken from none (several items behind
+    # its door, or no item sensor): opening the door is the hand-out, and the member is told so
+    # before it opens (docs/architecture.md, "Which lockers charge at the door").
+    charge_on_open: bool = False
+
+
+@dataclass(frozen=True)
+class ReservedLine:
+    """An item the member reserved on their phone, kept aside here (kiosk/core/pickup.py)."""
+
+    reservation: str
+    sku: str
+    name_zh: str
+    name_en: str
+    price: int  # already held on the ledger: collecting it takes no more coins
+    locker: str
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,7 @@ class VendView:
     step: VendStep
     index: int = 1  # which item of the cart this is, from 1
     of: int = 1  # how many items the cart has
+    charge_on_open: bool = False  # see CartLine
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,7 @@ class ItemResult:
     locker: str
     handed_out: bool
     message: str  # translation key, e.g. "result.taken", "result.no_coins_taken"
+    held: bool = False  # its coins stay held (awaiting a count, or a silent board): not taken yet
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,12 @@ class ResultView:
     message: str
     balance: int | None
     items: tuple[ItemResult, ...] = ()
+    charged: int = 0  # coins taken for the items handed out
+    held: int = 0  # coins still held (items awaiting a count or a silent board's verdict)
+    # Items a jammed locker did not hand out that another locker holds: the member may try
+    # them there (MemberIntents.retry), at `alternative` (the first such locker).
+    retry: tuple[CartLine, ...] = ()
+    alternative: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,7 @@ class KioskView:
     balance: int | None = None
     offers: tuple[Offer, ...] = field(default_factory=tuple)
     cart: tuple[CartLine, ...] = field(default_factory=tuple)
+    reserved: tuple[ReservedLine, ...] = field(default_factory=tuple)  # RESERVED only
     pairing: PairingView | None = None
     vend: VendView | None = None
     result: ResultView | None = None
@@ -142,6 +171,10 @@ class KioskView:
     out_of_service: str | None = None  # a translation key naming why, e.g. "oos.ledger"
     attempts_left: int | None = None  # PIN tries left after a wrong PIN, when the ledger says
     technician: TechnicianView | None = None  # the technician screens' state (TECHNICIAN only)
+    # Seconds left before an untouched screen ends the visit, while the screen asks whether the
+    # member needs more time (None: not asking).
+    ends_in: float | None = None
+    help_phone: str = ""  # the help line every error screen shows ([kiosk] help_phone)
 
     @property
     def cart_total(self) -> int:
@@ -206,6 +239,24 @@ class MemberIntents(Protocol):
 
     def touched(self) -> None:
         """Any touch (paging, language): the member is still there, restart the idle timer."""
+        ...
+
+    def more_time(self) -> None:
+        """The member said yes to "need more time?": the same screen and cart, a new timer."""
+        ...
+
+    def collect(self, reservation: str) -> None:
+        """Open the locker of one reserved item (RESERVED): its vend runs on the coins the
+        reservation already holds."""
+        ...
+
+    def shop(self) -> None:
+        """From the reserved items to the catalog, to buy something else."""
+        ...
+
+    def retry(self) -> None:
+        """After a jammed locker: put the items it did not hand out back in the cart, to be
+        confirmed again from another locker holding them."""
         ...
 
 

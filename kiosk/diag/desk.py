@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk.core.errors import DeskError, KioskError
 from kiosk.core.interfaces import LockState
+from kiosk.core.lots import LotInfo
 from kiosk.core.service import ServiceMode, ServiceState
 from kiosk.core.steps import Settlement
 from kiosk.core.technician import (
@@ -77,6 +78,7 @@ class DiagDesk:
                         error=error,
                         awaiting_vend=waiting[name].id if name in waiting else None,
                         expect_count=waiting[name].expect_count if name in waiting else None,
+                        lot=s.lot if s else None,
                     )
                 )
         return lines
@@ -100,24 +102,42 @@ class DiagDesk:
         report_action(self.parts, actor, "lock_walk", {"results": results})
         self.last_action = "lock walk"
 
-    def catalog_skus(self) -> list[str]:
+    def clear_inspection(self, locker: str, actor: str) -> bool:
+        flagged = {s.locker: s.inspect for s in self.parts.journal.lockers() if s.inspect}
+        if not self.parts.journal.clear_inspection(locker):
+            return False
+        report_action(self.parts, actor, "inspected", {"locker": locker, "was": flagged[locker]})
+        self.last_action = f"inspected {locker}"
+        return True
+
+    def catalog_items(self) -> list[tuple[str, str, str]]:
         try:
-            return sorted(item.sku for item in self.parts.ledger.catalog())
+            items = self.parts.ledger.catalog()
+            return sorted((item.sku, item.name_zh, item.name_en) for item in items)
         except KioskError as e:
             log.warning("technician: catalog unavailable: %s", e)
             return []
 
-    def restock(self, draft: RestockDraft, actor: str) -> bool:
-        restock = Restock(self.parts, actor)
+    def lot(self, code: str) -> LotInfo:
         try:
-            restock.fill(draft.locker, draft.sku, draft.count, draft.best_before)
+            return Restock(self.parts, "", today=self.parts.config.today).lot(code)
+        except DiagError as e:
+            raise DeskError(str(e)) from None
+
+    def restock(self, draft: RestockDraft, actor: str) -> bool:
+        restock = Restock(self.parts, actor, today=self.parts.config.today)
+        try:
+            if draft.lot:
+                restock.fill_lot(draft.locker, draft.lot, draft.count)
+            else:
+                restock.fill(draft.locker, draft.sku, draft.count, draft.best_before)
         except DiagError as e:
             raise DeskError(str(e)) from None
         self.last_action = f"restock {draft.locker}"
         return restock.finish().reported
 
     def count(self, locker: str, found: int, actor: str) -> bool:
-        restock = Restock(self.parts, actor)
+        restock = Restock(self.parts, actor, today=self.parts.config.today)
         try:
             decided = restock.count(locker, found)
         except DiagError as e:

@@ -11,7 +11,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import serial
 
 from kiosk.core.config import KioskConfig
 from kiosk.core.errors import KioskError
+from kiosk.core.inventory import Inventory
 from kiosk.diag.checks import Check, Limits, Status
 from kiosk.wiring.parts import KioskParts
 
@@ -37,6 +38,7 @@ def run_checks(parts: KioskParts, limits: Limits | None = None) -> list[Check]:
         ("gpio", lambda: gpio_checks(parts)),
         ("journal", lambda: journal_checks(parts, limits)),
         ("service", lambda: [service_check(parts)]),
+        ("removal", lambda: [removal_check(parts, parts.config.today)]),
         ("disk", lambda: [disk_check(parts.config.data_dir, limits)]),
         ("key file", lambda: [key_file_check(parts.config)]),
         ("version", lambda: [version_check()]),
@@ -96,7 +98,8 @@ def board_checks(parts: KioskParts) -> list[Check]:
         try:
             states = parts.board_states(board)
         except KioskError as e:
-            checks.append(Check(name, Status.FAIL, "no answer", str(e)))
+            hint = getattr(e, "hint", "")
+            checks.append(Check(name, Status.FAIL, "no answer", f"{e}; {hint}" if hint else str(e)))
             continue
         mine = [lk for lk in lockers if lk.board == board]
         missing = [str(lk) for lk in mine if lk.lock not in states]
@@ -197,6 +200,20 @@ def journal_checks(parts: KioskParts, limits: Limits) -> list[Check]:
         parts.events.last_error or "",
     )
     return [vends, count, inspect, outbox]
+
+
+def removal_check(parts: KioskParts, today: Callable[[], date] = date.today) -> Check:
+    """Lockers holding items past their last sale day (expired, or a lot within its withdrawal
+    days of best-before) by this kiosk's clock: out of sale already, to be taken out."""
+    due = Inventory(parts.journal, today=today).for_removal()
+    if not due:
+        return Check("removal", Status.OK, "nothing to remove", "no locker past its sale date")
+    lines = [
+        f"{s.locker}: {s.count} x {s.sku}{' lot ' + s.lot if s.lot else ''},"
+        f" best before {s.best_before}"
+        for s in due
+    ]
+    return Check("removal", Status.WARN, f"{len(due)} to remove", "; ".join(lines))
 
 
 def service_check(parts: KioskParts) -> Check:

@@ -27,6 +27,8 @@ def table(checks: list[Check], title: str = "") -> str:
     failed = [c.name for c in checks if c.status is Status.FAIL]
     if verdict is Status.FAIL:
         lines.append(f"\nFAIL: {', '.join(failed)}")
+        # Each failure's whole detail (the table cuts it): what came back and what to check.
+        lines += [f"  {c.name}: {c.detail}" for c in checks if c.status is Status.FAIL]
     elif verdict is Status.WARN:
         lines.append("\nWARN: the kiosk works; look at the lines marked WARN")
     else:

@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from kiosk.core.errors import JournalError, LedgerError
+from kiosk.core import lot_reports
+from kiosk.core.errors import JournalError, LedgerError, LedgerUnreachable
 from kiosk.core.interfaces import LockerAddress
 from kiosk.core.inventory import Inventory
 from kiosk.core.journal import VendRecord
+from kiosk.core.lots import (
+    LOT_PREFIX,
+    LotCodeError,
+    LotInfo,
+    last_sale_day,
+    parse_lot,
+    withdrawn,
+)
 from kiosk.core.outbox import EventKind
 from kiosk.core.settlement import Settler
-from kiosk.core.stock import LockerStock
+from kiosk.core.stock import LockerStock, LotReport
 from kiosk.diag.errors import LockTestError, RestockError
 from kiosk.diag.locktest import SETTLE_S, LockTester, LockTestResult, report_action
 from kiosk.wiring.parts import KioskParts
@@ -129,6 +139,79 @@ class Restock:
             },
         )
         return stock
+
+    def fill_lot(self, locker: str, text: str, count: int) -> LockerStock:
+        """Fill a locker from a scanned lot label (`tblot:CODE`, or the bare code): the SKU and
+        best-before date come from the ledger's lot, the technician gives only the count. The
+        journal has the locker's new stock and lot and the report of it in one write; then the
+        ledger hears of the restock under one Idempotency-Key, the same on every try: a report
+        the ledger did not get now (lot_recorded false) is sent again by the settlement queue
+        until it has (kiosk/core/lot_reports.py)."""
+        address = self._address(locker)
+        where = f"locker {address}"
+        try:
+            info = self.lot(text)
+        except RestockError as e:
+            raise RestockError(f"{where}: {e}") from None
+        code = info.lot
+        stock = replace(
+            self.validate(locker, info.sku, count, info.best_before),
+            lot=code,
+            withdraw_days=info.withdraw_days,
+        )
+        waiting = self.parts.journal.awaiting_count(stock.locker)
+        if waiting:
+            raise RestockError(
+                f"{where}: vend {waiting[0].id} awaits a count of this locker; "
+                "count the items in it before filling (kiosk diag restock ... --found N)"
+            )
+        key = f"restock:{stock.locker}:{code}:{count}:{uuid.uuid4()}"
+        report = LotReport(key, code, stock.locker, count)
+        self.parts.journal.restock(stock, report)  # the stock and its report: one write
+        self._touch(address)
+        # Tried once now; until the ledger has it, the settlement queue sends it again with
+        # the same key (after an outage, or a restart of the kiosk).
+        told = lot_reports.send(self.parts.journal, self.parts.ledger, report)
+        report_action(
+            self.parts,
+            self.actor,
+            "restock_fill",
+            {
+                "locker": stock.locker,
+                "sku": stock.sku,
+                "count": stock.count,
+                "best_before": stock.best_before,
+                "lot": code,
+                "lot_recorded": told,
+            },
+        )
+        return stock
+
+    def lot(self, text: str) -> LotInfo:
+        """The ledger's lot for a scanned label (`tblot:CODE` or the bare code), checked to be
+        still on sale by this kiosk's clock; RestockError in words otherwise."""
+        try:
+            code = parse_lot(text if text.lower().startswith(LOT_PREFIX) else LOT_PREFIX + text)
+        except LotCodeError as e:
+            raise RestockError(str(e)) from None
+        assert code is not None  # the prefix is there
+        try:
+            info = self.parts.ledger.lot(code)
+        except LedgerUnreachable as e:
+            raise RestockError(
+                f"lot {code}: the ledger cannot be reached to look it up ({e});"
+                " restock by SKU until it is back"
+            ) from None
+        except LedgerError as e:
+            if e.code == "unknown_lot":
+                raise RestockError(f"lot {code} is not known to the ledger") from None
+            raise RestockError(f"lot {code}: the ledger refused: {e}") from None
+        if withdrawn(info.best_before, info.withdraw_days, self._today()):
+            raise RestockError(
+                f"lot {code} (best before {info.best_before}) is past its last sale day"
+                f" {last_sale_day(info.best_before, info.withdraw_days)}; it must not go in"
+            )
+        return info
 
     def finish(self) -> RestockSummary:
         """Check the doors of the lockers touched and send the inventory snapshot."""

@@ -1,5 +1,6 @@
-"""The power-on self-test: boards answer, every locker reports a state, the scanner port opens,
-lights and buzzer cycle (with GPIO). Logged, kept for the diagnostic bundle, reported to the ledger.
+"""The power-on self-test: boards answer, every locker reports a state, no locker waits for an
+inspection, the scanner port opens, lights and buzzer cycle (with GPIO). Logged, kept for the
+diagnostic bundle, reported to the ledger.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class SelfTestReport:
 def run_self_test(parts: KioskParts, actor: str = "power-on") -> SelfTestReport:
     """Run every self-test step, save the report, log it and send it (kind "self_test")."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    checks = board_checks(parts) + [scanner_check(parts)] + _cycle_signals(parts)
+    checks = board_checks(parts) + [_inspection_check(parts), scanner_check(parts)]
+    checks += _cycle_signals(parts)
     report = SelfTestReport(at, actor, checks)
     level = logging.INFO if report.passed else logging.ERROR
     log.log(level, "self-test %s: %s", report.status.value, _summary(checks))
@@ -68,6 +70,16 @@ def last_self_test(data_dir: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return doc if isinstance(doc, dict) else None
+
+
+def _inspection_check(parts: KioskParts) -> Check:
+    """A locker out of sale until inspected fails the self-test: the technician is there to
+    look at it, then taps "检修完成" (or restocks it)."""
+    flagged = [s for s in parts.journal.lockers() if s.inspect]
+    if not flagged:
+        return Check("lockers", Status.OK, "none to inspect", "")
+    detail = "; ".join(f"{s.locker}: {s.inspect}" for s in flagged)
+    return Check("lockers", Status.FAIL, f"{len(flagged)} to inspect", detail)
 
 
 def _cycle_signals(parts: KioskParts, pause: float = CYCLE_PAUSE_S) -> list[Check]:

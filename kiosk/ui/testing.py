@@ -19,6 +19,7 @@ callable that returns True when the script may go on (checked every frame). Exam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -73,6 +74,19 @@ def find_offer_button(app: App, sku: str) -> OfferButton:
     if button is None:
         raise LookupError(f"the catalog shows no item {sku!r} (on this page)")
     return button
+
+
+def show_offer(app: App, sku: str) -> OfferButton:
+    """The catalog's button for `sku`, turning the catalog's pages (as its next-page button
+    does) until it shows. Raises LookupError when no page has it."""
+    catalog = screen(app, "catalog")
+    for _page in range(max(1, catalog.pages)):
+        try:
+            return find_offer_button(app, sku)
+        except LookupError:
+            last = catalog.page >= catalog.pages - 1
+            catalog.turn_page(-catalog.pages if last else 1)
+    return find_offer_button(app, sku)
 
 
 def find_done_button(app: App) -> Widget:
@@ -134,7 +148,61 @@ def overflowing_labels(root: Widget) -> list[str]:
             problems.append(
                 f"{w.text!r} needs {need_w:.0f}x{need_h:.0f} px, has {room_w:.0f}x{room_h:.0f}"
             )
+        elif broken := _broken_word(w.text, core._cached_lines):
+            problems.append(f"{w.text!r}: the word {broken!r} is broken across lines")
+        elif _lines_shown(w) < len(core._cached_lines):
+            # Kivy drops a last line that would fit but for its own margin: cut off as well.
+            problems.append(f"{w.text!r}: its last line is dropped in {room_w:.0f}x{room_h:.0f}")
     return problems
+
+
+def _broken_word(text: str, lines: list[Any]) -> str | None:
+    """A Latin word the wrapping broke across two lines, shown as "Remov/e"; or None. Only
+    between two ASCII letters: Chinese text may break between any two characters."""
+    pos = 0
+    for line in lines[:-1]:
+        shown = "".join(word.text for word in line.words)
+        start = text.find(shown, pos)
+        if start < 0:
+            return None  # not the text as given: where the line ends cannot be told
+        pos = start + len(shown)
+        if 0 < pos < len(text) and _LATIN.fullmatch(text[pos - 1 : pos + 1]):
+            head = re.search(r"[A-Za-z]+$", text[:pos])
+            tail = re.match(r"[A-Za-z]+", text[pos:])
+            return f"{head.group() if head else ''}/{tail.group() if tail else ''}"
+    return None
+
+
+_LATIN = re.compile(r"[A-Za-z]{2}")
+
+
+def smallest_text(root: Widget, px_per_mm: float) -> tuple[str, float] | None:
+    """The shown label under `root` whose characters are the shortest on the physical screen:
+    (its text, the ink height in mm of a full ideograph at its font size and weight)."""
+    from kiosk.ui.fonts import ink_height
+
+    found: tuple[str, float] | None = None
+    for w in root.walk(restrict=True):
+        if not isinstance(w, Label) or not w.text.strip() or w.opacity == 0 or w.width <= 1:
+            continue
+        if any(p.opacity == 0 for p in _parents(w)):
+            continue
+        mm = ink_height(w.font_size, w.bold) / px_per_mm
+        if found is None or mm < found[1]:
+            found = (w.text, round(mm, 2))
+    return found
+
+
+def _parents(w: Widget) -> Iterator[Widget]:
+    while w.parent is not None and w.parent is not w:
+        w = w.parent
+        yield w
+
+
+def _lines_shown(w: Label) -> int:
+    """How many lines the label really drew (its own core label's layout)."""
+    w.texture_update()
+    return len(getattr(w._label, "_cached_lines", ()))
 
 
 def find_language_button(app: App) -> Widget:

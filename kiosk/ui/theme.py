@@ -38,13 +38,22 @@ KEY = CARD  # PIN pad keys: black digits on white, a dark blue rim
 KEY_PRESSED = CARD_PRESSED
 BADGE = LOCKER_OPEN  # "in your cart" and "best before soon" marks: black text on amber
 
-# Text sizes in sp at 800x480.
+# Text sizes in sp at 800x480 (the technician screens use them as they are).
 FONT_HUGE = 56
 FONT_TITLE = 40
 FONT_LARGE = 30
 FONT_BODY = 24
 FONT_SMALL = 20
-LARGE_TEXT_FACTOR = 1.25
+
+# Member-facing text is at least this tall on the physical screen: the ink height of a full
+# ideograph (fonts.REFERENCE_GLYPH) at the label's size, from the configured diagonal. KioskApp
+# raises every member font size to the floor that gives it. Elder mode (长辈模式, one tap on
+# the attract screen, or `large_text = true`) uses the larger floor, black on white, fewer
+# items per catalog page and spoken prompts (kiosk/ui/voice.py).
+TEXT_MIN_MM = 4.5
+ELDER_TEXT_MIN_MM = 6.0
+ELDER_BACKGROUND = (1, 1, 1, 1)
+ELDER_TEXT = (0, 0, 0, 1)
 
 # Touch targets: at least 15 mm on the physical screen (KioskApp computes the pixels from the
 # configured diagonal); the design size is larger where the layout has room.

@@ -24,6 +24,22 @@ log = logging.getLogger(__name__)
 SPIN_DEGREES_PER_S = 300
 
 
+def word_width(text: str, font_size: float, bold: bool) -> float:
+    """The width in pixels of `text` on one line in the default font."""
+    if not text:
+        return 0.0
+    return float(CoreLabel(font_size=font_size, bold=bold).get_extents(text)[0])
+
+
+def text_height(text: str, font_size: float, width: float) -> float:
+    """The height in pixels of `text` wrapped at `width` px in the default font."""
+    if not text or width <= 1:
+        return 0.0
+    label = CoreLabel(text=text, font_size=font_size, text_size=(width, None))
+    label.refresh()
+    return float(label.texture.size[1])
+
+
 def click() -> None:
     """Play the app's click sound hook, if it has one; a failing hook never breaks a tap."""
     app = App.get_running_app()

@@ -12,12 +12,26 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import events_cli
-from ledger.cli import admin, counting, export, holds, members, money, staff
+from ledger.cli import (
+    activities,
+    admin,
+    counting,
+    export,
+    fleet,
+    holds,
+    lots,
+    members,
+    money,
+    pools,
+    reports,
+    staff,
+)
 from ledger.cli.base import HOME_ENV, default_db_url, resolve_db, with_book
 from ledger.db_url import DB_ENV, DB_FILE_ENV, masked, scrubbed
 from ledger.errors import LedgerError
@@ -40,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         f"{DB_ENV}=URL, as in the service's env file",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (admin, members, money, holds, counting, export, events_cli, staff):
+    commands: list[ModuleType] = [admin, fleet, members, money, activities, holds, counting]
+    commands += [export, reports, events_cli, staff, pools, lots]
+    for module in commands:
         module.register(sub)
     return parser
 

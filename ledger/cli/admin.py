@@ -1,4 +1,4 @@
-"""`timebank-ledger init|serve|kiosk|catalog|demo-seed`: the ledger itself, kiosks and prices."""
+"""`timebank-ledger init|serve|demo-seed`: the ledger itself (kiosks and the catalog: fleet.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import os
 import sys
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from ledger import catalog, expiry, kiosks, server_limits
-from ledger.cli.base import add_command, add_group, emit, with_book
+from ledger import expiry, server_limits
+from ledger.cli.base import add_command, emit, with_book
 from ledger.db_url import guard_logs, masked
-from ledger.limits import MAX_PRICE, Bounded
+from ledger.limits import Bounded
+from ledger.reservations import DEFAULT_TTL_S as DEFAULT_RESERVATION_TTL_S
 
 DEFAULT_PORT = 8765
 MAX_HOLD_TTL_HOURS = 24 * 366  # a hold left open longer than a year is a typing error
+MAX_RESERVATION_HOURS = 24 * 14  # longer than two weeks keeps goods from everyone else
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -42,6 +42,7 @@ def _serve_settings(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "db_url": args.db,
         "hold_ttl_seconds": int(args.hold_ttl_hours * 3600),
+        "reservation_ttl_seconds": int(args.reservation_hours * 3600),
         "sweep_interval": args.sweep_interval,
         "public_url": args.public_url,
     }
@@ -83,46 +84,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_kiosk_add(args: argparse.Namespace) -> int:
-    def work(s: Session) -> dict[str, Any]:
-        kiosk, key = kiosks.add_kiosk(s, args.name, args.location)
-        return {"kiosk": kiosk.id, "key": key, "name": kiosk.name, "location": kiosk.location}
-
-    data = with_book(args.db, work)
-    emit(
-        args,
-        data,
-        f"kiosk {data['kiosk']} {data['name']}\nkey (shown only this once): {data['key']}",
-    )
-    return 0
-
-
-def cmd_kiosk_list(args: argparse.Namespace) -> int:
-    found = with_book(args.db, kiosks.list_kiosks)
-    lines = [f"{k['kiosk']}  {k['name']}  {k['location']}  {k['state']}" for k in found]
-    emit(args, {"kiosks": found}, "\n".join(lines) or "no kiosks")
-    return 0
-
-
-def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
-    data = with_book(args.db, lambda s: kiosks.kiosk_json(kiosks.revoke_kiosk(s, args.kiosk)))
-    emit(args, data, f"kiosk {data['kiosk']} revoked: its key is refused from now on")
-    return 0
-
-
-def cmd_catalog_set(args: argparse.Namespace) -> int:
-    data = with_book(
-        args.db,
-        lambda s: catalog.item_json(catalog.set_item(s, args.sku, args.price, args.zh, args.en)),
-    )
-    emit(
-        args,
-        data,
-        f"{data['sku']}: {data['name']['zh']} / {data['name']['en']}, {data['price']} coins",
-    )
-    return 0
-
-
 def cmd_demo_seed(args: argparse.Namespace) -> int:
     from ledger.demo import seed_demo
 
@@ -153,6 +114,13 @@ def register(sub: Any) -> None:
         help="a hold neither captured nor voided expires after this long (default 24)",
     )
     serve.add_argument(
+        "--reservation-hours",
+        type=Bounded(0.1, MAX_RESERVATION_HOURS, float),
+        default=DEFAULT_RESERVATION_TTL_S / 3600,
+        help="a reserved item waits at its kiosk this long, then the reservation lapses and "
+        "its coins go back (default 24)",
+    )
+    serve.add_argument(
         "--sweep-interval",
         type=Bounded(0.01, 86400, float),
         default=expiry.DEFAULT_SWEEP_INTERVAL_S,
@@ -166,20 +134,5 @@ def register(sub: Any) -> None:
         help="server processes (default 1); each keeps its own /metrics counters",
     )
     server_limits.add_arguments(serve)
-
-    kiosk = add_group(sub, "kiosk", "kiosks and their keys")
-    kadd = add_command(kiosk, "add", cmd_kiosk_add, help="register a kiosk and make its key")
-    kadd.add_argument("--name", required=True)
-    kadd.add_argument("--location", default="")
-    add_command(kiosk, "list", cmd_kiosk_list, help="every kiosk, active or revoked")
-    krev = add_command(kiosk, "revoke", cmd_kiosk_revoke, help="refuse a kiosk's key from now on")
-    krev.add_argument("kiosk", metavar="KIOSK")
-
-    cat = add_group(sub, "catalog", "catalog")
-    cset = add_command(cat, "set", cmd_catalog_set, help="add an item or change its price")
-    cset.add_argument("sku", metavar="SKU")
-    cset.add_argument("--price", type=Bounded(0, MAX_PRICE), required=True)
-    cset.add_argument("--zh", required=True, help="name in Chinese")
-    cset.add_argument("--en", required=True, help="name in English")
 
     add_command(sub, "demo-seed", cmd_demo_seed, help="create demo kiosk, members and catalog")

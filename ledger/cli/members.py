@@ -52,7 +52,9 @@ def cmd_member_add(args: argparse.Namespace) -> int:
     emit(
         args,
         out,
-        _line(out) + f"\nTOTP secret (put it in the member's phone app): {out['secret']}",
+        _line(out)
+        + f"\nfor the member's phone: timebank-ledger member enrol {out['member']} (a one-time"
+        " link, or 登记一部手机 on the member's console page); without a phone: card issue",
     )
     return 0
 

@@ -12,6 +12,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from ledger.db import Base, UTCDateTime
+from ledger.lot_tables import Lot  # noqa: F401  (its module's tables join Base.metadata)
+from ledger.phone_tables import Pool  # noqa: F401  (its module's tables join Base.metadata)
 
 
 def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from ledger import audit, counting, member_search, members, staff
 from ledger.db import StaffRole
 from ledger.errors import UnknownMember
-from ledger.web import layout, member_pages
+from ledger.web import layout, member_pages, phone_device_pages
 from ledger.web.access import SignedIn, signed_in
 from ledger.web.errors import PageNotFound
 from ledger.web.layer import WebLayer, web_router
@@ -39,7 +39,14 @@ def router(layer: WebLayer) -> APIRouter:
 
     @web.get("/staff/")
     def home(request: Request, who: Clerk) -> Response:
-        return page(request, "home.html", who)
+        from ledger import lot_summary, settings
+
+        with layer.db() as s, s.begin():
+            office = settings.load(s)
+            day = office.local(layer.clock()).date()
+            goods = lot_summary.daily_summary(s, day, office.lot_warn_days)
+        near = len(goods["expired"]) + len(goods["expiring"])
+        return page(request, "home.html", who, lots_near=near)
 
     @web.get("/staff/members")
     def member_list(request: Request, who: Clerk, q: str = "") -> Response:
@@ -56,6 +63,7 @@ def router(layer: WebLayer) -> APIRouter:
         try:
             with layer.db() as s, s.begin():
                 details = members.member_details(s, member_id[:16])
+                phones = phone_device_pages.phone_rows(s, details["member"])
         except UnknownMember as exc:
             raise PageNotFound(str(exc)) from exc
         recent = list(reversed(details["history"]))[:PAGE_SIZE]
@@ -63,7 +71,9 @@ def router(layer: WebLayer) -> APIRouter:
             line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
         done = request.query_params.get("done", "")
         done = done if done in member_pages.DONE else ""
-        return page(request, "member.html", who, member=details, recent=recent, done=done)
+        return page(
+            request, "member.html", who, member=details, recent=recent, done=done, phones=phones
+        )
 
     @web.get("/staff/counts")
     def counts(request: Request, who: Clerk) -> Response:

@@ -104,12 +104,26 @@ def _refused(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetime]) -> WebLayer:
     from ledger.web import (  # late: they build on this module
+        activity_pages,
         cards_pages,
+        catalog_pages,
+        coin_pages,
         console,
+        grant_pages,
+        kiosk_pages,
         language,
         login,
+        lot_pages,
         member_pages,
+        order_pages,
         phone,
+        phone_device_pages,
+        phone_devices,
+        phone_money,
+        phone_pools,
+        report_pages,
+        reserve_pages,
+        settings_pages,
     )
 
     layer = WebLayer(db, clock)
@@ -122,6 +136,20 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
     # Before the console's: /staff/members/new is not the member page of a member "new".
     app.include_router(member_pages.router(layer))
     app.include_router(cards_pages.router(layer))
+    app.include_router(phone_device_pages.router(layer))
+    app.include_router(coin_pages.router(layer))
+    app.include_router(activity_pages.router(layer))
+    app.include_router(grant_pages.router(layer))
+    app.include_router(settings_pages.router(layer))
     app.include_router(console.router(layer))
+    app.include_router(catalog_pages.router(layer))
+    app.include_router(lot_pages.router(layer))  # donated goods (lots, donors)
+    app.include_router(kiosk_pages.router(layer))  # kiosks and the fleet
+    app.include_router(report_pages.router(layer))  # reports, exports, ranking
     app.include_router(phone.router(layer))
+    app.include_router(phone_money.router(layer))  # history, give, receive
+    app.include_router(phone_pools.router(layer))
+    app.include_router(phone_devices.router(layer))  # the member's own phones
+    app.include_router(reserve_pages.router(layer))  # reservations (预约兑换)
+    app.include_router(order_pages.router(layer))  # the office's view of them, and pools
     return layer

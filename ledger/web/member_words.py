@@ -55,6 +55,36 @@ MEMBER_WORDS: dict[str, tuple[str, str]] = {
         "The new card is issued; the old one is revoked.",
     ),
     "done.pin_reset": ("卡密码已重设。", "The card's PIN was reset."),
+    "done.phone_revoked": (
+        "这部手机已停用，它的动态码不能再登录。会员卡和其他手机照常使用。",
+        "That phone is revoked: its codes no longer sign in. Cards and other phones still work.",
+    ),
+    "action.phone_link_made": ("生成手机登记码", "Phone enrolment link made"),
+    "action.phone_revoked": ("停用会员手机", "Member's phone revoked"),
+    "phones.title": ("会员的手机", "The member's phones"),
+    "phones.enrol": ("登记一部手机", "Enrol a phone"),
+    "phones.enrolled": ("登记时间", "Enrolled"),
+    "phones.seen": ("最近使用", "Last used"),
+    "phones.state": ("状态", "State"),
+    "phones.revoked": ("已停用 {at}", "Revoked {at}"),
+    "phones.revoke": ("停用这部手机", "Revoke this phone"),
+    "phones.none": (
+        "还没有登记手机。没有智能手机的会员用会员卡就可以。",
+        "No phone enrolled. A member without a smartphone uses the card.",
+    ),
+    "enrol.title": ("为 {name} 登记手机", "Enrol a phone for {name}"),
+    "enrol.lead": (
+        "请会员用手机的相机或微信“扫一扫”扫描下面的二维码。打开后手机上马上显示会员的兑换码，不用输入任何东西。",
+        "Ask the member to scan this code with the phone's camera or WeChat's scanner. The phone "
+        "then shows the member's exchange code at once, with nothing to type.",
+    ),
+    "enrol.once": (
+        "这个二维码只能用一次，{expires} 前有效。只给会员本人扫，不要拍照或转发。",
+        "This code works once, until {expires}. Only the member scans it: "
+        "no photos, no forwarding.",
+    ),
+    "enrol.link": ("链接", "Link"),
+    "enrol.done": ("扫好了，回到会员页面", "Done: back to the member's page"),
     "deactivate.title": ("停用会员 {name}", "Deactivate {name}"),
     "deactivate.lead": (
         "停用后，该会员的会员卡和手机动态码都不能再登录自助机。会员资料和收支记录会保留，不会删除。",

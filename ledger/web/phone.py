@@ -3,14 +3,14 @@ QR code the phone computes itself (static/m/code.js), so it shows with no signal
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from ledger import book, devices, totp
+from ledger import book, devices, phone_limits, totp
 from ledger.db import Member, MemberDevice
 from ledger.web import layout
 from ledger.web.layer import WebLayer, web_router
@@ -37,11 +37,20 @@ def _status(s: Session, device: MemberDevice, now: datetime) -> dict[str, Any]:
     }
 
 
-def _code_page(request: Request, status: dict[str, Any] | None, **phone: Any) -> Response:
+def _code_page(
+    request: Request, layer: WebLayer, status: dict[str, Any] | None, **phone: Any
+) -> Response:
+    with layer.db() as s:
+        zone = phone_limits.office_zone(s)
+    now = layer.clock().astimezone(zone)
     return layout.render(
         request,
         "m_code.html",
         info=status,
+        # "Balance as of" is told in the office's time, not the phone's: its zone, and its
+        # offset now for a browser that does not know the zone by name.
+        tz=zone.key,
+        tz_offset_min=int((now.utcoffset() or timedelta(0)).total_seconds() // 60),
         digits=totp.DIGITS,
         step=totp.STEP_SECONDS,
         prefix=totp.PHONE_PREFIX,
@@ -69,7 +78,7 @@ def router(layer: WebLayer) -> APIRouter:
             status = _status(s, device, now) if device is not None else None
         if made is None or status is None:
             return layout.render(request, "m_refused.html", 410, words="phone.link_gone")
-        response = _code_page(request, status, secret=made.secret, device=made.device)
+        response = _code_page(request, layer, status, secret=made.secret, device=made.device)
         response.set_cookie(
             DEVICE_COOKIE,
             made.cookie,
@@ -86,7 +95,7 @@ def router(layer: WebLayer) -> APIRouter:
         """The code page. With no live device (revoked, or never enrolled) the script forgets
         any secret it kept and the page says to ask staff for a new link."""
         status = status_of(request)
-        return _code_page(request, status, forget="" if status else "1")
+        return _code_page(request, layer, status, forget="" if status else "1")
 
     @r.get("/m/sw.js")
     def offline_copy() -> Response:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from ledger.web.coin_words import COIN_WORDS
+from ledger.web.device_words import PHONE_DEVICE_WORDS
+from ledger.web.fleet_words import FLEET_WORDS
+from ledger.web.lot_words import LOT_WORDS
 from ledger.web.member_words import MEMBER_WORDS
+from ledger.web.order_words import ORDER_WORDS
+from ledger.web.phone_words import PHONE_MONEY_WORDS
+from ledger.web.report_words import REPORT_WORDS
+from ledger.web.reserve_words import RESERVE_WORDS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -147,6 +155,14 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
 }
 
 WORDS.update(MEMBER_WORDS)
+WORDS.update(FLEET_WORDS)
+WORDS.update(REPORT_WORDS)
+WORDS.update(COIN_WORDS)
+WORDS.update(PHONE_MONEY_WORDS)
+WORDS.update(PHONE_DEVICE_WORDS)
+WORDS.update(RESERVE_WORDS)
+WORDS.update(LOT_WORDS)
+WORDS.update(ORDER_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:

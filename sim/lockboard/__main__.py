@@ -10,6 +10,7 @@ import sys
 import threading
 
 from sim.lockboard import FIRST_BOARD, make_board
+from sim.lockboard.port import RATES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         "--channels",
         type=int,
         metavar="N",
-        help="xor: channels per board, 1..50 (default 24); its status reply carries N bits",
+        help="xor, wkly: channels per board (default 24); its status reply carries N of them",
+    )
+    parser.add_argument(
+        "--baud",
+        type=int,
+        metavar="N",
+        help="the board's line speed (default: the family's); a host at another speed on the "
+        "pty gets no answer",
+    )
+    parser.add_argument(
+        "--swapped", action="store_true", help="the A and B wires swapped: every byte inverted"
     )
     parser.add_argument("--control", type=int, metavar="PORT", help="fault control port (0: any)")
     parser.add_argument("--scanner", action="store_true", help="also simulate a QR scanner")
@@ -53,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.echo and args.protocol != "kerong":
         parser.error("--echo: only kerong boards come in an echoing firmware")
-    if args.channels is not None and args.protocol != "xor":
-        parser.error("--channels: only xor boards vary in size")
+    if args.channels is not None and args.protocol == "kerong":
+        parser.error("--channels: kerong boards always have 16")
+    if args.baud is not None and args.baud not in RATES:
+        parser.error(f"--baud: {args.baud} is not a standard rate {RATES}")
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     if args.replay:
@@ -67,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
             link=args.pty or None,
             echo=args.echo,
             channels=args.channels,
+            baud=args.baud,
         )
     except ValueError as e:
         parser.error(str(e))
+    board.swapped = args.swapped
     scanner = SimScanner() if args.scanner else None
     control = None
     with board:

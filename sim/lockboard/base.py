@@ -31,7 +31,11 @@ class SimBoard(ABC, Generic[C]):
       split    an answer arrives in two pieces this many seconds apart
       mute_unlocks  unlocks are carried out but their answers are lost (boards that do
                answer unlocks: XOR, echoing Kerong firmware; current Kerong firmware never does)
+      swapped  the A and B wires are swapped: every byte arrives inverted both ways, so the
+               board never hears a valid command, and what it sends unasked is garbage
       unplug   `unplug(seconds)`: the line goes away and comes back (see SimPort)
+    On a pty the board listens at `baud` only: a host whose port is set to another speed is
+    not understood (nothing answers), as on a real line; over TCP there is no line speed.
     A jammed lock is the cabinet's business: `cabinet.jam(board, lock)`.
 
     `on_release(board, lock)`, when set, is called the instant a latch lets go, before any
@@ -59,12 +63,13 @@ class SimBoard(ABC, Generic[C]):
         self.corrupt = 0
         self.split = 0.0
         self.mute_unlocks = False
+        self.swapped = False
         self.on_release: Callable[[int, int], None] | None = None
         self._released = False
         self.heard: list[C] = []  # every valid command frame, in order
         # time.monotonic() when each heard frame's last byte was read, for latency benchmarks
         self.heard_at: list[float] = []
-        self._port = SimPort(tcp_port, link)
+        self._port = SimPort(tcp_port, link, baud)
         self.url = self._port.url
         self.path = self._port.path
         self.port = self._port.port
@@ -92,6 +97,7 @@ class SimBoard(ABC, Generic[C]):
             "corrupt": int,
             "split": float,
             "mute_unlocks": bool,
+            "swapped": bool,
         }
         if name not in kinds:
             raise ValueError(f"unknown fault {name!r}; known: {', '.join(kinds)}")
@@ -99,7 +105,7 @@ class SimBoard(ABC, Generic[C]):
 
     def clear_faults(self) -> None:
         self.silent, self.delay, self.corrupt, self.split = False, 0.0, 0, 0.0
-        self.mute_unlocks = False
+        self.mute_unlocks = self.swapped = False
 
     def unplug(self, seconds: float) -> None:
         """Pull the adapter for `seconds`; returns once it is out."""
@@ -125,11 +131,27 @@ class SimBoard(ABC, Generic[C]):
             "corrupt": self.corrupt,
             "split": self.split,
             "mute_unlocks": self.mute_unlocks,
+            "swapped": self.swapped,
+            "baud": self.baud,
             "heard": len(self.heard),
         }
 
     @abstractmethod
     def _is_unlock_of(self, command: C, board: int, lock: int) -> bool: ...
+
+    def tick(self) -> None:
+        """Called between reads of the line: a board that reports by itself does it here."""
+
+    def push(self, frame: bytes) -> None:
+        """Send a frame nobody asked for (a door event): lost when silent, inverted when the
+        wires are swapped, garbled when the host listens at another speed."""
+        if self.silent:
+            return
+        if self.swapped:
+            frame = _inverted(frame)
+        elif not self._speed_matches():
+            frame = bytes(b ^ 0x5A for b in frame)
+        self._port.send(frame)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -159,9 +181,16 @@ class SimBoard(ABC, Generic[C]):
             if self._follow_plug():
                 buf = b""
             data = self._port.receive(_POLL)
+            self.tick()
             if data is None:
                 buf = b""  # a new connection starts a new byte stream
                 continue
+            if not data:
+                continue
+            if self.swapped:
+                data = _inverted(data)
+            if not self._speed_matches():
+                continue  # at another speed every byte reads as garbage: nothing decodes
             buf += data
             arrived = time.monotonic()
             while buf:
@@ -171,6 +200,10 @@ class SimBoard(ABC, Generic[C]):
                 buf = buf[used:]
                 if command is not None:
                     self._handle(command, arrived)
+
+    def _speed_matches(self) -> bool:
+        host = self._port.host_baud()
+        return host is None or host == self.baud
 
     def _follow_plug(self) -> bool:
         """Carry out a pending unplug or replug; True when the line changed."""
@@ -224,3 +257,7 @@ class SimBoard(ABC, Generic[C]):
             self._released = True
             if self.on_release is not None:
                 self.on_release(board, lock)
+
+
+def _inverted(data: bytes) -> bytes:
+    return bytes(b ^ 0xFF for b in data)

@@ -17,6 +17,7 @@ import select
 import shutil
 import socket
 import tempfile
+import termios
 import tty
 from pathlib import Path
 
@@ -24,8 +25,11 @@ from pathlib import Path
 class SimPort:
     """One simulated serial line; `url` is what the driver opens, unchanged across replugs."""
 
-    def __init__(self, tcp_port: int | None = None, link: str | Path | None = None) -> None:
+    def __init__(
+        self, tcp_port: int | None = None, link: str | Path | None = None, baud: int | None = None
+    ) -> None:
         self._tcp = tcp_port is not None
+        self._baud = baud  # a new pty starts at the board's speed, until the host sets its own
         self._master = self._slave = -1
         self._listener: socket.socket | None = None
         self._client: socket.socket | None = None
@@ -57,6 +61,16 @@ class SimPort:
             except OSError:
                 return b""
         return self._receive_tcp(timeout)
+
+    def host_baud(self) -> int | None:
+        """The line speed the host set its end of the pty to; None over TCP (no line)."""
+        if self._tcp or not self.plugged:
+            return None
+        try:
+            speed = termios.tcgetattr(self._slave)[5]
+        except termios.error:
+            return None
+        return _SPEEDS.get(speed)
 
     def send(self, data: bytes) -> None:
         """Write to the host; lost silently when nobody is there (as on a real bus)."""
@@ -97,6 +111,10 @@ class SimPort:
         self._master, self._slave = pty.openpty()
         tty.setraw(self._master)
         tty.setraw(self._slave)
+        if self._baud is not None:
+            attrs = termios.tcgetattr(self._slave)
+            attrs[4] = attrs[5] = getattr(termios, f"B{self._baud}")
+            termios.tcsetattr(self._slave, termios.TCSANOW, attrs)
         # Swap the link in atomically: a driver reopening never sees a half-made one.
         tmp = f"{self.path}.new"
         with contextlib.suppress(FileNotFoundError):
@@ -140,3 +158,8 @@ class SimPort:
                 return None
             return data
         return b""
+
+
+# The standard rates a board's DIP switches or jumpers offer.
+RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+_SPEEDS = {getattr(termios, f"B{rate}"): rate for rate in RATES}

@@ -83,3 +83,27 @@ def test_the_shipped_example_config_is_valid(tmp_path):
     assert c.ledger.key == "the-kiosk-key" and c.ledger.url.startswith("https://")
     assert c.idle_timeout == 45.0
     assert [s.locker for s in c.lockers] == ["0:1", "0:2"]
+
+
+def test_the_office_day_is_the_office_zone_s_date_not_the_system_s(tmp_path, monkeypatch):
+    """At 23:30 UTC it is already tomorrow in Beijing: stock leaves sale by the office's date
+    (the default zone), and a kiosk set to UTC keeps UTC's."""
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from kiosk.core import config as config_module
+
+    late = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return late.astimezone(tz)
+
+    monkeypatch.setattr(config_module, "datetime", Clock)
+    office = load_config(write(tmp_path, GOOD))
+    assert office.office_tz == "Asia/Shanghai" and office.today() == date(2026, 12, 7)
+    assert replace(office, office_tz="UTC").today() == date(2026, 12, 6)
+    bad = GOOD.replace("[kiosk]\n", '[kiosk]\noffice_tz = "Mars/Olympus"\n', 1)
+    with pytest.raises(ConfigError, match="kiosk.office_tz 'Mars/Olympus' is not a time zone"):
+        load_config(write(tmp_path, bad))

@@ -52,12 +52,12 @@ def test_a_jammed_lock_takes_no_coins_and_flags_the_locker(rig):
     member = rig.site.member("王阿姨")
     rig.site.cabinet.jam(0, 2)
     _, outcome, _ = vend(rig, "王阿姨", "water", 20, WATER)
-    assert not outcome.handed_out and outcome.message == "result.no_coins_taken"
+    assert not outcome.handed_out and outcome.message == "result.jammed" and outcome.jammed
     assert outcome.record.state is VendStep.VOIDED
     assert rig.site.balance(member["member"]) == member["balance"]
     assert rig.site.cabinet.pulses(0, 2) == 1
     assert [s.inspect for s in rig.journal.lockers() if s.locker == "0:2"] == [
-        "door did not open after unlock"
+        "jammed: the lock held after an unlock"
     ]
     assert "0:2" not in [s.locker for s in rig.inventory.sellable()]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.ui.voice import PROMPTS
 from tests.deploy.conftest import DEPLOY, ROOT, require_tool
 
 
@@ -44,6 +45,9 @@ def test_the_kiosk_installer_lays_out_program_config_data_and_units(
     kiosk = root / "opt/timebank-kiosk/venv/bin/kiosk"
     help_text = subprocess.run([kiosk, "--help"], capture_output=True, text=True, check=True)
     assert "run" in help_text.stdout
+    # Elder mode's prompts, rendered by the installer with espeak-ng (.ci/run installs it).
+    voice = root / "opt/timebank-kiosk/voice"
+    assert sorted(p.name for p in voice.iterdir()) == sorted(f"{k}.wav" for k in PROMPTS)
     etc = root / "etc/timebank-kiosk"
     assert (etc / "kiosk.toml").read_text() == (DEPLOY / "kiosk.example.toml").read_text()
     assert mode(etc / "kiosk.toml") == 0o640 and mode(etc) == 0o750

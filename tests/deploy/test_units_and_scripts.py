@@ -9,7 +9,12 @@ import pytest
 
 from tests.deploy.conftest import DEPLOY, require_tool
 
-UNITS = ("timebank-kiosk.service", "timebank-ledger.service")
+UNITS = (
+    "timebank-kiosk.service",
+    "timebank-ledger.service",
+    "timebank-ledger-lot-summary.service",
+    "timebank-ledger-lot-summary.timer",
+)
 SCRIPTS = sorted(DEPLOY.glob("*.sh"))
 
 
@@ -84,10 +89,25 @@ def test_the_ledger_unit_hands_the_database_url_over_in_its_environment_only():
     assert "EnvironmentFile=/etc/timebank-ledger/ledger.env" in lines
 
 
-@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("unit", ["timebank-kiosk.service", "timebank-ledger.service"])
 def test_what_the_services_write_is_their_user_s_alone(unit):
     lines = {line.strip() for line in (DEPLOY / "systemd" / unit).read_text().splitlines()}
     assert "UMask=0077" in lines and "StateDirectoryMode=0700" in lines
+
+
+def test_the_daily_goods_summary_runs_as_the_ledger_user_with_the_url_in_its_environment():
+    service = (DEPLOY / "systemd/timebank-ledger-lot-summary.service").read_text().splitlines()
+    lines = {line.strip() for line in service}
+    exec_start = next(line for line in lines if line.startswith("ExecStart="))
+    assert exec_start.endswith("timebank-ledger lot summary") and "--db" not in exec_start
+    assert {"User=timebank-ledger", "UMask=0077", "Type=oneshot"} <= lines
+    assert "EnvironmentFile=/etc/timebank-ledger/ledger.env" in lines
+    timer = (DEPLOY / "systemd/timebank-ledger-lot-summary.timer").read_text()
+    assert "OnCalendar=*-*-* 07:30:00 Asia/Shanghai" in timer and "Persistent=true" in timer
+    assert (
+        "enable --now timebank-ledger-lot-summary.timer"
+        in (DEPLOY / "install-ledger.sh").read_text()
+    )
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

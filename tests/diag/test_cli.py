@@ -1,6 +1,7 @@
 """`kiosk diag` as a technician runs it over SSH, against a simulated site."""
 
 import json
+import re
 import tarfile
 
 from tests.diag.conftest import kiosk, ledger_events
@@ -24,6 +25,7 @@ def test_a_silent_board_is_a_failure_in_the_table_and_the_exit_code(site):
     row = next(line for line in run.stdout.splitlines() if "lock board 0" in line)
     assert row.startswith("FAIL") and "no answer" in row
     assert "FAIL: lock board 0" in run.stdout
+    assert "RS485 A and B swapped" in run.stdout  # the wiring hint, with the error
     assert "Traceback" not in run.stderr
 
 
@@ -52,6 +54,12 @@ def test_service_off_is_stored_and_shown_by_the_next_check(site):
     service = next(c for c in json.loads(check.stdout)["checks"] if c["name"] == "service")
     assert service["status"] == "warn" and service["value"] == "OUT OF SERVICE"
     assert "door 0:3 sticks" in service["detail"] and "tech-7" in service["detail"]
+    # Back in service as the technician's guide writes it: no reason needed.
+    on = kiosk("diag", "--config", str(site.config_path), "--by", "tech-7", "service", "on")
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "in_service: checked"
+    refused = kiosk("diag", "--config", str(site.config_path), "--by", "tech-7", "service", "off")
+    assert refused.returncode == 2 and "--reason" in refused.stderr
 
 
 def test_a_restock_with_a_bad_count_is_refused_naming_the_locker_and_field(site):
@@ -76,6 +84,12 @@ def test_a_walk_asks_at_each_locker_and_stops_when_told(site):
     run = kiosk("diag", "--config", str(site.config_path), "walk", stdin="y\nmaybe\ny\nq\n")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.count("did it open?") == 4  # "maybe" is asked again
+    # Each locker says how far the walk is: three of the site's six opened before "q".
+    assert re.findall(r"\[\d/\d\] locker", run.stdout) == [
+        "[1/6] locker",
+        "[2/6] locker",
+        "[3/6] locker",
+    ]
     assert [site.cabinet.pulses(0, n) for n in (1, 2, 3, 4)] == [1, 1, 1, 0]
 
 

@@ -35,6 +35,23 @@ def test_a_silent_board_fails_the_self_test_and_the_failure_is_reported(parts, s
     assert board["status"] == "fail" and board["value"] == "no answer"
 
 
+def test_the_self_test_fails_while_a_locker_waits_for_inspection_and_passes_once_cleared(
+    parts, site
+):
+    parts.journal.flag_for_inspection("0:2", "did not open in a lock walk by m1")
+    report = run_self_test(parts)
+    assert report.status is Status.FAIL
+    lockers = next(c for c in report.checks if c.name == "lockers")
+    assert (lockers.value, lockers.detail) == (
+        "1 to inspect",
+        "0:2: did not open in a lock walk by m1",
+    )
+    assert ledger_events(site, "self_test")[-1]["data"]["status"] == "fail"
+    assert parts.journal.clear_inspection("0:2") is True
+    assert parts.journal.clear_inspection("0:2") is False  # cleared once; nothing to clear now
+    assert run_self_test(parts).passed
+
+
 def test_events_wait_in_the_outbox_while_the_ledger_is_down_and_go_later(parts, site, tmp_path):
     down = LedgerClient("http://127.0.0.1:9", "k", timeout=0.5, retries=0)
     reporter = EventOutbox(down, tmp_path / "outbox.db")

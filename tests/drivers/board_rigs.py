@@ -14,10 +14,10 @@ from sim.lockboard import FIRST_BOARD, make_board
 from sim.lockboard.base import SimBoard
 from sim.world import Cabinet
 
-PROTOCOLS = ("kerong", "xor")
+PROTOCOLS = ("kerong", "xor", "wkly")
 # Board families whose boards answer an unlock: the older, echoing Kerong firmware and XOR
-# boards (current Kerong firmware never does).
-ANSWERING = ("kerong-echo", "xor")
+# and WKLY boards (current Kerong firmware never does).
+ANSWERING = ("kerong-echo", "xor", "wkly")
 
 
 def fast_profile(protocol: str, **settings: Any) -> BoardProfile:
@@ -26,7 +26,7 @@ def fast_profile(protocol: str, **settings: Any) -> BoardProfile:
 
 
 def locker(protocol: str, lock: int = 1) -> LockerAddress:
-    """Lock `lock` on the protocol's first board address (Kerong 0, XOR 1)."""
+    """Lock `lock` on the protocol's first board address (Kerong 0, XOR 1, WKLY 0)."""
     return LockerAddress(FIRST_BOARD[protocol], lock)
 
 

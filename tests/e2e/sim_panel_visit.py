@@ -24,9 +24,9 @@ from kiosk.core.steps import VendStep  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
 from kiosk.ui.testing import (  # noqa: E402
     button,
-    find_offer_button,
     find_widget,
     settled,
+    show_offer,
     tap,
 )
 from sim.site import SimulatedSite  # noqa: E402
@@ -79,7 +79,7 @@ def main(data_dir: str) -> None:
             yield from press(panel_button(app, "王阿姨"))
             yield lambda: view().state is SessionState.BROWSING and settled(app)
             result["balance_before"] = view().balance
-            tap(find_offer_button(app, "water"))
+            tap(show_offer(app, "water"))
             yield lambda: len(view().cart) == 1 and settled(app)
             tap(button(app, "catalog", "checkout"))
             yield lambda: view().state is SessionState.CONFIRMING and settled(app)

@@ -87,6 +87,31 @@ def main(data_dir: str) -> int:
             out["open_message"] = screen().ids.message.text
             site.cabinet.close_door(0, 3)
 
+            # 2b. A locker out of sale (a walk's "did not open", a jam): tapped open, then
+            # "检修完成" clears its flag, and the ledger hears of it.
+            runtime.journal.flag_for_inspection("0:3", "did not open in a lock walk by test")
+            yield TAP_GAP_S
+            tap(button)
+            yield until("the flagged locker opened", ready(lambda tv: tv.message == "tech.opened"))
+            locks = page(TechPage.LOCKS)
+            out["inspected_shown"] = [locks.ids.inspected.opacity, locks.ids.inspected.text]
+            out["inspect_info"] = locks.ids.info.text
+            tap(locks.ids.inspected)
+            yield until("inspected", ready(lambda tv: tv.message == "tech.inspected"))
+            out["inspected_message"] = screen().ids.message.text
+            out["flag_after"] = {s.locker: s.inspect for s in runtime.journal.lockers()}["0:3"]
+            out["inspected_hidden"] = locks.ids.inspected.opacity
+            site.cabinet.close_door(0, 3)
+
+            # 2c. The lock walk says how far it is; stopped after the first locker.
+            yield TAP_GAP_S
+            tap(locks.ids.walk_all)
+            yield until("the walk", ready(lambda tv: tv.walk is not None))
+            out["walk_info"] = locks.ids.info.text
+            tap(locks.ids.walk_stop)
+            yield until("the walk stopped", ready(lambda tv: tv.walk is None))
+            site.cabinet.close_door(0, 1)
+
             # 3. Restock: locker 0:1 (the first), two more items, saved and sent to the ledger.
             yield from go("tab_restock", TechPage.RESTOCK)
             start = tech().draft.count

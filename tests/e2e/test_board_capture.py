@@ -81,7 +81,7 @@ def test_nobody_answering_is_a_failure_but_the_capture_is_written(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("protocol", "echo"), [("kerong", False), ("kerong", True), ("xor", False)]
+    ("protocol", "echo"), [("kerong", False), ("kerong", True), ("xor", False), ("wkly", False)]
 )
 def test_a_replayed_capture_gives_the_driver_the_same_states(
     tmp_path: Path, protocol: str, echo: bool
@@ -95,9 +95,12 @@ def test_a_replayed_capture_gives_the_driver_the_same_states(
         before = device.status(first)
         result = device.open(LockerAddress(first, 2))
         assert replay.unknown == b""
+        if protocol == "wkly":  # the door event the board sent unasked was recorded too
+            pushed = device.pushed(LockerAddress(first, 2))  # type: ignore[attr-defined]
+            assert pushed is not None and pushed.state.hook_open is True
     assert {str(n): state_bits(s) for n, s in before.items()} == recorded[0]["locks"]
     assert result.after is not None and result.after.hook_open is True
-    assert result.answered is (protocol == "xor" or echo)
+    assert result.answered is (protocol in ("xor", "wkly") or echo)
 
 
 def test_kiosk_board_status_reads_a_replayed_capture(tmp_path: Path) -> None:

@@ -45,6 +45,8 @@ def test_a_silent_board_is_a_failure_with_a_message(board):
     run = kiosk("board", "status", "--port", board.url)
     assert run.returncode == 1
     assert "board 0" in run.stderr and "Traceback" not in run.stderr
+    # A silent board comes with what to check in the cabinet.
+    assert "RS485 A and B swapped" in run.stderr and "DIP address" in run.stderr
 
 
 def test_a_locker_name_that_is_not_board_colon_lock_is_refused(board):

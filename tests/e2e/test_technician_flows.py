@@ -21,13 +21,27 @@ def test_the_technician_badge_opens_the_technician_screen_with_the_health_checks
 
 def test_tapping_a_locker_on_the_lock_test_pulses_it_once(flows):
     assert flows["pulses"] == 1
-    assert flows["open_message"] == "Locker 0:3 opened"
+    # The door number a member knows, beside the bus address.
+    assert flows["open_message"] == "Locker 3 (0:3) opened"
+
+
+def test_inspected_clears_a_lockers_flag_and_the_ledger_hears_of_it(flows):
+    assert flows["inspected_shown"] == [1, "Inspected"]
+    assert "To inspect: did not open in a lock walk (test)" in flows["inspect_info"]
+    assert flows["inspected_message"] == "Locker 3 (0:3) inspected, back on sale"
+    assert flows["flag_after"] is None and flows["inspected_hidden"] == 0
+    assert "inspected" in flows["actions"]
+
+
+def test_the_lock_walk_says_how_far_it_is(flows):
+    assert flows["walk_info"].startswith("1 of 6\n"), flows["walk_info"]
+    assert "Locker 1 (0:1) was pulsed" in flows["walk_info"]
 
 
 def test_restocking_changes_the_stock_and_the_ledger_receives_the_snapshot(flows):
     assert flows["stock"] == flows["stock_before"] + 2
     assert flows["ledger_stock"] == [flows["stock"]]
-    assert flows["restock_message"] == "Locker 0:1 saved; the time bank has the new stock"
+    assert flows["restock_message"] == "Locker 1 (0:1) saved; the time bank has the new stock"
 
 
 def test_service_off_shows_out_of_service_after_the_technician_leaves_and_on_brings_it_back(

@@ -20,7 +20,7 @@ from kiosk.commands.run import SCREEN_SIZE, configure_window  # noqa: E402
 from kiosk.core.config import load_config  # noqa: E402
 from kiosk.core.steps import VendStep  # noqa: E402
 from kiosk.core.view import SessionState  # noqa: E402
-from kiosk.ui.testing import button, find_offer_button, pin_key, tap  # noqa: E402
+from kiosk.ui.testing import button, find_offer_button, pin_key, show_offer, tap  # noqa: E402
 from sim.site import SimulatedSite  # noqa: E402
 from tests.e2e.scripted import play, report, step_waiter  # noqa: E402
 
@@ -70,7 +70,7 @@ def main(data_dir: str) -> int:
             yield until("the catalog", lambda: view().state is SessionState.BROWSING)
 
         def buy(sku):
-            tap(find_offer_button(app, sku))
+            tap(show_offer(app, sku))
             yield until(f"{sku} in the cart", lambda: any(c.sku == sku for c in view().cart))
             tap(button(app, "catalog", "checkout"))
             yield until("the confirm screen", lambda: view().state is SessionState.CONFIRMING)

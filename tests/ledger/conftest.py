@@ -14,9 +14,10 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -186,3 +187,9 @@ def pg_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def office_today() -> date:
+    """Today at the office (the default office_tz, Asia/Shanghai), by which the ledger dates
+    lots: from 16:00 UTC it is already tomorrow there, so tests must not use date.today()."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -65,7 +65,7 @@ def test_the_largest_amounts_are_taken_the_same_on_both_databases(
 ) -> None:
     member, _ = bank.add_member(0)
     db = ["--db", bank.db_url]
-    assert run_cli(capsys, *db, "adjust", member, str(MAX_COINS), "--reason", "x")[0] == 0
+    assert run_cli(capsys, *db, "adjust", member, str(MAX_COINS), "--reason", "x", "--yes")[0] == 0
     price = ["--price", str(MAX_COINS), "--zh", "大", "--en", "big"]
     assert run_cli(capsys, *db, "catalog", "set", "big", *price)[0] == 0
     session = bank.login(member, bank_secret(bank, member))
@@ -87,7 +87,9 @@ def test_a_balance_cannot_pass_its_bound(
 ) -> None:
     monkeypatch.setattr(book, "MAX_BALANCE", 1500)  # the real bound needs 1,000 grants
     member, _ = bank.add_member(1000)
-    code, _, err = run_cli(capsys, "--db", bank.db_url, "adjust", member, "600", "--reason", "x")
+    code, _, err = run_cli(
+        capsys, "--db", bank.db_url, "adjust", member, "600", "--reason", "x", "--yes"
+    )
     assert code == 2 and "more than 1500" in err
     assert bank.balance(member) == 1000
 

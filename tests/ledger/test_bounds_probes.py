@@ -90,7 +90,22 @@ def id_routes(known: dict[str, Any]) -> list[tuple[str, str]]:
         ("GET", "/pair/{id}"),
         ("POST", "/pair/{id}/signin"),
         ("POST", "/pair/{id}/confirm"),
+        ("POST", "/v1/kiosks/me/reservations/{id}/set-aside"),
+        ("POST", "/v1/kiosks/me/reservations/{id}/refuse"),
+        ("POST", "/v1/kiosks/me/reservations/{id}/claim"),
+        ("GET", "/v1/kiosks/me/lots/{id}"),
+        ("POST", "/v1/kiosks/me/lots/{id}/restock"),
     ]
+
+
+RESERVATION_BODIES: dict[str, Any] = {
+    "set-aside": lambda known: {"locker": "0:1"},
+    "refuse": lambda known: {"reason": "sold_out"},
+    "claim": lambda known: {"session": known["session"]},
+}
+
+
+RESTOCK_BODY = {"locker": "0:1", "count": 1}
 
 
 def body_routes(known: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -101,6 +116,11 @@ def body_routes(known: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("/v1/holds", {"session": known["session"], "sku": "soap", "locker": "0:1", "price": 25}),
         (f"/v1/holds/{known['hold']}/void", {"reason": "door stuck"}),
         ("/v1/kiosks/me/events", {"events": [event]}),
+        *(
+            (f"/v1/kiosks/me/reservations/r1/{step}", body(known))
+            for step, body in RESERVATION_BODIES.items()
+        ),
+        ("/v1/kiosks/me/lots/L0000000/restock", RESTOCK_BODY),
     ]
 
 
@@ -115,6 +135,7 @@ def test_every_route_is_probed(bank: Bank) -> None:
         "/v1/sessions",
         "/v1/pairings",
         "/v1/kiosks/me/events",
+        "/v1/kiosks/me/reservations",
     }
     for path in paths:
         templated = path.split("{")[0] + path.split("}")[-1] if "{" in path else path
@@ -128,6 +149,10 @@ def test_malformed_ids_in_every_path_are_a_4xx_without_a_traceback(
         for bad in BAD_IDS:
             path = template.replace("{id}", bad)
             body = b"form_token=x&decision=confirm" if path.startswith("/pair/") else b"{}"
+            if "/reservations/" in path:  # a body it takes, so that the id is what is probed
+                body = json.dumps(RESERVATION_BODIES[path.rsplit("/", 1)[1]](probed)).encode()
+            if path.endswith("/restock"):
+                body = json.dumps(RESTOCK_BODY).encode()
             kind = "application/x-www-form-urlencoded" if path.startswith("/pair/") else None
             r = send(bank, method, path, body, content_type=kind or "application/json")
             assert_refused(r, f"{method} {path[:60]}")

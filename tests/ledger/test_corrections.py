@@ -44,7 +44,7 @@ def test_a_refund_gives_the_coins_back_once(bank: Bank, capsys: pytest.CaptureFi
     out = run(capsys, bank.db_url, "refund", hold, "--reason", "soap was broken")
     assert (out["hold"], out["state"]) == (hold, "refunded")
     assert bank.balance(member) == 100
-    err = fail(capsys, bank.db_url, "refund", hold)
+    err = fail(capsys, bank.db_url, "refund", hold, "--reason", "again")
     assert "already refunded" in err
     assert bank.balance(member) == 100
     assert bank.call("GET", f"/v1/holds/{hold}").json()["state"] == "refunded"
@@ -57,8 +57,8 @@ def test_only_a_captured_hold_can_be_refunded(
     member, secret = bank.add_member(coins=100)
     bank.set_item("soap", 25)
     hold = bank.hold(bank.login(member, secret), "soap", 25).json()["hold"]
-    assert "only a captured hold" in fail(capsys, bank.db_url, "refund", hold)
-    assert "no hold" in fail(capsys, bank.db_url, "refund", "hnothing")
+    assert "only a captured hold" in fail(capsys, bank.db_url, "refund", hold, "--reason", "r")
+    assert "no hold" in fail(capsys, bank.db_url, "refund", "hnothing", "--reason", "r")
 
 
 def test_a_reversal_is_a_new_transaction_with_reason_and_actor_and_happens_once(

@@ -17,7 +17,7 @@ import requests
 
 from ledger import book
 from ledger.errors import InsufficientFunds
-from tests.ledger.conftest import Bank
+from tests.ledger.conftest import Bank, ManualClock
 
 GATE_TIMEOUT_S = 30
 
@@ -109,3 +109,17 @@ def test_a_failed_first_request_releases_its_claim_so_a_retry_runs_again(
     retried = bank.call("POST", "/v1/holds", body, idem="retry-1")
     assert retried.status_code == 201, retried.text
     assert "Idempotent-Replayed" not in retried.headers
+
+
+def test_a_key_is_answered_long_after_its_hold_lapsed(
+    clocked_bank: Bank, clock: ManualClock
+) -> None:
+    """Records are never deleted: a kiosk back after the hold's lifetime (24 h) plus a week
+    away (docs/deploy-ledger.md, "Idempotency records") still gets its first answer."""
+    body = shopper(clocked_bank, coins=100)
+    first = clocked_bank.call("POST", "/v1/holds", body, idem="back-after-a-week")
+    assert first.status_code == 201, first.text
+    clock.advance(days=1 + 7, minutes=1)
+    again = clocked_bank.call("POST", "/v1/holds", body, idem="back-after-a-week")
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["Idempotent-Replayed"] == "true"

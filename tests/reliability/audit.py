@@ -19,9 +19,10 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -82,6 +83,39 @@ def disagreements(
     return found
 
 
+class Sold(Protocol):
+    """A redemption as a client saw it: a journal's VendRecord, or a load test's record."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...  # the hold's Idempotency-Key
+    @property
+    def hold(self) -> str | None: ...
+    @property
+    def state(self) -> VendStep: ...  # CAPTURED if the client saw the capture answered
+    @property
+    def member(self) -> str: ...
+    @property
+    def price(self) -> int: ...
+
+
+def ledger_disagreements(
+    db_url: str, sales: Sequence[Sold], before_balances: dict[str, int], before_holds: set[str]
+) -> list[str]:
+    """The ledger's side of the audit alone, for clients without a journal or a cabinet (many
+    simulated kiosks): every hold of the run belongs to a sale and is settled as the client
+    saw it, and every member's coins are what they had less what was captured."""
+    ledger = _LedgerBook(db_url)
+    try:
+        holds = {h: s for h, s in ledger.holds().items() if h not in before_holds}
+        by_key = ledger.holds_by_key([v.key for v in sales])
+        balances = {m: ledger.balance(m) for m in before_balances}
+    finally:
+        ledger.close()
+    return _holds_agree(sales, holds, by_key) + _coins_agree(sales, before_balances, balances)
+
+
 def disagreements_apart(
     db_url: str, journal_path: str | Path, cabinet: Cabinet, before: Baseline
 ) -> list[str]:
@@ -122,9 +156,7 @@ def _journal_finished(vends: list[VendRecord]) -> list[str]:
     return out
 
 
-def _holds_agree(
-    vends: list[VendRecord], holds: dict[str, str], by_key: dict[str, str]
-) -> list[str]:
+def _holds_agree(vends: Sequence[Sold], holds: dict[str, str], by_key: dict[str, str]) -> list[str]:
     out = []
     claimed: set[str] = set()
     for v in vends:
@@ -147,9 +179,7 @@ def _holds_agree(
     return out
 
 
-def _coins_agree(
-    vends: list[VendRecord], before: dict[str, int], after: dict[str, int]
-) -> list[str]:
+def _coins_agree(vends: Sequence[Sold], before: dict[str, int], after: dict[str, int]) -> list[str]:
     spent: Counter[str] = Counter()
     for v in vends:
         if v.state is VendStep.CAPTURED:

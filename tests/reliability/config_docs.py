@@ -48,7 +48,7 @@ PINS = {"status_light", "fault_light", "buzzer", "service_door", "presence", "re
 PINS |= {"item_sensor"}
 # Keys the kiosk knows that neither base sets (deploy/kiosk.example.toml, gpio_config's docs).
 MORE_KEYS = {
-    "kiosk": {"font_path"},
+    "kiosk": {"font_path", "voice_prompts", "voice_dir"},
     "ledger": {"key_file"},
     "scanner": {"kind", "camera"},
     "gpio": {"buzzer_tonal", "item_sensor_active_low", "door_reminder_after"},

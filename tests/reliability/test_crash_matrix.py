@@ -4,7 +4,8 @@ no hold left open, no double charge, no item handed out without a capture, nor t
 
 Every kill point runs on a locker of several items and on a locker's last item, for each board
 family: Kerong boards that answer an unlock, Kerong boards that never do (current CU16
-firmware: the state is read afterwards) and XOR boards (no item sensor). Besides the journal's
+firmware: the state is read afterwards), XOR boards (no item sensor) and WKLY boards (no item
+sensor; each door change also reported unasked). Besides the journal's
 steps, two kills have no journal write to hang on: the instant the board executes the unlock
 (`pulse`, before any answer) and the instant a read first shows the door open. Where the
 sensors cannot tell whether the item came out (a locker of several, or no item sensor), the vend
@@ -50,7 +51,7 @@ PIN = "1357"
 # keep it open this long: several of the kiosk's 0.1 s door polls (the site's [vend] config).
 # A board whose unlock answers are lost costs the kiosk its 0.3 s command timeout before the
 # first read, so its visitor stays a second, as a person would.
-DWELL = {"kerong": 0.4, "kerong-echo": 0.4, "kerong-mute": 1.0, "xor": 0.4}
+DWELL = {"kerong": 0.4, "kerong-echo": 0.4, "kerong-mute": 1.0, "xor": 0.4, "wkly": 0.4}
 
 # The moment the process dies, and whether the item ends handed out (and so captured): the
 # visitor takes an item whenever a door springs open.
@@ -68,14 +69,18 @@ STEPS = [
 ]
 # Board families: "kerong" is current CU16 firmware (an unlock never answered, confirmed by a
 # status read), "kerong-echo" the older firmware that echoes every command, "kerong-mute" that
-# older firmware with its unlock answers lost (the vend's "unlock unanswered" path).
-FAMILIES = ("kerong", "kerong-echo", "kerong-mute", "xor")
+# older firmware with its unlock answers lost (the vend's "unlock unanswered" path); "wkly"
+# boards also report each door change unasked.
+FAMILIES = ("kerong", "kerong-echo", "kerong-mute", "xor", "wkly")
 LOCKERS = {"several": "water", "last": "rice"}
 # Run by `make test`: the original matrix plus the kills that once handed items out free.
 QUICK = {("kerong", step, "several") for step, _ in STEPS} | {
     ("xor", "unlocking", "several"),
     ("xor", "unlocked", "several"),
     ("xor", "pulse", "several"),
+    ("wkly", "unlocking", "several"),
+    ("wkly", "unlocked", "several"),
+    ("wkly", "pulse", "several"),
     ("kerong", "pulse", "last"),
     ("kerong-mute", "pulse", "several"),
     ("kerong-mute", "door_seen_open", "several"),

@@ -34,7 +34,7 @@ from kiosk.core.vend import VendOutcome, VendTimings
 from sim.lockboard.base import SimBoard
 from tests.reliability.rig import VendRig
 
-PROTOCOLS = ("kerong", "xor")
+PROTOCOLS = ("kerong", "xor", "wkly")
 WARM = 3  # vends on a good line before the first spell; the next one is struck at its hold
 AFTER = 5  # vends that must hand out once the line is well again
 

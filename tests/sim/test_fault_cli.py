@@ -90,6 +90,17 @@ def test_an_unplug_from_the_cli_is_seen_and_survived(served) -> None:
         assert board.read(locker("xor")).hook_open is False
 
 
+def test_swapped_wires_from_the_cli_silence_the_board_until_they_are_put_right(served) -> None:
+    port = int(served["control"].rsplit(":", 1)[1])
+    assert fault(port, "swapped", "on").stdout.startswith("ok swapped on")
+    with open_board(served["lockboard"], fast_profile("xor")) as board:
+        with pytest.raises(NoAnswer):
+            board.read(locker("xor"))
+        assert '"swapped": true' in fault(port, "status").stdout
+        assert fault(port, "swapped", "off").returncode == 0
+        assert board.read(locker("xor")).hook_open is False
+
+
 def test_a_bad_command_exits_non_zero_naming_what_was_wrong(served) -> None:
     port = int(served["control"].rsplit(":", 1)[1])
     run = fault(port, "jam", "three")

@@ -21,6 +21,7 @@ from kiosk.core.view import (
     KioskView,
     Offer,
     PairingView,
+    ReservedLine,
     ResultView,
     SessionState,
     VendView,
@@ -64,23 +65,26 @@ MANY_OFFERS = tuple(
     Offer(f"item{i}", f"物品 {i}", f"Item {i}", 5, 1, f"0:{i}", True) for i in range(1, 11)
 )
 TAKEN = ItemResult("water", "矿泉水", "Bottled water", 20, "0:2", True, "result.taken")
-JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "error.unlock_failed")
+JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "result.jammed")
 UNCOUNTED = ItemResult(
     "water", "矿泉水", "Bottled water", 20, "0:2", False, "result.awaiting_count"
 )
 
-CHECKS = (
+CHECKS = (  # as kiosk/diag/health.py words them
     CheckLine("ledger", "ok", "reachable, 12 ms", "http://127.0.0.1:8000"),
     CheckLine("clock", "ok", "+0.3 s"),
-    CheckLine("lock board 0", "ok", "answers, 6 locks"),
-    CheckLine("scanner", "warn", "port opens, no code yet"),
+    CheckLine("lock board 0", "ok", "answers", "6 lockers closed"),
+    CheckLine("scanner", "warn", "port opens", "/dev/timebank-scanner"),
     CheckLine("lights and buzzer", "ok", "cycled"),
-    CheckLine("settlement queue", "fail", "3 waiting, oldest 14 h"),
-    CheckLine("journal", "ok", "12 vends"),
+    CheckLine("journal", "fail", "3 to settle, 1 refused, 0 undecided, 1 awaiting a count"),
+    CheckLine("counts", "warn", "1 locker(s) to count"),
+    CheckLine("lockers", "warn", "1 to inspect", "0:3: did not open in a lock walk"),
+    CheckLine("events", "ok", "all sent"),
     CheckLine("service", "ok", "in service"),
-    CheckLine("disk", "ok", "5210 MB free"),
+    CheckLine("disk", "ok", "5,210 MB free"),
+    CheckLine("key file", "warn", "mode 0644: open to every user"),
     CheckLine("version", "ok", "0.1.0"),
-    CheckLine("uptime", "ok", "3 d 4 h"),
+    CheckLine("uptime", "ok", "3 d 4 h 12 min"),
 )
 LOCKERS = (
     LockerLine("0:1", False, True, "tissues", 4, "2027-03-22"),
@@ -97,6 +101,7 @@ TECH_VIEW = TechnicianView(
     checks=CHECKS,
     lockers=LOCKERS,
     skus=("noodles", "oil", "rice", "soap", "tissues", "water"),
+    sku_names=tuple((o.sku, o.name_zh, o.name_en) for o in sorted(OFFERS, key=lambda o: o.sku)),
     last_open=OPENED,
     message="tech.opened",
     detail="0:2",
@@ -109,10 +114,23 @@ TECH = KioskView(
 )
 
 SAMPLE_VIEWS: dict[str, KioskView] = {
-    "attract": KioskView(state=SessionState.IDLE, notice="error.invalid_code"),
+    "attract": KioskView(
+        state=SessionState.IDLE, notice="error.invalid_code", help_phone="010-6543 2100"
+    ),
     "identifying": KioskView(state=SessionState.IDENTIFYING, busy=True),
     "pin_pad": KioskView(state=SessionState.PIN_ENTRY, notice="error.wrong_pin", attempts_left=3),
     "pairing": PAIRING,
+    "reserved": KioskView(
+        state=SessionState.RESERVED,
+        member_name=MEMBER,
+        member_role="member",
+        balance=40,
+        reserved=(
+            ReservedLine("r1", "rice", "大米 5 公斤", "Rice 5 kg", 80, "0:5"),
+            ReservedLine("r2", "water", "矿泉水", "Bottled water", 20, "0:2"),
+            ReservedLine("r3", "oil", "食用油", "Cooking oil", 60, "0:4"),
+        ),
+    ),
     "catalog": BROWSING,
     "confirm": CONFIRMING,
     "confirm_full": CONFIRMING_FULL,
@@ -131,7 +149,12 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
         state=SessionState.RESULT,
         member_name=MEMBER,
         result=ResultView(
-            ok=False, message="result.no_coins_taken", balance=35, items=(TAKEN, JAMMED)
+            # As the core builds it (kiosk/core/shopping.py _result): one item handed out.
+            ok=False,
+            message="result.partial",
+            balance=35,
+            items=(TAKEN, JAMMED),
+            charged=20,
         ),
     ),
     "result_awaiting_count": KioskView(
@@ -159,6 +182,16 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             draft=RestockDraft("0:2", "water", 6, "2027-01-31"),
             message="tech.sku_scanned",
             detail="water",
+        ),
+    ),
+    "technician_restock_lot": replace(
+        TECH,
+        technician=replace(
+            TECH_VIEW,
+            page=TechPage.RESTOCK,
+            draft=RestockDraft("0:3", "rice", 4, "2027-01-31", "L3K9QX2A", "大米 5kg"),
+            message="tech.lot_scanned",
+            detail="L3K9QX2A",
         ),
     ),
     "technician_count": replace(
@@ -205,6 +238,7 @@ EXPECTED_SCREENS = {
     "identifying": "attract",
     "pin_pad": "pin_pad",
     "pairing": "pairing",
+    "reserved": "reserved",
     "catalog": "catalog",
     "confirm": "confirm",
     "confirm_full": "confirm",
@@ -217,6 +251,7 @@ EXPECTED_SCREENS = {
     "technician_locks": "technician",
     "technician_walk": "technician",
     "technician_restock": "technician",
+    "technician_restock_lot": "technician",
     "technician_count": "technician",
     "technician_service": "technician",
     "out_of_service": "out_of_service",

@@ -18,7 +18,9 @@ from kiosk.ui.headless import use_offscreen_window
 use_offscreen_window()
 os.environ.setdefault("KIOSK_STRICT_I18N", "1")
 
-SCRIPT_TIMEOUT_S = 90.0
+# The screenshot script renders every screen in both languages and both text modes in one
+# process: about 40 s on a quiet machine, over 90 s when the suite shares 2 cores at load 8.
+SCRIPT_TIMEOUT_S = 300.0
 
 
 class RecordingIntents:
@@ -64,6 +66,12 @@ class RecordingIntents:
 
     def touched(self) -> None:
         self._record("touched")
+
+    def more_time(self) -> None:
+        self._record("more_time")
+
+    def retry(self) -> None:
+        self._record("retry")
 
     def acting(self) -> list[list[str]]:
         """The calls that ask for something (every call but `touched`)."""

@@ -24,6 +24,7 @@ from kiosk.ui.testing import (
     pin_key,
     screen,
     settled,
+    smallest_text,
     tap,
     touch_targets,
 )
@@ -51,7 +52,9 @@ def frames(n: int = 2) -> Callable[[], bool]:
 
 
 def taps_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
-    app.post(EMPTY_CART)
+    # Rice (too dear), soap (none left) and water on the first page (three items a page).
+    o = EMPTY_CART.offers
+    app.post(replace(EMPTY_CART, offers=(o[4], o[5], o[1], o[0], o[2], o[3])))
     yield frames()
     water = find_offer_button(app, "water")
     tap(water)
@@ -167,9 +170,10 @@ def taps_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     yield frames()
     catalog = screen(app, "catalog")
     out["pages"] = catalog.pages
-    tap(catalog.ids.next)
-    yield frames()
-    yield PAST_DEBOUNCE
+    for _page in range(3):  # three items a page: item10 is on the fourth
+        tap(catalog.ids.next)
+        yield frames()
+        yield PAST_DEBOUNCE
     tap(find_offer_button(app, "item10"))
     yield frames()
     out["after_next_page"] = intents.acting()[-1]
@@ -209,7 +213,7 @@ def screenshots_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     width, height = args["size"]
     per_mm = theme.px_per_mm(width, height, args.get("diagonal", 7.0))
     tag = f"{width}x{height}" + ("_large" if args.get("large") else "")
-    out.update(files={}, screens={}, smallest_mm={}, overflow={})
+    out.update(files={}, screens={}, smallest_mm={}, overflow={}, text_mm={})
     names = args.get("views") or list(SAMPLE_VIEWS)
     for language in args.get("languages", ["zh", "en"]):
         app.set_language(language)
@@ -223,6 +227,9 @@ def screenshots_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
                 label, w, h = min(targets, key=lambda x: min(x[1], x[2]))
                 out["smallest_mm"][key] = [label, round(min(w, h) / per_mm, 1)]
             out["overflow"][key] = overflowing_labels(current)
+            out["text_mm"][key] = smallest_text(current, per_mm)
+            if name == "attract":  # the office's help line where a stuck member looks first
+                out.setdefault("attract_help", {})[language] = current.ids.help.text
             path = os.path.join(args["out"], f"{name}_{language}_{tag}.png")
             saved: list[str] = []
             take_screenshot(path, saved.append)
@@ -250,7 +257,7 @@ def cells_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
         grid = screen(app, screen_name).ids[grid_id]
         return [w for w in grid.children[::-1] if isinstance(w, kind)]
 
-    app.post(replace(EMPTY_CART, offers=MANY_OFFERS))  # a full page of eight
+    app.post(replace(EMPTY_CART, offers=MANY_OFFERS))  # a full page of three
     yield frames()
     out["many"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
     first = cards("catalog", "grid", OfferButton)[0]
@@ -260,12 +267,14 @@ def cells_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     out["two"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
     out["two_shape"] = [grid.cols, grid.rows, len(grid.children)]
     out["first_kept"] = cards("catalog", "grid", OfferButton)[0] is first
-    app.post(BROWSING)  # six items, water in the cart
+    app.post(BROWSING)  # six items (three on the first page), water in the cart
     yield frames()
     water = find_offer_button(app, "water")
     out["six"] = [b.sku for b in cards("catalog", "grid", OfferButton)]
     out["water"] = [water.mark_text, water.detail_text, water.in_cart]
-    out["soap_disabled"] = find_offer_button(app, "soap").disabled
+    screen(app, "catalog").turn_page(1)
+    yield frames()
+    out["oil_disabled"] = find_offer_button(app, "oil").disabled  # 60 coins, 55 left
     app.post(CONFIRMING_FULL)
     yield frames()
     out["full_cart"] = [r.sku for r in cards("confirm", "lines", CartRow)]
@@ -274,7 +283,60 @@ def cells_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
     out["short_cart"] = [r.text for r in cards("confirm", "lines", CartRow)]
 
 
+def elder_script(app: Any, intents: Any, args: dict, out: dict) -> Script:
+    """Elder mode from the attract screen's button: sizes, colours, page size, spoken prompts
+    (through Kivy's SoundLoader on the rendered WAV files), and back to normal after the visit."""
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # no sound card on a test machine
+    from kivy.core.audio import SoundLoader
+
+    from kiosk.ui.voice import VoicePrompts
+
+    asked: list[str] = []
+    lengths: list[float] = []
+
+    def load(path: str) -> Any:
+        asked.append(os.path.basename(path))
+        sound = SoundLoader.load(path)
+        lengths.append(float(sound.length) if sound is not None else 0.0)
+        return sound
+
+    app.voice = VoicePrompts(args["voice_dir"], args.get("voice", True), load=load)
+    app.post(KioskView(state=SessionState.IDLE))
+    yield frames()
+    attract = screen(app, "attract")
+    out["before"] = [app.large_text, app.font_small, attract.ids.elder.text]
+    tap(attract.ids.elder)
+    yield frames()
+    out["after_tap"] = [app.large_text, app.font_small, attract.ids.elder.text]
+    out["colours"] = [list(app.text_color), list(app.background)]
+    for view in (
+        KioskView(state=SessionState.PIN_ENTRY),
+        EMPTY_CART,
+        EMPTY_CART,  # the same step again: said once
+        CONFIRMING,
+        VENDING,
+        SAMPLE_VIEWS["result_ok"],
+    ):
+        app.post(view)
+        yield frames()
+        if view is EMPTY_CART:
+            catalog = screen(app, "catalog")
+            out["page"] = [
+                catalog.pages,
+                len([w for w in catalog.ids.grid.children if getattr(w, "sku", "")]),
+            ]
+    out["asked"] = list(asked)
+    out["lengths"] = list(lengths)
+    app.post(KioskView(state=SessionState.IDLE))  # the visit ends
+    yield frames()
+    out["after_visit"] = [app.large_text, attract.ids.elder.text]
+    app.post(EMPTY_CART)  # a new visit in the default mode: silent
+    yield frames()
+    out["asked_after_visit"] = asked[len(out["asked"]) :]
+
+
 SCRIPTS = {
+    "elder": elder_script,
     "cells": cells_script,
     "wrapped": wrapped_script,
     "taps": taps_script,

@@ -127,7 +127,13 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    # Headless Chromium ignores --lang for navigator.languages (and Intl's default): the
+    # profile's preference makes them Chinese. The date and month pickers follow the UI locale,
+    # which on Linux comes from LANGUAGE and needs Debian's chromium-l10n (its zh-CN.pak,
+    # installed by .ci/run): with both the pickers read 年/月/日, without them mm/dd/yyyy.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    chinese = {**os.environ, "LANGUAGE": "zh_CN"}
+    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER, env=chinese))
     try:
         yield browser
     finally:

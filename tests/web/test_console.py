@@ -99,3 +99,49 @@ def test_screenshots_of_every_page_in_chinese_and_english(console: Console) -> N
         console.submit("form.logout button")
         console.shot(f"logged-out-{lang}")
     print(f"\nscreenshots in {console.shots}")
+
+
+def test_the_header_fits_one_line_at_1280_px_in_both_languages(console: Console) -> None:
+    """A manager's header (every menu item, the audit log too), the name, log-out and the
+    language switch on one line in an office PC's 1280x800 window, in Chinese and English."""
+    console.add_staff("zhou", "manager", "周芳")
+    driver = console.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        console.log_in("zhou")
+        # The office PC's browser is Chinese (conftest.py): its date and month pickers too.
+        said = driver.execute_script("return [navigator.language, navigator.languages]")
+        assert said[0] == "zh-CN" and said[1][0] == "zh-CN", said
+        for lang in ("en", "zh"):
+            console.open(f"/lang/{lang}?next=/staff/orders")
+            tops = driver.execute_script(
+                "return Array.from(document.querySelectorAll("
+                "'header.top nav a, header.top .site, header.top .who, header.top form.logout,"
+                " header.top a.lang, header.top summary')).filter(e => e.checkVisibility())"
+                ".map(e => [e.textContent.trim(),"
+                " Math.round(e.getBoundingClientRect().top),"
+                " Math.round(e.getBoundingClientRect().height)])"
+            )
+            console.shot(f"header-1280-{lang}")
+            links = driver.execute_script(
+                "return document.querySelectorAll('header.top nav a').length"
+            )
+            # 7 links and the menu shown; 5 inside the menu (fleet, kiosks, items, goods, donors)
+            assert links == 12 and len(tops) == 12, (links, tops)
+            rows = {top + height // 2 for _, top, height in tops}  # each one's middle
+            assert max(rows) - min(rows) <= 6, (lang, tops)  # one line: no item wrapped below
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= 1280
+        # The kiosk pages are one click away: the menu opens over the page, its link goes.
+        driver.find_element("css selector", "header.top details.menu summary").click()
+        fleet = driver.find_element("css selector", "header.top nav a[href='/staff/fleet']")
+        assert fleet.is_displayed()
+        console.shot("header-1280-menu-zh")
+        console.submit("header.top nav a[href='/staff/fleet']")
+        assert driver.current_url == console.url + "/staff/fleet" and "库存与报警" in console.text()
+        console.open("/staff/audit")  # its day picker, empty: the browser's own placeholder
+        console.shot("audit-day-picker-zh")
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

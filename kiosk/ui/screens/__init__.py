@@ -13,6 +13,7 @@ from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.pairing import PairingScreen
 from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.reserved import ReservedScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.technician import TechnicianScreen
 from kiosk.ui.screens.vending import VendingScreen
@@ -21,6 +22,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "attract": AttractScreen,
     "pin_pad": PinPadScreen,
     "pairing": PairingScreen,
+    "reserved": ReservedScreen,
     "catalog": CatalogScreen,
     "confirm": ConfirmScreen,
     "vending": VendingScreen,
@@ -34,6 +36,7 @@ SCREEN_FOR_STATE: dict[SessionState, str] = {
     SessionState.IDENTIFYING: "attract",
     SessionState.PIN_ENTRY: "pin_pad",
     SessionState.PAIRING: "pairing",
+    SessionState.RESERVED: "reserved",
     SessionState.BROWSING: "catalog",
     SessionState.CONFIRMING: "confirm",
     SessionState.VENDING: "vending",

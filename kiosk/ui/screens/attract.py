@@ -1,5 +1,5 @@
-"""The attract screen (IDLE, IDENTIFYING): scan your QR code, or use your phone; switch language;
-notices and an out-of-service banner.
+"""The attract screen (IDLE, IDENTIFYING): scan your QR code, or use your phone; switch language
+or elder mode (长辈模式); notices, an out-of-service banner, and the office's help line.
 """
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ class AttractScreen(KioskScreen):
         super().render(view, t)
         ids = self.ids
         ids.language.text = t("lang.switch")
+        app = App.get_running_app()
+        ids.elder.text = t("attract.elder_off" if app.large_text else "attract.elder_on")
         ids.title.text = t("attract.title")
         ids.hint.text = t("attract.hint")
+        # The help line where a member stuck at the kiosk looks first (empty: the office has none).
+        ids.help.text = t("help.call", phone=view.help_phone) if view.help_phone else ""
         ids.phone.text = t("attract.phone")
         ids.phone.disabled = view.busy or view.out_of_service is not None
         if view.notice:
@@ -39,6 +43,10 @@ class AttractScreen(KioskScreen):
         """The member has no code with them: the kiosk shows one for their phone."""
         if self.debounced("pair"):
             self.intents.pair()
+
+    def on_elder(self) -> None:
+        """长辈模式: larger text and spoken prompts for this visit (a second tap: back)."""
+        App.get_running_app().toggle_large_text()
 
     def on_language(self) -> None:
         App.get_running_app().toggle_language()

@@ -12,6 +12,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.technician import TechnicianIntents
 from kiosk.core.view import KioskView, MemberIntents
+from kiosk.ui.countdown import show_prompt
 from kiosk.ui.i18n import Translator
 
 # A second tap within this time is ignored, so a double tap never acts twice.
@@ -35,6 +36,7 @@ class KioskScreen(Screen):
     def render(self, view: KioskView, t: Translator) -> None:
         """Show `view` in the language of `t`. Called on the Kivy thread only."""
         self.view = view
+        show_prompt(self, view, t)  # "need more time?" over the screen, while the core asks
 
     def debounced(self, target: str = "", while_busy: bool = False) -> bool:
         """True when a tap on `target` may act now: that target did not act within DEBOUNCE_S,

@@ -22,10 +22,11 @@ from kiosk.ui.lockers import locker_number
 from kiosk.ui.screens.base import GridCells, KioskScreen
 
 MAX_COLUMNS = 4
-# Items per page: 2 rows of 4 keep each button a big touch target at 800x480; large text
-# needs the room of one row of 3.
-PAGE_SIZE = 8
-PAGE_SIZE_LARGE_TEXT = 3
+# Items per page, in one row: text at least 4.5 mm tall (6 mm in elder mode, theme.py) on a
+# 7-inch 800x480 screen leaves room for one row of cards, of 3 (elder mode: 2): a card's name,
+# price, mark and two lines of stock and locker.
+PAGE_SIZE = 3
+PAGE_SIZE_LARGE_TEXT = 2
 
 
 class OfferButton(widgets.ClickSound, ButtonBehavior, BoxLayout):
@@ -102,7 +103,7 @@ class CatalogScreen(KioskScreen):
         self.pages = max(1, math.ceil(len(offers) / page_size))
         self.page = min(self.page, self.pages - 1)
         per_page = min(len(offers), page_size)
-        cols = page_size if large else min(MAX_COLUMNS, max(2, math.ceil(per_page / 2)))
+        cols = page_size
         rows = max(1, math.ceil(per_page / cols))
         lockers = [o.locker for o in offers]
         shown = offers[self.page * page_size : (self.page + 1) * page_size]
@@ -110,7 +111,8 @@ class CatalogScreen(KioskScreen):
         buttons = self._cells.lay_out(grid, len(shown), cols * rows - len(shown), cols, rows)
         for button, offer in zip(buttons, shown, strict=True):
             name = offer.name_zh if t.language == "zh" else offer.name_en
-            detail = "{} · {}".format(
+            # Two lines: a narrow card wraps "还剩 4 件 · 1 号柜" in the middle of the number.
+            detail = "{}\n{}".format(
                 t("catalog.stock", stock=offer.stock),
                 t("locker.name", locker=locker_number(offer.locker, lockers)),
             )

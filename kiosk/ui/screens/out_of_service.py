@@ -20,7 +20,9 @@ class OutOfServiceScreen(KioskScreen):
         # Nobody can switch language here, so the title is also shown in the other language.
         ids.title_other.text = Translator(t.other_language(), strict=t.strict)("oos.title")
         ids.reason.text = t(view.out_of_service) if view.out_of_service else ""
-        ids.hint.text = t("oos.hint")
+        help_line = t("help.call", phone=view.help_phone) if view.help_phone else ""
+        ids.hint.text = t("oos.hint") + (f"\n{help_line}" if help_line else "")
+        ids.hint.size_hint_y = 1.4 if help_line else 0.8
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,5 +1,10 @@
-"""The result screen (RESULT): did it work, in plain words, item by item; the balance; a big
-Finish button. A failure always says that no coins were taken for what was not handed out.
+"""The result screen (RESULT): did it work, in plain words, item by item; what was charged and
+the balance left; on a failure what to do next and the help line; a big Finish button, and
+"try another locker" after a jam when another locker holds the item.
+
+What it says must never contradict itself: the message speaks for the whole visit (the core
+picks it: kiosk/core/shopping.py `_result`), each item's line only for that item ("this one"),
+and the charged line adds up the items handed out (tests/ui/test_result_variants.py).
 """
 
 from __future__ import annotations
@@ -7,20 +12,103 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.app import App
+from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 
-from kiosk.core.view import ItemResult, KioskView, MemberIntents
+from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
+from kiosk.ui.lockers import cabinet_lockers, locker_number
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KioskLabel
 
+# An item's outcome (its translation key) in a few words, for its own line.
+WHY = {
+    "result.jammed": "why.jammed",
+    "result.no_coins_taken": "why.not_opened",
+    "error.unlock_failed": "why.not_opened",
+    "result.not_taken": "why.left_inside",
+    "result.awaiting_count": "why.count",
+    "result.unlock_unknown": "why.no_answer",
+    "result.not_tried": "why.not_tried",
+    "error.sold_out": "why.sold_out",
+    "error.insufficient_funds": "why.funds",
+    "error.price_changed": "why.price",
+    "error.ledger_unreachable": "why.ledger",
+}
+
 
 def item_text(item: ItemResult, t: Translator) -> str:
-    """One line per item: taken and paid, or why not and that it cost nothing."""
+    """One line per item, about that item only: taken and charged, held, or not charged."""
     name = item.name_zh if t.language == "zh" else item.name_en
     if item.handed_out:
         return t("result.item_taken", item=name, price=item.price)
-    return t("result.item_not_taken", item=name, reason=t(item.message))
+    why = t(WHY.get(item.message, "why.other"))
+    if item.held:
+        return t("result.item_held", item=name, why=why, price=item.price)
+    return t("result.item_free", item=name, why=why)
+
+
+def heading(result: ResultView | None) -> tuple[str, str]:
+    """The heading's key and kind: all handed out, some, or none."""
+    if result is not None and result.ok:
+        return "result.heading_ok", "ok"
+    if result is not None and any(i.handed_out for i in result.items):
+        return "result.heading_partial", "error"
+    return "result.heading_failed", "error"
+
+
+def money_text(result: ResultView | None, balance: int | None, t: Translator) -> str:
+    """What was charged and the balance left (the spendable balance: coins held are not in
+    it)."""
+    if balance is None:
+        return ""
+    charged = result.charged if result is not None else 0
+    if charged:
+        text = t("result.charged", charged=charged, balance=balance)
+    elif result is not None and result.held:
+        text = t("member.balance", balance=balance)  # held is not "no coins taken": say neither
+    else:
+        text = t("result.nothing_charged", balance=balance)
+    return text  # coins held are said by the message (one item) or each held item's line
+
+
+def wrapped_lines(label: KioskLabel, width: float) -> int:
+    """How many lines `label`'s text takes at `width` px (its own font and padding)."""
+    if not label.text:
+        return 0
+    left, _top, right, _bottom = label.padding
+    measure = CoreLabel(
+        text=label.text,
+        font_size=label.font_size,
+        font_name=label.font_name,
+        bold=label.bold,
+        text_size=(max(1.0, width - left - right), None),
+    )
+    measure.refresh()
+    return max(1, len(measure._cached_lines))
+
+
+def next_step_text(view: KioskView, t: Translator, hint: bool = True) -> str:
+    """On a failure: another locker to try, if any (`hint`), then whom to call (one line)."""
+    result = view.result
+    if result is None or result.ok:
+        return ""
+    lines = []
+    if hint and result.retry and result.alternative:
+        labels = cabinet_lockers([o.locker for o in view.offers] + [result.alternative])
+        door = t("locker.name", locker=locker_number(result.alternative, labels))
+        lines.append(t("result.retry_hint", locker=door))
+    lines.append(t("help.call", phone=view.help_phone) if view.help_phone else t("help.staff"))
+    return "    ".join(lines)
+
+
+def message_font(text: str, several: bool, language: str, app: App) -> float:
+    """The message's size: large for one item, smaller when the items' lines need the room or
+    the message is long (an ideograph is about twice a Latin letter's width)."""
+    width = len(text) * (2 if language == "zh" else 1)
+    if several:
+        return float(app.font_body)
+    return float(app.font_title if width <= 64 else app.font_large)
 
 
 class ResultScreen(KioskScreen):
@@ -30,16 +118,17 @@ class ResultScreen(KioskScreen):
         super().render(view, t)
         ids = self.ids
         result = view.result
-        ok = bool(result and result.ok)
-        if ok:
-            ids.heading.show(t("result.heading_ok"), "ok")
-        else:
-            ids.heading.show(t("result.heading_failed"), "error")
         app = App.get_running_app()
         items = result.items if result else ()
         several = len(items) > 1  # one item is said by the message itself
-        ids.message.text = t(result.message) if result else ""
-        ids.message.font_size = app.font_body if several else app.font_title
+        key, kind = heading(result)
+        ids.heading.show(t(key), kind)
+        ids.heading.font_size = app.font_large if several else app.font_title
+        ids.heading.height = ids.heading.font_size * 1.4
+        # For several items the heading and the items' lines say it all: no message between.
+        ids.message.text = t(result.message) if result and not several else ""
+        ids.message.size_hint_y = 1 if ids.message.text else 0.001
+        ids.message.font_size = message_font(ids.message.text, several, t.language, app)
         ids.item_list.clear_widgets()
         for item in items if several else ():
             ids.item_list.add_widget(
@@ -52,12 +141,46 @@ class ResultScreen(KioskScreen):
                 )
             )
         balance = result.balance if result and result.balance is not None else view.balance
-        ids.balance.text = "" if balance is None else t("member.balance", balance=balance)
+        ids.balance.text = money_text(result, balance, t)
+        # In large text the "try another locker" button says it; the line keeps the phone.
+        ids.next_step.text = next_step_text(view, t, hint=not app.large_text)
+        if self.parent is None and self.manager is not None:
+            # Not shown yet: it is about to be, at the size its manager gives every screen.
+            self.size = self.manager.size
+        self.fit_lines()
         ids.done.text = t("result.done")
+        retry = bool(result and result.retry)
+        ids.retry.text = t("result.retry")
+        ids.retry.opacity = 1 if retry else 0
+        ids.retry.disabled = not retry
+        ids.retry.size_hint_x = 0.4 if retry else 0.001
+
+    def on_size(self, *_args: object) -> None:
+        self.fit_lines()
+
+    def fit_lines(self) -> None:
+        """Each wrapping line as tall as its lines at the screen's own width (in `kiosk sim` the
+        screens sit beside a panel, so the window is wider than they are)."""
+        app = App.get_running_app()
+        if app is None or "balance" not in self.ids:
+            return  # still being built
+        ids = self.ids
+        width = self.width - 2 * app.pad
+        lines = 0
+        for label in ids.item_list.children:
+            label.size_hint_y = wrapped_lines(label, width)
+            lines += int(label.size_hint_y)
+        ids.item_list.height = lines * app.font_body * 1.5
+        ids.balance.height = wrapped_lines(ids.balance, width) * app.font_large * 1.5
+        ids.next_step.height = wrapped_lines(ids.next_step, width) * app.font_small * 1.6
 
     def on_done(self) -> None:
         if self.debounced("finish"):
             self.intents.finish()
+
+    def on_retry(self) -> None:
+        if self.view.result and self.view.result.retry and self.debounced("retry"):
+            self.intents.retry()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

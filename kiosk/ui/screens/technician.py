@@ -20,7 +20,22 @@ from kiosk.ui.screens.technician_pages import (
     ServicePage,
     TechPageWidget,
 )
+from kiosk.ui.tech_failure import failure_text
+from kiosk.ui.tech_text import name_lockers
 
+# Messages whose detail names lockers: shown by door number beside the bus address.
+NAMES_LOCKERS = {
+    "tech.opened",
+    "tech.not_opened",
+    "tech.walk_failed",
+    "tech.awaiting_count",
+    "tech.counted_taken",
+    "tech.counted_not_taken",
+    "tech.restocked",
+    "tech.restocked_offline",
+    "tech.inspected",
+    "tech.not_flagged",
+}
 ROLE_KEYS = {"technician": "role.technician", "staff": "role.staff", "member": "role.member"}
 TABS = {"tab_health": TechPage.HEALTH, "tab_locks": TechPage.LOCKS}
 TABS.update({"tab_restock": TechPage.RESTOCK, "tab_service": TechPage.SERVICE})
@@ -55,7 +70,16 @@ class TechnicianScreen(KioskScreen):
         if view.busy:
             ids.message.show(t("common.wait"), "busy")
         elif tv.message:
-            ids.message.show(t(tv.message, detail=tv.detail), "ok" if tv.ok else "error")
+            detail = tv.detail
+            labels = [line.locker for line in tv.lockers]
+            if tv.message in NAMES_LOCKERS:
+                detail = name_lockers(detail, labels, t)
+            elif tv.message == "tech.failed":
+                detail = failure_text(detail, labels, t)
+            names = {sku: zh if t.language == "zh" else en for sku, zh, en in tv.sku_names}
+            if tv.message == "tech.sku_scanned" and detail in names:
+                detail = f"{names[detail]} ({detail})"
+            ids.message.show(t(tv.message, detail=detail), "ok" if tv.ok else "error")
         else:
             ids.message.show(t(view.notice) if view.notice else None)
         page_widget = self.pages[tv.page]

@@ -16,6 +16,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.core.technician import SERVICE_REASONS, LockerLine, TechnicianIntents, TechnicianView
 from kiosk.ui import theme
 from kiosk.ui.i18n import Translator
+from kiosk.ui.lockers import locker_number
+from kiosk.ui.tech_text import check_text, inspect_reason, locker_name
 from kiosk.ui.widgets import KioskButton, KioskLabel
 
 STATUS_COLOURS = {"ok": theme.SUCCESS_BG, "warn": theme.BADGE, "fail": theme.ERROR_BG}
@@ -24,7 +26,6 @@ WALK_BUTTONS = {
     "walk_not_opened": "tech.walk_not_opened",
     "walk_stop": "tech.walk_stop",
 }
-MAX_VALUE = 22  # characters of a check's value shown; the bundle has the rest
 
 
 def shift_date(iso: str | None, days: int = 0, months: int = 0) -> str:
@@ -77,9 +78,7 @@ class HealthPage(TechPageWidget):
         grid = self.ids.checks
         grid.clear_widgets()
         for c in tv.checks:
-            value = c.value if len(c.value) <= MAX_VALUE else c.value[: MAX_VALUE - 1] + "…"
-            status = t(f"tech.status.{c.status}")
-            cell = CheckCell(text=f"{status}  {c.name}: {value}")
+            cell = CheckCell(text=check_text(c, t))
             cell.bg = STATUS_COLOURS.get(c.status, theme.ERROR_BG)
             cell.color = theme.TEXT if c.status == "warn" else theme.ON_PRIMARY
             grid.add_widget(cell)
@@ -87,6 +86,8 @@ class HealthPage(TechPageWidget):
 
 
 class LocksPage(TechPageWidget):
+    inspect_target = StringProperty("")  # the flagged locker "检修完成" clears
+
     def render(self, tv: TechnicianView, t: Translator, busy: bool) -> None:
         ids = self.ids
         grid = ids.lockers
@@ -100,11 +101,13 @@ class LocksPage(TechPageWidget):
                 grid.add_widget(b)
                 buttons[line.locker] = b
         grid.cols = max(1, min(4, len(tv.lockers)))
+        labels = [line.locker for line in tv.lockers]
         for line in tv.lockers:
             b = buttons[line.locker]
             mark = f"\n{t('tech.inspect')}" if line.inspect else ""
-            b.text = f"{line.locker}\n{bits_text(line, t)}{mark}"
-            b.font_size = self.screen_font("font_small")
+            number = t("tech.locker_short", number=locker_number(line.locker, labels))
+            b.text = f"{number} · {line.locker}\n{bits_text(line, t)}{mark}"
+            b.font_size = self.screen_font("tech_small") * 0.8  # four lines in a small cell
             b.bg_color = (
                 theme.ERROR_BG
                 if line.inspect or line.hook_open is None
@@ -122,16 +125,30 @@ class LocksPage(TechPageWidget):
             w.text = t(key)
             w.opacity = 1 if walking else 0
             w.disabled = busy or not walking
-        if walking and tv.walk is not None and tv.walk.current is not None:
-            ids.info.text = t("tech.walk_now", locker=tv.walk.current.locker)
+        flagged = {line.locker: line.inspect for line in tv.lockers if line.inspect}
+        shown = tv.last_open.locker if tv.last_open is not None else None
+        self.inspect_target = shown if shown in flagged and not walking else ""
+        ids.inspected.text = t("tech.inspected_button")
+        ids.inspected.opacity = 1 if self.inspect_target else 0
+        ids.inspected.disabled = busy or not self.inspect_target
+        current = tv.walk.current if tv.walk is not None else None
+        if walking and tv.walk is not None and current is not None:
+            w = tv.walk
+            at, total = len(w.done) + 1, len(w.done) + 1 + len(w.remaining)
+            ids.info.text = t("tech.walk_progress", at=at, total=total) + t(
+                "tech.walk_now", locker=locker_name(current.locker, labels, t)
+            )
         elif tv.last_open is not None:
             o = tv.last_open
             ids.info.text = t(
                 "tech.last_open",
-                locker=o.locker,
+                locker=locker_name(o.locker, labels, t),
                 before=bits_text(o.before, t),
                 after=bits_text(o.after, t),
             )
+            if self.inspect_target:
+                why = inspect_reason(flagged[o.locker] or "", t)
+                ids.info.text += "\n" + t("tech.inspect_why", why=why)
         else:
             ids.info.text = t("tech.tap_to_open")
 
@@ -143,6 +160,10 @@ class LocksPage(TechPageWidget):
     def on_locker(self, locker: str) -> None:
         if self.tap(f"open {locker}"):
             self.intents.tech_open(locker)
+
+    def on_inspected(self) -> None:
+        if self.inspect_target and self.tap(f"inspected {self.inspect_target}"):
+            self.intents.tech_inspected(self.inspect_target)
 
     def on_walk(self) -> None:
         if self.tap("walk"):
@@ -159,8 +180,15 @@ class RestockPage(TechPageWidget):
     def render(self, tv: TechnicianView, t: Translator, busy: bool) -> None:
         self.tv = tv
         d, ids = tv.draft, self.ids
-        ids.locker.text = t("tech.locker", locker=d.locker) if d.locker else "-"
-        ids.sku.text = d.sku or t("tech.no_sku")
+        labels = [x.locker for x in tv.lockers]
+        ids.locker.text = locker_name(d.locker, labels, t) if d.locker else "-"
+        names = {sku: (zh if t.language == "zh" else en) for sku, zh, en in tv.sku_names}
+        shown = "{}（{}）" if t.language == "zh" else "{} ({})"
+        ids.sku.text = shown.format(names[d.sku], d.sku) if d.sku in names else d.sku
+        ids.sku.text = ids.sku.text or t("tech.no_sku")
+        if d.lot:  # a scanned lot: its item, date and code; only the count is entered
+            name = d.lot_name or names.get(d.sku, d.sku)
+            ids.sku.text = t("tech.lot_line", name=name, lot=d.lot)
         line = next((x for x in tv.lockers if x.locker == d.locker), None)
         counting = line is not None and line.awaiting_vend is not None
         ids.count.text = t("tech.found" if counting else "tech.count", count=d.count)
@@ -171,7 +199,11 @@ class RestockPage(TechPageWidget):
         ids.save.text = t("tech.record_count" if counting else "tech.save")
         for w in (ids.open, ids.save, ids.locker_prev, ids.locker_next, ids.sku_prev):
             w.disabled = busy or not d.locker
-        ids.sku_next.disabled = ids.sku_prev.disabled = busy or not tv.skus
+        ids.sku_next.disabled = ids.sku_prev.disabled = busy or not tv.skus or bool(d.lot)
+        for key in ("sku_prev", "sku_next", "day_minus", "day_plus", "month_minus", "month_plus"):
+            ids[key].opacity = 0 if d.lot else 1  # the lot gives SKU and date: no pickers
+            if key.startswith(("day", "month")):
+                ids[key].disabled = bool(d.lot)
 
     def step_locker(self, step: int) -> None:
         names = [line.locker for line in self.tv.lockers]

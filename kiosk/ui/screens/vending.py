@@ -49,6 +49,10 @@ class VendingScreen(KioskScreen):
         ids.item.text = t("vend.item", item=name, price=vend.price)
         ids.count.text = t("vend.count", index=vend.index, of=vend.of) if vend.of > 1 else ""
         key, kind = STEP_TEXT.get(vend.step, ("common.wait", "busy"))
+        if key == "vend.opening" and vend.charge_on_open:
+            # Before the door opens: this locker cannot tell one item taken from none.
+            ids.step.show(t("vend.opening_open", price=vend.price), "action")
+            return
         ids.step.show(t(key), kind)
 
 

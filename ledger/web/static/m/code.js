@@ -12,7 +12,6 @@
   var prefix = page.dataset.prefix;
   var digits = parseInt(page.dataset.digits, 10);
   var step = parseInt(page.dataset.step, 10);
-  var lang = page.dataset.lang === "en" ? "en" : "zh-CN";
   var qr = document.getElementById("qr");
   var noCode = document.getElementById("no-code");
   var shownCounter = -1;
@@ -75,9 +74,22 @@
     });
   }
 
+  // The moment in the office's time zone (data-tz, the ledger's office_tz), told as the
+  // history tells its moments ("12月6日 14:25"), whatever zone the phone's clock is set to.
   function when(at) {
-    var d = new Date(at);
-    return d.toLocaleString(lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    var d = new Date(at), parts = {};
+    try {
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: page.dataset.tz, month: "numeric", day: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) {  // a browser that does not know the zone: its offset when the page was made
+      var o = new Date(d.getTime() + parseInt(page.dataset.tzOffset, 10) * 60000);
+      parts = { month: String(o.getUTCMonth() + 1), day: String(o.getUTCDate()),
+                hour: ("0" + o.getUTCHours()).slice(-2), minute: ("0" + o.getUTCMinutes()).slice(-2) };
+    }
+    return page.dataset.wordsWhen.replace("{month}", parts.month).replace("{day}", parts.day)
+      .replace("{time}", parts.hour + ":" + parts.minute);
   }
 
   function show(status, offline) {

@@ -9,6 +9,7 @@ var FILES = [
   "/m/",
   "/static/web.css",
   "/static/m/phone.css",
+  "/static/m/money.css",
   "/static/m/code.js",
   "/static/vendor/qrcode-generator/qrcode.js"
 ];
