@@ -11,7 +11,15 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from drivers.errors import BoardRefused, CorruptReply, LinkError, NoAnswer, UnknownLocker
+from drivers.errors import (
+    BoardRefused,
+    CorruptReply,
+    LinkError,
+    NoAnswer,
+    NotSent,
+    PortUnavailable,
+    UnknownLocker,
+)
 from drivers.lockboard.counters import BoardCounters
 from drivers.lockboard.profile import BoardProfile
 from drivers.pulses import PulsedVends
@@ -221,7 +229,10 @@ class BusLockBoard(ABC, Generic[U, S]):
         try:
             reply = self._read_board(locker.board)
         except LinkError as exc:
-            raise type(exc)(
+            # The unlock frame went out whole: whatever stopped the read after it (the port
+            # gone before a retry was written is NotSent), this unlock is never "not sent".
+            kind = PortUnavailable if isinstance(exc, NotSent) else type(exc)
+            raise kind(
                 f"unlock {locker} sent (this board never answers an unlock), but the status "
                 f"read after it failed; NOT re-sent: {exc}"
             ) from exc

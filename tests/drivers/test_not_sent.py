@@ -2,6 +2,7 @@
 cannot have moved, so the vend is voided at once) only while the frame was not written whole."""
 
 import errno
+import time
 
 import pytest
 
@@ -45,3 +46,32 @@ def test_a_port_failing_after_the_frame_was_written_may_have_been_heard(protocol
             board.unlock(lk, vend="vend-2")
         assert not isinstance(raised.value, NotSent)
         assert "port failed during a command" in str(raised.value)
+
+
+def test_a_port_gone_after_an_unanswered_unlock_went_out_is_never_called_not_sent() -> None:
+    """Current Kerong firmware never answers an unlock; the driver sends it and reads. When the
+    adapter goes away between the two, the read's retry finds the port closed ("nothing
+    sent"), but the unlock was sent: the error must not say NotSent, or the vend transaction
+    would void a vend whose door sprang open (a soak in CI caught exactly this: an item
+    handed out, its coins given back)."""
+    with rig("kerong") as (sim, board):
+        lk = locker("kerong")
+        assert board.read(lk).hook_open is False  # the board's dialect: never answers unlocks
+        link = board._link
+        real_send = link.send
+
+        def send_then_unplug(frame: bytes) -> None:
+            real_send(frame)
+            deadline = time.monotonic() + 5
+            while sim.cabinet.pulses(lk.board, lk.lock) == 0:  # the board has carried it out
+                assert time.monotonic() < deadline, "the simulator never pulsed the lock"
+                time.sleep(0.005)
+            sim.unplug(1.0)
+
+        link.send = send_then_unplug  # type: ignore[method-assign]
+        with pytest.raises(PortUnavailable) as raised:
+            board.unlock(lk, vend="vend-3")
+        assert not isinstance(raised.value, CommandNotSent)
+        assert "NOT re-sent" in str(raised.value)
+        assert sim.cabinet.locker(lk.board, lk.lock).door_open  # the door really opened
+        assert sim.heard_unlocks(lk.board, lk.lock) == 1
