@@ -39,10 +39,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.interfaces import LockerAddress
 from tests.reliability.faults import LineFaults
 from tests.reliability.rig import VendRig
 
 SINGLE_ITEM_LOCKERS = ("0:3", "0:6")  # rice and oil: the lockers where leaving the item shows
+# What the kiosk tells a member whose locker never opened: no coins were taken.
+NEVER_OPENED = ("result.no_coins_taken", "result.jammed")
 
 
 @dataclass
@@ -140,6 +143,13 @@ def vend_once(rig: VendRig, rng: random.Random, run: SoakRun) -> None:
     run.handed_out += outcome.handed_out
     if not outcome.handed_out:
         run.refused[outcome.message] += 1
+    if outcome.message in NEVER_OPENED:
+        # Voided as a lock that never opened: its door must not stand open now (the visitor
+        # waits for the kiosk to see a door before taking, so the audit alone would notice
+        # only once they tire of waiting, maybe after the last checkpoint).
+        address = LockerAddress.parse(outcome.record.locker)
+        door = rig.site.cabinet.locker(address.board, address.lock)
+        assert not door.door_open, f"{run}: vend {outcome.record.id} said {outcome.message!r}"
 
 
 def check(run: SoakRun) -> None:

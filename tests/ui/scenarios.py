@@ -152,6 +152,12 @@ if __name__ == "__main__":
 
 def run_scenario(name: str, **args: Any) -> dict[str, Any]:
     """Run one scenario in a fresh process and return its JSON result (for the tests)."""
+    return run_script("tests.ui.scenarios", name, args)
+
+
+def run_script(module: str, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Run script `name` of a scenario module (this one, tests/ui/field_screens.py...) in a
+    fresh process (one Kivy window each) and return its JSON result, its errors asserted."""
     import subprocess
     from pathlib import Path
 
@@ -159,7 +165,7 @@ def run_scenario(name: str, **args: Any) -> dict[str, Any]:
     path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "KIOSK_STRICT_I18N": "1", "PYTHONPATH": path}
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.ui.scenarios", name, json.dumps(args)],
+        [sys.executable, "-m", module, name, json.dumps(args)],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -169,7 +175,7 @@ def run_scenario(name: str, **args: Any) -> dict[str, Any]:
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if not lines:
         raise AssertionError(
-            f"scenario {name} printed no result (exit {proc.returncode})\n"
+            f"{module} {name} printed no result (exit {proc.returncode})\n"
             f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
         )
     result = json.loads(lines[-1][len("RESULT ") :])

@@ -10,10 +10,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +18,14 @@ import pytest
 
 from tests.ui.field_screens import ELDER_CARTS
 from tests.ui.result_variants import VARIANTS
+from tests.ui.scenarios import run_script
 
 pytestmark = pytest.mark.ui
 
 
 def run_field_script(name: str, **args: Any) -> dict[str, Any]:
     """One script of tests/ui/field_screens.py in a fresh process (one Kivy window each)."""
-    repo = Path(__file__).resolve().parents[2]
-    path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "KIOSK_STRICT_I18N": "1", "PYTHONPATH": path}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.ui.field_screens", name, json.dumps(args)],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, f"exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    result = json.loads(lines[-1][len("RESULT ") :])
-    assert not result["errors"], "\n".join(result["errors"])
-    return result
+    return run_script("tests.ui.field_screens", name, args)
 
 
 @pytest.fixture(scope="module")
