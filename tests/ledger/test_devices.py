@@ -177,3 +177,24 @@ def test_a_wrong_code_locks_the_member_number_whichever_phone(bank: Bank) -> Non
     locked = bank.call("POST", "/v1/sessions", {"code": phone_code(member, secret)})
     # The right code of an enrolled phone is refused while the member number is locked.
     assert locked.status_code == 429 and locked.json()["error"] == "locked_out", locked.text
+
+
+def test_the_device_cookie_is_secure_behind_the_tls_proxy_and_never_leaves_the_phone_pages(
+    bank: Bank,
+) -> None:
+    """Behind the shipped nginx (deploy/nginx), the ledger sees X-Forwarded-Proto: https from
+    127.0.0.1, which uvicorn believes by default: the phone's credential is then Secure, so
+    no plain-HTTP request ever carries it. It is HttpOnly (the page's script never reads it),
+    SameSite=Lax (another site's form cannot post with it), and only for /m/."""
+    member, _ = bank.add_member(5)
+    url = enrol(bank, member)["url"]
+    page = requests.get(url, headers={"X-Forwarded-Proto": "https"}, timeout=30)
+    assert page.status_code == 200
+    attrs = [a.strip().lower() for a in page.headers["set-cookie"].split(";")]
+    assert attrs[0].startswith("tb_device=")
+    assert {"secure", "httponly", "samesite=lax", "path=/m/"} <= set(attrs), attrs
+
+    member2, _ = bank.add_member(5)
+    plain, _secret = open_link(enrol(bank, member2)["url"])  # loopback, no proxy: no TLS
+    plain_attrs = {a.strip().lower() for a in plain.headers["set-cookie"].split(";")}
+    assert "secure" not in plain_attrs and {"httponly", "samesite=lax"} <= plain_attrs
