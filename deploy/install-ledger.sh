@@ -154,7 +154,8 @@ set_mode 0600 root:root "$ENV_FILE"
 
 install_file 0644 root:root "$REPO/deploy/systemd/timebank-ledger.service" \
     "$ROOT/etc/systemd/system/timebank-ledger.service"
-for unit in timebank-ledger-lot-summary.service timebank-ledger-lot-summary.timer; do
+for unit in timebank-ledger-lot-summary.service timebank-ledger-lot-summary.timer \
+    timebank-ledger-grant.service timebank-ledger-grant.timer; do
     install_file 0644 root:root "$REPO/deploy/systemd/$unit" "$ROOT/etc/systemd/system/$unit"
 done
 install_file 0644 root:root "$REPO/deploy/systemd/systemd-time-wait-sync.service.d/timebank.conf" \
@@ -199,6 +200,7 @@ systemctl enable --now systemd-timesyncd.service
 systemctl enable systemd-time-wait-sync.service
 systemctl enable timebank-ledger.service
 systemctl enable --now timebank-ledger-lot-summary.timer
+systemctl enable --now timebank-ledger-grant.timer
 if [ "$START" -eq 1 ]; then
     systemctl restart timebank-ledger.service
     say "started; follow it with: journalctl -u timebank-ledger -f"

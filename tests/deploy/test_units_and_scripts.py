@@ -14,6 +14,8 @@ UNITS = (
     "timebank-ledger.service",
     "timebank-ledger-lot-summary.service",
     "timebank-ledger-lot-summary.timer",
+    "timebank-ledger-grant.service",
+    "timebank-ledger-grant.timer",
 )
 SCRIPTS = sorted(DEPLOY.glob("*.sh"))
 
