@@ -129,6 +129,10 @@ systemctl restart systemd-journald
 systemctl enable --now systemd-timesyncd.service
 systemctl enable systemd-time-wait-sync.service
 systemctl enable timebank-kiosk.service
+# The screens' Simplified Chinese face, copied out of the CJK collection now (it takes a while
+# on a Pi) rather than at the first start.
+runuser -u kiosk -- "$PREFIX/venv/bin/kiosk" diag fonts --config "$ETC/kiosk.toml" \
+    || say "the Chinese screen font will be prepared at the kiosk's first start instead"
 if [ ! -f "$ETC/kiosk.key" ]; then
     say "enabled, not started: the kiosk key is missing (see above)"
 elif [ "$START" -eq 1 ]; then

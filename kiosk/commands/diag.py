@@ -5,6 +5,7 @@ kiosk diag [--config FILE | --sim] [--json]          health table; exit 1 on any
 kiosk diag bundle [--out PATH] · selftest · service off --reason R · service on
 kiosk diag walk · open BOARD:LOCK · sensors · restock LOCKER --sku S --count N
 kiosk diag bus [--port URL --protocol F] [--board N]  a silent bus: speeds, wiring hints, counts
+kiosk diag fonts                                     the Chinese screen font, prepared now
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands import diag_bus
+from kiosk.commands import diag_bus, diag_fonts
 from kiosk.core.errors import KioskError
 from kiosk.core.steps import Settlement
 
@@ -91,7 +92,10 @@ def add_parser(sub: Any) -> None:
         "bus", help="a silent lock-board bus: each speed's replies, checksum errors, timeouts"
     )
     diag_bus.add_arguments(u)
-    for p in (c, b, s, v, w, o, n, r, u):
+    f = dsub.add_parser(
+        "fonts", help="prepare the Chinese screen font now (the installer runs it) and show it"
+    )
+    for p in (c, b, s, v, w, o, n, r, u, f):
         _common(p, top=False)
 
 
@@ -101,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     command = args.diag_command or "check"
     if command == "bus":  # the bare port, no kiosk parts: the service may not even start
         return diag_bus.run(args)
+    if command == "fonts":  # files only: no board, scanner or ledger
+        return diag_fonts.run(args)
     actor = args.by or f"ssh:{getpass.getuser()}"
     try:
         with _parts(args) as parts:
