@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import desc, or_, select
 from sqlalchemy.orm import Session
 
 from ledger.db import Member
@@ -72,3 +72,23 @@ def all_pools(s: Session, state: PoolState | None = None, limit: int = 200) -> l
     if state is not None:
         query = query.where(Pool.state == state)
     return list(s.scalars(query))
+
+
+OFFICE_NEWEST = 100  # pools of each finished kind the office's page lists
+
+
+def _newest(s: Session, states: tuple[PoolState, ...], order: Any, limit: int) -> list[Pool]:
+    query = select(Pool).where(Pool.state.in_(states)).order_by(order, Pool.id).limit(limit)
+    return list(s.scalars(query))
+
+
+def office_groups(s: Session, newest: int = OFFICE_NEWEST) -> dict[str, list[dict[str, Any]]]:
+    """The office's page (/staff/pools): every full pool, the longest waiting first, then the
+    newest `newest` open, collected, and cancelled or expired ones."""
+    found = {
+        "full": _newest(s, (PoolState.FULL,), Pool.closed_at, 10 * newest),
+        "open": _newest(s, (PoolState.OPEN,), desc(Pool.created_at), newest),
+        "collected": _newest(s, (PoolState.COLLECTED,), desc(Pool.collected_at), newest),
+        "ended": _newest(s, (PoolState.CANCELLED, PoolState.EXPIRED), desc(Pool.closed_at), newest),
+    }
+    return {group: [describe(s, pool) for pool in rows] for group, rows in found.items()}

@@ -39,14 +39,16 @@ def router(layer: WebLayer) -> APIRouter:
 
     @web.get("/staff/")
     def home(request: Request, who: Clerk) -> Response:
-        from ledger import lot_summary, settings
+        from ledger import lot_summary, pool_views, settings
+        from ledger.phone_tables import PoolState
 
         with layer.db() as s, s.begin():
             office = settings.load(s)
             day = office.local(layer.clock()).date()
             goods = lot_summary.daily_summary(s, day, office.lot_warn_days)
+            full = len(pool_views.all_pools(s, PoolState.FULL))
         near = len(goods["expired"]) + len(goods["expiring"])
-        return page(request, "home.html", who, lots_near=near)
+        return page(request, "home.html", who, lots_near=near, pools_waiting=full)
 
     @web.get("/staff/members")
     def member_list(request: Request, who: Clerk, q: str = "") -> Response:

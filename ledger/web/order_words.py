@@ -7,9 +7,10 @@ ORDER_WORDS: dict[str, tuple[str, str]] = {
     "orders.title": ("预约与合买", "Reservations and pools"),
     "orders.lead": (
         "会员在手机上预约的物品和发起的合买。此页只供查看：预约由会员、自助机处理，"
-        "合买由会员发起、由工作人员登记领取。",
+        "合买由会员发起，凑齐后在“集体兑换”页登记领取。",
         "What members reserved and pooled on their phones. Read only: reservations move with "
-        "the members and the kiosks, pools with their givers and the office's collection.",
+        "the members and the kiosks, pools with their givers; a full pool's goods are recorded "
+        "handed out on the Pools page.",
     ),
     "orders.show.open": ("进行中", "Open"),
     "orders.show.collected": ("已领取", "Collected"),

@@ -85,6 +85,10 @@ PHONE_MONEY_WORDS: dict[str, tuple[str, str]] = {
     "poolstate.open": ("正在凑币", "Gathering coins"),
     "poolstate.full": ("已凑齐！请到服务站领取", "Full! Collect it at the office"),
     "poolstate.collected": ("已领取", "Collected"),
+    "pool.collected": (
+        "{when} 已在服务站领取（{note}）",
+        "Handed out at the office, {when} ({note})",
+    ),
     "poolstate.cancelled": ("已取消，币已退回", "Cancelled: coins given back"),
     "poolstate.expired": ("没有凑齐，币已退回", "Not filled in time: coins given back"),
     "pooldone.started": (

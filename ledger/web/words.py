@@ -9,6 +9,7 @@ from ledger.web.lot_words import LOT_WORDS
 from ledger.web.member_words import MEMBER_WORDS
 from ledger.web.order_words import ORDER_WORDS
 from ledger.web.phone_words import PHONE_MONEY_WORDS
+from ledger.web.pool_words import POOL_DESK_WORDS
 from ledger.web.report_words import REPORT_WORDS
 from ledger.web.reserve_words import RESERVE_WORDS
 
@@ -163,6 +164,7 @@ WORDS.update(PHONE_DEVICE_WORDS)
 WORDS.update(RESERVE_WORDS)
 WORDS.update(LOT_WORDS)
 WORDS.update(ORDER_WORDS)
+WORDS.update(POOL_DESK_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:
