@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from ledger import openapi_phone
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error", "message"],
@@ -126,10 +128,14 @@ def contract_document(app: FastAPI) -> dict[str, Any]:
     components = doc.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     components["securitySchemes"] = {
-        "kioskKey": {"type": "http", "scheme": "bearer", "description": "the kiosk's API key"}
+        "kioskKey": {"type": "http", "scheme": "bearer", "description": "the kiosk's API key"},
+        "phoneDevice": openapi_phone.DEVICE_SCHEME,
     }
     for path, operations in doc.get("paths", {}).items():
         for method, op in operations.items():
+            if path.startswith("/m/"):
+                openapi_phone.complete(method, path, op)
+                continue
             errors = ERRORS.get((method, path))
             if errors is None:
                 continue

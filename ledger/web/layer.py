@@ -60,6 +60,16 @@ def web_router() -> APIRouter:
     )
 
 
+def phone_router() -> APIRouter:
+    """A router of the member's phone pages (/m/): as web_router, and in the served OpenAPI
+    (tag "phone"), since a phone's calls move coins as the kiosk's do."""
+    return APIRouter(
+        tags=["phone"],
+        route_class=bodies.CheckedBodyRoute,
+        dependencies=[Depends(csrf.guard)],
+    )
+
+
 class SecurityHeaders:
     """Adds HEADERS to every answer under WEB_PREFIXES (pages, redirects, static files)."""
 
@@ -121,6 +131,7 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
         phone_devices,
         phone_money,
         phone_pools,
+        pool_pages,
         report_pages,
         reserve_pages,
         settings_pages,
@@ -152,4 +163,5 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
     app.include_router(phone_devices.router(layer))  # the member's own phones
     app.include_router(reserve_pages.router(layer))  # reservations (预约兑换)
     app.include_router(order_pages.router(layer))  # the office's view of them, and pools
+    app.include_router(pool_pages.router(layer))  # full pools handed out (集体兑换)
     return layer

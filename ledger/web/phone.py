@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ledger import book, devices, phone_limits, totp
 from ledger.db import Member, MemberDevice
 from ledger.web import layout
-from ledger.web.layer import WebLayer, web_router
+from ledger.web.layer import WebLayer, phone_router
 
 # The phone's own credential for these pages: HttpOnly, so the page's script never sees it;
 # only for /m/, so the console and the API never receive it.
@@ -59,7 +59,7 @@ def _code_page(
 
 
 def router(layer: WebLayer) -> APIRouter:
-    r = web_router()
+    r = phone_router()
 
     def status_of(request: Request) -> dict[str, Any] | None:
         now = layer.clock()
@@ -67,7 +67,11 @@ def router(layer: WebLayer) -> APIRouter:
             device = devices.device_by_cookie(s, request.cookies.get(DEVICE_COOKIE, ""))
             return _status(s, device, now) if device is not None else None
 
-    @r.get("/m/enrol/{token}")
+    @r.get(
+        "/m/enrol/{token}",
+        summary="open a one-time enrolment link: stores this phone's device "
+        "cookie and shows its code page (410 when used or expired)",
+    )
     def enrol(request: Request, token: str) -> Response:
         """Opening the link is the whole enrolment: no typing, no tap (the link is the secret,
         good once). The page hands the new secret to its script, which keeps it on the phone."""
@@ -90,20 +94,23 @@ def router(layer: WebLayer) -> APIRouter:
         )
         return response
 
-    @r.get("/m/")
+    @r.get("/m/", summary="the code page: the live member code as a QR, computed on the phone")
     def code_page(request: Request) -> Response:
         """The code page. With no live device (revoked, or never enrolled) the script forgets
         any secret it kept and the page says to ask staff for a new link."""
         status = status_of(request)
         return _code_page(request, layer, status, forget="" if status else "1")
 
-    @r.get("/m/sw.js")
+    @r.get("/m/sw.js", summary="the service worker that keeps the code page working with no signal")
     def offline_copy() -> Response:
         """The service worker that keeps the code page for when there is no signal; served
         under /m/ so that its scope is the phone pages."""
         return FileResponse(SERVICE_WORKER, media_type="text/javascript")
 
-    @r.get("/m/status")
+    @r.get(
+        "/m/status",
+        summary="as JSON, the member's name and spendable balance now (the code page's sync)",
+    )
     def status(request: Request) -> Response:
         """The name and balance the code page shows, as of now (polled while online)."""
         found = status_of(request)

@@ -14,17 +14,17 @@ from fastapi.responses import Response
 from ledger import devices, phone_limits
 from ledger.db import MemberDevice
 from ledger.web import layout
-from ledger.web.layer import WebLayer, web_router
+from ledger.web.layer import WebLayer, phone_router
 from ledger.web.phone_forms import PhoneGate, message, no_phone, page, slow_down, when
 
 log = logging.getLogger(__name__)
 
 
 def router(layer: WebLayer) -> APIRouter:
-    r = web_router()
+    r = phone_router()
     gate = PhoneGate(layer)
 
-    @r.get("/m/devices")
+    @r.get("/m/devices", summary="the member's phones, each revocable")
     def list_devices(request: Request, done: str = "") -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -43,7 +43,7 @@ def router(layer: WebLayer) -> APIRouter:
         ]
         return page(request, "m_devices.html", rows=rows, done=done == "1")
 
-    @r.post("/m/devices/{device_id}/off")
+    @r.post("/m/devices/{device_id}/off", summary="switch off one of the member's phones at once")
     def switch_off(request: Request, device_id: str) -> Response:
         phone = gate.phone(request)
         if phone is None:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from ledger import book, gifts, member_history, members, phone_actions, phone_limits
 from ledger.db import LedgerTransaction, Posting
 from ledger.errors import ApiError
+from ledger.limits import MAX_ROW_ID
 from ledger.web import layout
-from ledger.web.layer import WebLayer, web_router
+from ledger.web.layer import WebLayer, phone_router
 from ledger.web.phone_forms import (
     Phone,
     PhoneGate,
@@ -74,18 +75,23 @@ def _gift_seen(s: Session, tx_id: int, member_id: str) -> dict[str, Any] | None:
 
 
 def router(layer: WebLayer) -> APIRouter:
-    r = web_router()
+    r = phone_router()
     gate = PhoneGate(layer)
 
     def balance(s: Session, phone: Phone) -> int:
         return book.spendable_balance(s, phone.member, layer.clock())
 
-    @r.get("/m/history")
+    @r.get(
+        "/m/history",
+        summary="balance and history in plain words, newest first (page with ?before=)",
+    )
     def history(request: Request, before: int | None = None) -> Response:
         phone = gate.phone(request)
         if phone is None:
             return no_phone(request)
         lang = layout.language(request)
+        if before is not None:  # an id past every row's reads as "from the newest"
+            before = min(before, MAX_ROW_ID + 1)
         with layer.db() as s, s.begin():
             found = member_history.entries(s, phone.member, before)
             zone = phone_limits.office_zone(s)
@@ -101,7 +107,7 @@ def router(layer: WebLayer) -> APIRouter:
         more = found[-1].tx if len(found) == member_history.PAGE else None
         return page(request, "m_history.html", lines=lines, balance=coins, more=more)
 
-    @r.get("/m/give")
+    @r.get("/m/give", summary="give coins: the form (?to= from a scanned receive code)")
     def give_form(request: Request, to: str = "") -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -110,7 +116,7 @@ def router(layer: WebLayer) -> APIRouter:
             coins = balance(s, phone)
         return page(request, "m_give.html", to=to[:40], balance=coins)
 
-    @r.get("/m/give/confirm")
+    @r.get("/m/give/confirm", summary="give coins: the confirmation page")
     def give_confirm(request: Request, to: str = "", coins: str = "") -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -138,7 +144,10 @@ def router(layer: WebLayer) -> APIRouter:
             once=phone_actions.new_token(),
         )
 
-    @r.post("/m/give")
+    @r.post(
+        "/m/give",
+        summary="give coins to another member: one double-entry transaction, once per `once` token",
+    )
     def give(
         request: Request, to: FormText = "", coins: FormText = "", once: FormText = ""
     ) -> Response:
@@ -162,11 +171,13 @@ def router(layer: WebLayer) -> APIRouter:
             return refusal(request, exc)
         return layout.redirect(request, f"/m/give/done/{tx_id}")
 
-    @r.get("/m/give/done/{tx_id}")
+    @r.get("/m/give/done/{tx_id}", summary="give coins: the receipt")
     def given(request: Request, tx_id: int) -> Response:
         phone = gate.phone(request)
         if phone is None:
             return no_phone(request)
+        if not 0 < tx_id <= MAX_ROW_ID:  # a made-up address: no such receipt, no query
+            return message(request, 404, "error.not_found")
         with layer.db() as s, s.begin():
             seen = _gift_seen(s, tx_id, phone.member)
             coins = balance(s, phone)
@@ -174,7 +185,7 @@ def router(layer: WebLayer) -> APIRouter:
             return message(request, 404, "error.not_found")
         return page(request, "m_done.html", words="give.done", values=seen, balance=coins)
 
-    @r.get("/m/receive")
+    @r.get("/m/receive", summary="receive coins: this member's number and QR for a giver to scan")
     def receive(request: Request) -> Response:
         phone = gate.phone(request)
         if phone is None:

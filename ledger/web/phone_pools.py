@@ -16,7 +16,7 @@ from ledger import book, phone_actions, phone_limits, pool_views, pools
 from ledger.db import CatalogItem
 from ledger.errors import ApiError
 from ledger.web import layout
-from ledger.web.layer import WebLayer, web_router
+from ledger.web.layer import WebLayer, phone_router
 from ledger.web.phone_forms import (
     Phone,
     PhoneGate,
@@ -63,7 +63,7 @@ def _shown(pool: dict[str, Any], me: str, lang: str) -> dict[str, Any]:
 
 
 def router(layer: WebLayer) -> APIRouter:
-    r = web_router()
+    r = phone_router()
     gate = PhoneGate(layer)
 
     def step(request: Request, phone: Phone | None, kind: str, once: str, act: Any) -> Response:
@@ -80,7 +80,10 @@ def router(layer: WebLayer) -> APIRouter:
         pool_id, _, done = result.partition(":")
         return layout.redirect(request, f"/m/pools/{pool_id}?done={done}")
 
-    @r.get("/m/pools")
+    @r.get(
+        "/m/pools",
+        summary="the member's pools; with ?number=, on to that pool",
+    )
     def list_pools(request: Request, number: str = "") -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -96,7 +99,10 @@ def router(layer: WebLayer) -> APIRouter:
             ]
         return page(request, "m_pools.html", pools=mine)
 
-    @r.get("/m/pools/new")
+    @r.get(
+        "/m/pools/new",
+        summary="start a pool: the catalog's priced items and a quantity",
+    )
     def new_pool(request: Request) -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -109,7 +115,10 @@ def router(layer: WebLayer) -> APIRouter:
         once = phone_actions.new_token()
         return page(request, "m_pool_new.html", items=items, once=once)
 
-    @r.post("/m/pools")
+    @r.post(
+        "/m/pools",
+        summary="start a pool for an item and a quantity (the member organises it)",
+    )
     def start_pool(
         request: Request, sku: FormText = "", quantity: FormText = "", once: FormText = ""
     ) -> Response:
@@ -124,7 +133,10 @@ def router(layer: WebLayer) -> APIRouter:
 
         return step(request, phone, "pool_start", once, act)
 
-    @r.get("/m/pools/{pool_id}")
+    @r.get(
+        "/m/pools/{pool_id}",
+        summary="one pool: gathered and target, givers, the step open to this member",
+    )
     def show_pool(request: Request, pool_id: str, done: str = "") -> Response:
         phone = gate.phone(request)
         if phone is None:
@@ -144,6 +156,7 @@ def router(layer: WebLayer) -> APIRouter:
         except ApiError as exc:
             return refusal(request, exc)
         expires = datetime.fromisoformat(pool["expires_at"])
+        handed = pool["collected_at"] and datetime.fromisoformat(pool["collected_at"])
         link = str(request.base_url).rstrip("/") + f"/m/pools/{pool['pool']}"
         return page(
             request,
@@ -152,12 +165,16 @@ def router(layer: WebLayer) -> APIRouter:
             balance=coins,
             done=done if done in DONE_WORDS else "",
             expires=translate(lang, "history.when", **when(lang, expires, zone)),
+            collected=translate(lang, "history.when", **when(lang, handed, zone)) if handed else "",
             qr=qr_image(link),
             suggested=min(pool["needed"], coins),
             once=phone_actions.new_token(),
         )
 
-    @r.post("/m/pools/{pool_id}/pledge")
+    @r.post(
+        "/m/pools/{pool_id}/pledge",
+        summary="give a share to a pool (the share that fills it makes the redemption)",
+    )
     def pledge(
         request: Request, pool_id: str, coins: FormText = "", once: FormText = ""
     ) -> Response:
@@ -173,7 +190,10 @@ def router(layer: WebLayer) -> APIRouter:
 
         return step(request, phone, "pledge", once, act)
 
-    @r.post("/m/pools/{pool_id}/withdraw")
+    @r.post(
+        "/m/pools/{pool_id}/withdraw",
+        summary="leave an open pool: the share is given back",
+    )
     def withdraw(request: Request, pool_id: str, once: FormText = "") -> Response:
         phone = gate.phone(request)
 
@@ -183,7 +203,10 @@ def router(layer: WebLayer) -> APIRouter:
 
         return step(request, phone, "withdraw", once, act)
 
-    @r.post("/m/pools/{pool_id}/cancel")
+    @r.post(
+        "/m/pools/{pool_id}/cancel",
+        summary="the organiser calls an open pool off: every share is given back",
+    )
     def cancel(request: Request, pool_id: str, once: FormText = "") -> Response:
         phone = gate.phone(request)
 

@@ -18,7 +18,7 @@ from ledger.errors import ApiError, Forbidden
 from ledger.rate_limits import Buckets, Rate, whole_seconds
 from ledger.web import layout
 from ledger.web.errors import TooManyLogins
-from ledger.web.layer import WebLayer, web_router
+from ledger.web.layer import WebLayer, phone_router
 from ledger.web.phone import DEVICE_COOKIE
 
 OFFICE_TZ = ZoneInfo("Asia/Shanghai")  # the members' clock: pick-up times are said in it
@@ -46,7 +46,7 @@ def local_time(moment: datetime) -> str:
 
 
 def router(layer: WebLayer) -> APIRouter:
-    r = web_router()
+    r = phone_router()
     buckets = Buckets(PHONE_FORMS, lambda: layer.clock().timestamp())
 
     def member_of(s: Session, request: Request) -> str | None:
@@ -65,7 +65,7 @@ def router(layer: WebLayer) -> APIRouter:
     def ttl(request: Request) -> Any:
         return request.app.state.reservation_ttl
 
-    @r.get("/m/reserve")
+    @r.get("/m/reserve", summary="what each kiosk holds now, to reserve (预约兑换)")
     def stock(request: Request) -> Response:
         """Every kiosk and what it holds now, as it last reported, less what is reserved."""
         now = layer.clock()
@@ -80,7 +80,10 @@ def router(layer: WebLayer) -> APIRouter:
             kiosks.setdefault(item.kiosk, []).append(item)
         return layout.render(request, "m_reserve.html", kiosks=kiosks, balance=balance)
 
-    @r.get("/m/reserve/{kiosk}/{sku}")
+    @r.get(
+        "/m/reserve/{kiosk}/{sku}",
+        summary="one item at one kiosk: price, pick-up time, reserve button",
+    )
     def item(request: Request, kiosk: str, sku: str) -> Response:
         """One item: its price, the balance, until when it waits, and one button."""
         now = layer.clock()
@@ -105,7 +108,10 @@ def router(layer: WebLayer) -> APIRouter:
             until=local_time(now + ttl(request)),
         )
 
-    @r.post("/m/reservations")
+    @r.post(
+        "/m/reservations",
+        summary="reserve an item: its coins are held at once, the kiosk sets one aside",
+    )
     def reserve(request: Request, kiosk: str = Form(...), sku: str = Form(...)) -> Response:
         limited(request)
         now = layer.clock()
@@ -124,7 +130,7 @@ def router(layer: WebLayer) -> APIRouter:
             return layout.render(request, "m_reserve_note.html", e.status, words=words)
         return layout.redirect(request, "/m/reservations")
 
-    @r.get("/m/reservations")
+    @r.get("/m/reservations", summary="the member's reservations and what became of each")
     def mine(request: Request) -> Response:
         now = layer.clock()
         with layer.db() as s, s.begin():
@@ -137,7 +143,10 @@ def router(layer: WebLayer) -> APIRouter:
             row["until"] = local_time(row["expires_at"])
         return layout.render(request, "m_reservations.html", rows=found, balance=balance)
 
-    @r.post("/m/reservations/{reservation}/cancel")
+    @r.post(
+        "/m/reservations/{reservation}/cancel",
+        summary="cancel a reservation: its hold is voided, the item goes back on sale",
+    )
     def cancel(request: Request, reservation: str) -> Response:
         limited(request)
         now = layer.clock()
