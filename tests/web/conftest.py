@@ -106,6 +106,12 @@ class Console:
         return path
 
 
+def need_pdftoppm() -> None:
+    """Fail (not skip) without poppler-utils: the printed cards' tests render their PDFs."""
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is not installed (Debian: apt-get install poppler-utils)")
+
+
 def _need(path: str) -> None:
     if shutil.which(path) is None:
         reason = f"{path} is not installed (Debian: apt-get install chromium chromium-driver)"

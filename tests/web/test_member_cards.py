@@ -6,23 +6,16 @@ deactivates a member, who then signs in nowhere."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from ledger.cli import call
-from tests.web.conftest import Console
+from tests.web.conftest import Console, need_pdftoppm
 
 KIOSK_PATH = "/v1/sessions"
-
-
-def _need_pdftoppm() -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.fail("pdftoppm is not installed (Debian: apt-get install poppler-utils)")
 
 
 def press(console: Console, selector: str) -> None:
@@ -36,12 +29,15 @@ def press(console: Console, selector: str) -> None:
     console.submit(selector)
 
 
-def add_member_in_browser(console: Console, name: str, phone: str) -> None:
+def add_member_in_browser(console: Console, name: str, phone: str, grant: bool = False) -> None:
+    """The member form from the members list; `grant` ticks "receives the monthly grant"."""
     console.open("/staff/members")
     press(console, "#new-member")
     console.driver.find_element("id", "name").send_keys(name)
     console.driver.find_element("id", "phone").send_keys(phone)
     console.driver.find_element("id", "address").send_keys("龙华路 8 号 3 单元 201")
+    if grant:
+        console.driver.find_element("css selector", "input[name=grant]").click()
     press(console, "#save")
 
 
@@ -136,7 +132,7 @@ def test_a_clerk_adds_a_member_and_is_warned_of_the_same_phone(console: Console)
 
 
 def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_path: Path) -> None:
-    _need_pdftoppm()
+    need_pdftoppm()
     console.add_staff("li", "clerk", "李明")
     key = kiosk_key(console)
     console.log_in("li")
@@ -207,7 +203,7 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
 
 
 def test_a_deactivated_member_signs_in_nowhere(console: Console, tmp_path: Path) -> None:
-    _need_pdftoppm()
+    need_pdftoppm()
     console.add_staff("li", "clerk", "李明")
     key = kiosk_key(console)
     console.log_in("li")
