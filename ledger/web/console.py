@@ -73,6 +73,8 @@ def router(layer: WebLayer) -> APIRouter:
             line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
         done = request.query_params.get("done", "")
         done = done if done in member_pages.DONE else ""
+        if done == "card_issued" and len(details["cards"]) == 1:
+            done = "first_card"  # there was no old card to revoke
         return page(
             request, "member.html", who, member=details, recent=recent, done=done, phones=phones
         )

@@ -54,6 +54,7 @@ MEMBER_WORDS: dict[str, tuple[str, str]] = {
         "新卡已办好，旧卡已停用。",
         "The new card is issued; the old one is revoked.",
     ),
+    "done.first_card": ("会员卡已办好。", "The card is issued."),
     "done.pin_reset": ("卡密码已重设。", "The card's PIN was reset."),
     "done.phone_revoked": (
         "这部手机已停用，它的动态码不能再登录。会员卡和其他手机照常使用。",
@@ -68,6 +69,8 @@ MEMBER_WORDS: dict[str, tuple[str, str]] = {
     "phones.state": ("状态", "State"),
     "phones.revoked": ("已停用 {at}", "Revoked {at}"),
     "phones.revoke": ("停用这部手机", "Revoke this phone"),
+    "member.phones_live": ("{n} 部手机在用（见下方）", "{n} in use (listed below)"),
+    "member.phones_unused": ("没有在用的手机", "no phone in use"),
     "phones.none": (
         "还没有登记手机。没有智能手机的会员用会员卡就可以。",
         "No phone enrolled. A member without a smartphone uses the card.",

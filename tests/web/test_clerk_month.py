@@ -162,7 +162,8 @@ def test_a_clerk_runs_a_month_of_the_time_bank_in_the_browser(
     console.shot("03-pin-pad-done")
     code = printed_code(console, tmp_path)  # leaves card-pdf-card.png with the shots
     press(console, "#after-print")
-    assert console.driver.find_element("id", "done").text == "新卡已办好，旧卡已停用。"
+    assert console.driver.find_element("id", "done").text == "会员卡已办好。"  # her first
+    assert console.driver.find_element("id", "phone-codes").text == "没有在用的手机"
     assert console.driver.find_element("css selector", "dl.facts").text.endswith(" (有效)")
     console.shot("03-card-issued")
     signed = sign_in(console, key, code, "2580")

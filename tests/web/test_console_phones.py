@@ -57,9 +57,11 @@ def test_a_clerk_enrols_a_phone_by_qr_and_revokes_it_alone(console: Console) -> 
     [row] = driver.find_elements("css selector", "#phones tbody tr")
     device = row.get_attribute("id").removeprefix("phone-")
     assert "有效" in row.text
+    assert driver.find_element("id", "phone-codes").text == "1 部手机在用（见下方）"
     console.shot("member-phones-zh")
     console.submit(f"#revoke-{device}")
     assert "这部手机已停用" in console.text()
+    assert driver.find_element("id", "phone-codes").text == "没有在用的手机"
     WebDriverWait(driver, 10).until(
         lambda d: "已停用" in d.find_element("id", f"phone-{device}").text
     )

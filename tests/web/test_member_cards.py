@@ -162,7 +162,7 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
     assert first_code.startswith("tbc1:")
     assert sign_in(console, key, first_code, "2580").status_code == 201
     press(console, "#after-print")
-    assert "新卡已办好" in console.text()
+    assert console.driver.find_element("id", "done").text == "会员卡已办好。"  # no old card
 
     # A lost card: a new one, with a new PIN, in English this time; the old one stops.
     console.open(f"/lang/en?next=/staff/members/{member}")
@@ -173,6 +173,9 @@ def test_a_card_is_issued_on_the_pad_printed_and_signs_in(console: Console, tmp_
     console.shot("pad-done-en")
     second_code = printed_code(console, tmp_path, "card")
     assert second_code != first_code
+    press(console, "#after-print")
+    done = console.driver.find_element("id", "done").text
+    assert done == "The new card is issued; the old one is revoked."
     refused = sign_in(console, key, first_code, "2580")
     assert refused.status_code == 403 and refused.json()["error"] == "card_revoked"
 
