@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from ledger import audit, counting, member_search, members, staff
+from ledger import audit, counting, member_history, member_search, members, staff
 from ledger.db import StaffRole
 from ledger.errors import UnknownMember
 from ledger.web import layout, member_pages, phone_device_pages
@@ -19,6 +19,7 @@ from ledger.web.access import SignedIn, signed_in
 from ledger.web.errors import PageNotFound
 from ledger.web.layer import WebLayer, web_router
 from ledger.web.paging import PAGE_SIZE, Page, offset, page_number
+from ledger.web.phone_money import staff_sentence
 
 Clerk = Annotated[SignedIn, Depends(signed_in(StaffRole.CLERK))]
 Manager = Annotated[SignedIn, Depends(signed_in(StaffRole.MANAGER))]
@@ -66,11 +67,15 @@ def router(layer: WebLayer) -> APIRouter:
             with layer.db() as s, s.begin():
                 details = members.member_details(s, member_id[:16])
                 phones = phone_device_pages.phone_rows(s, details["member"])
+                said = member_history.entries(s, details["member"], limit=PAGE_SIZE)
         except UnknownMember as exc:
             raise PageNotFound(str(exc)) from exc
         recent = list(reversed(details["history"]))[:PAGE_SIZE]
+        sentences = {e.tx: staff_sentence(layout.language(request), e) for e in said}
         for line in recent:
             line["local_time"] = audit.local_time(datetime.fromisoformat(line["at"]))
+            # In the clerk's language; the stored memo (English, for the book) as a fallback.
+            line["memo"] = sentences.get(line["tx"], line["memo"])
         done = request.query_params.get("done", "")
         done = done if done in member_pages.DONE else ""
         if done == "card_issued" and len(details["cards"]) == 1:

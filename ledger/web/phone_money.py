@@ -53,10 +53,11 @@ def qr_image(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
 
 
-def sentence(lang: str, entry: member_history.Entry) -> str:
+def sentence(lang: str, entry: member_history.Entry, mask: bool = True) -> str:
+    """The history line in plain words; `mask`: the other member's name as 王＊英 (the phone)."""
     values = {k: v for k, v in entry.values.items() if not k.startswith("item_")}
     values["item"] = entry.values.get("item_en" if lang == "en" else "item_zh", "")
-    if "other" in values:
+    if "other" in values and mask:
         values["other"] = masked(str(values["other"]))
     known = entry.what in HISTORY_KINDS
     return translate(lang, "history." + (entry.what if known else "other"), **values)
@@ -214,3 +215,13 @@ def run_once(layer: WebLayer, phone: Phone, token: str, kind: str, act: Any) -> 
             if earlier is None:
                 raise
             return earlier.result
+
+
+def staff_sentence(lang: str, entry: member_history.Entry) -> str:
+    """The history line as the console shows it: the phone's words, the other member's whole
+    name, and the activity an hours credit was for."""
+    text = sentence(lang, entry, mask=False)
+    note = str(entry.values.get("note") or "") if entry.what == "volunteer_hours" else ""
+    if not note:
+        return text
+    return f"{text}：{note}" if lang == "zh" else f"{text}: {note}"

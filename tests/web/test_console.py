@@ -49,7 +49,7 @@ def test_the_members_search_finds_a_member_by_chinese_name_and_shows_the_balance
     assert len(rows) == 1 and "王秀英" in rows[0].text and "120" in rows[0].text
     console.submit("table.list tbody a")
     assert console.driver.current_url.endswith(f"/staff/members/{wanted}")
-    assert "120" in console.text() and "opening grant" in console.text()
+    assert "120" in console.text() and "入会时的补贴" in console.text()  # the memo in words
     console.open(f"/staff/members?q={wanted}")
     assert "王秀英" in console.text()
 
