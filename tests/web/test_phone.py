@@ -170,9 +170,6 @@ def test_the_simulated_kiosk_signs_in_with_the_phone_screen_and_hands_out_an_ite
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
         driver.get(link)
         shown_code(driver)
-        shot = screenshots / "phone-code-at-kiosk-zh.png"
-        driver.save_screenshot(str(shot))
-        code = read_qr(shot)
         runtime = build(load_config(site.config_path))
         try:
             runtime.start()
@@ -183,6 +180,12 @@ def test_the_simulated_kiosk_signs_in_with_the_phone_screen_and_hands_out_an_ite
             if runtime.health.reason is not None:
                 runtime.health.check_now()
                 views.wait(SessionState.IDLE, timeout=30)
+            # The code is read off the screen only now, with the kiosk ready: a phone code
+            # lives one 30 s step, which a slow kiosk start under load can use up.
+            shown_code(driver)
+            shot = screenshots / "phone-code-at-kiosk-zh.png"
+            driver.save_screenshot(str(shot))
+            code = read_qr(shot)
             site.scanner.present(code)  # the phone held to the kiosk's scanner
             v = views.wait(SessionState.BROWSING, timeout=15)
             assert v.member_name == "王阿姨" and v.balance == 120
