@@ -11,7 +11,13 @@ from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import ListProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
@@ -60,7 +66,11 @@ class ClickSound:
 
 
 class KioskLabel(Label):
-    """Text that wraps inside its box, centred, in the theme's text colour."""
+    """Text that wraps inside its box, centred, in the theme's text colour. One that `wraps`
+    breaks its text at its width only and is drawn whole, centred: its kv may then bind a
+    minimum height to its texture_size without a loop (widgets.kv)."""
+
+    wraps = BooleanProperty(False)
 
 
 class KioskButton(ClickSound, ButtonBehavior, Label):
@@ -75,10 +85,14 @@ class Badge(Label):
 
 
 class NoticeLine(Label):
-    """One line of status: an error notice, a 'please wait', an instruction, or nothing."""
+    """One line of status: an error notice, a 'please wait', an instruction, or nothing. One
+    that `wraps` (the technician's) breaks its text at its width, and its screen's kv makes it
+    as tall as its lines: `height: max(..., self.texture_size[1])`."""
 
     kind = OptionProperty("none", options=["none", "plain", "error", "busy", "action", "ok"])
     angle = NumericProperty(0)  # of the busy spinner, turning while kind is "busy"
+    wraps = BooleanProperty(False)
+    spin_room = NumericProperty(0)  # the busy spinner's square at the left (widgets.kv)
 
     def __init__(self, **kwargs: object) -> None:
         self._spin = Clock.create_trigger(self._turn, 1 / 30, interval=True)

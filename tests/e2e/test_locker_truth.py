@@ -24,22 +24,22 @@ def test_nothing_on_the_screens_it_met_is_cut_off(truth):
 def test_a_locker_of_several_items_says_before_its_door_opens_that_opening_is_the_hand_out(truth):
     confirm = truth["confirm"]
     assert confirm["cart"] == [["tissues", True], ["rice", False]]
-    assert "纸巾 × 1：15 币（开门就扣）" in confirm["lines"]
-    assert "大米 1kg × 1：50 币" in confirm["lines"]  # the only bag, sensed: no such mark
+    assert "纸巾 × 1：15\u00a0币（开门就扣）" in confirm["lines"]
+    assert "大米 1kg × 1：50\u00a0币" in confirm["lines"]  # the only bag, sensed: no such mark
     assert confirm["status"] == "标了的：开门就扣币"
     # Each vend said which rule holds while its door was still shut.
     assert truth["before_open"] == [["rice", False], ["tissues", True]]
     several = truth["several"]
     # Both doors opened and shut with nothing taken: the tissues as told, the rice not charged.
     assert several["items"] == [["tissues", True], ["rice", False]] and several["paid"] == 15
-    assert several["balance"] == "这次扣了 15 币，余额 405 币"
+    assert several["balance"] == "这次扣了 15\u00a0币，余额 405\u00a0币"
     assert several["heading"] == "只换成了一部分" and PHONE in several["next_step"]
 
 
 def test_the_success_screen_says_what_was_charged_and_the_balance_left(truth):
     success = truth["success"]
     assert success["heading"] == "兑换成功" and success["paid"] == 20
-    assert success["balance"] == f"这次扣了 20 币，余额 {success['ledger_balance']} 币"
+    assert success["balance"] == f"这次扣了 20\u00a0币，余额 {success['ledger_balance']}\u00a0币"
     assert success["next_step"] == ""
 
 

@@ -92,9 +92,8 @@ def result_wrapped_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
     out.update(window_width=Window.width, screens_width=app.screens.width, checked={})
     for language in ("zh", "en"):
         app.set_language(language)
-        # Long names wrap to three lines in elder mode, more than a 480 px screen holds.
-        extra = {} if app.large_text else {"long_names": long_names()}
-        for name, view in {**VARIANTS, **extra}.items():
+        # Long names wrap; in elder mode they are shortened to the lines a 480 px screen holds.
+        for name, view in {**VARIANTS, "long_names": long_names()}.items():
             app.post(view)
             yield frames(3)
             screen = app.screens.current_screen
@@ -110,7 +109,8 @@ def result_wrapped_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
                 "problems": problems(screen),
             }
             if name == "long_names":
-                yield from screenshot(app, out, args, f"result_wrapped_{key}")
+                mode = "_large" if app.large_text else ""
+                yield from screenshot(app, out, args, f"result_wrapped_{key}{mode}")
 
 
 def rows_and_view(screen: Any) -> dict[str, Any]:

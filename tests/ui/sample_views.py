@@ -1,20 +1,11 @@
-"""KioskViews of every screen, as the core publishes them, for the UI scenarios."""
+"""KioskViews of every screen, as the core publishes them, for the UI scenarios (the technician's
+are in tests/ui/tech_samples.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from kiosk.core.steps import VendStep
-from kiosk.core.technician import (
-    CheckLine,
-    LockerLine,
-    OpenedLocker,
-    RestockDraft,
-    ServiceLine,
-    TechnicianView,
-    TechPage,
-    WalkView,
-)
 from kiosk.core.view import (
     CartLine,
     ItemResult,
@@ -26,6 +17,7 @@ from kiosk.core.view import (
     SessionState,
     VendView,
 )
+from tests.ui.tech_samples import TECH_SAMPLES
 
 MEMBER = "王秀英"
 OFFERS = (
@@ -68,49 +60,6 @@ TAKEN = ItemResult("water", "矿泉水", "Bottled water", 20, "0:2", True, "resu
 JAMMED = ItemResult("oil", "食用油", "Cooking oil", 60, "0:4", False, "result.jammed")
 UNCOUNTED = ItemResult(
     "water", "矿泉水", "Bottled water", 20, "0:2", False, "result.awaiting_count"
-)
-
-CHECKS = (  # as kiosk/diag/health.py words them
-    CheckLine("ledger", "ok", "reachable, 12 ms", "http://127.0.0.1:8000"),
-    CheckLine("clock", "ok", "+0.3 s"),
-    CheckLine("lock board 0", "ok", "answers", "6 lockers closed"),
-    CheckLine("scanner", "warn", "port opens", "/dev/timebank-scanner"),
-    CheckLine("lights and buzzer", "ok", "cycled"),
-    CheckLine("journal", "fail", "3 to settle, 1 refused, 0 undecided, 1 awaiting a count"),
-    CheckLine("counts", "warn", "1 locker(s) to count"),
-    CheckLine("lockers", "warn", "1 to inspect", "0:3: did not open in a lock walk"),
-    CheckLine("events", "ok", "all sent"),
-    CheckLine("service", "ok", "in service"),
-    CheckLine("disk", "ok", "5,210 MB free"),
-    CheckLine("key file", "warn", "mode 0644: open to every user"),
-    CheckLine("version", "ok", "0.1.0"),
-    CheckLine("uptime", "ok", "3 d 4 h 12 min"),
-)
-LOCKERS = (
-    LockerLine("0:1", False, True, "tissues", 4, "2027-03-22"),
-    LockerLine("0:2", True, True, "water", 5, "2027-01-31"),
-    LockerLine("0:3", False, False, "noodles", 0, None, "did not open in a lock walk"),
-    LockerLine("0:4", False, True, "oil", 1),
-    LockerLine("0:5", None, None, "rice", 3, error="board 0 did not answer"),
-    LockerLine("0:6", False, True, "soap", 2),
-)
-OPENED = OpenedLocker(
-    "0:2", LockerLine("0:2", False, True), LockerLine("0:2", True, True), accepted=True
-)
-TECH_VIEW = TechnicianView(
-    checks=CHECKS,
-    lockers=LOCKERS,
-    skus=("noodles", "oil", "rice", "soap", "tissues", "water"),
-    sku_names=tuple((o.sku, o.name_zh, o.name_en) for o in sorted(OFFERS, key=lambda o: o.sku)),
-    last_open=OPENED,
-    message="tech.opened",
-    detail="0:2",
-)
-TECH = KioskView(
-    state=SessionState.TECHNICIAN,
-    member_name="张师傅",
-    member_role="technician",
-    technician=TECH_VIEW,
 )
 
 SAMPLE_VIEWS: dict[str, KioskView] = {
@@ -164,71 +113,7 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             ok=False, message="result.awaiting_count", balance=35, items=(UNCOUNTED,)
         ),
     ),
-    "technician": TECH,
-    "technician_locks": replace(TECH, technician=replace(TECH_VIEW, page=TechPage.LOCKS)),
-    "technician_walk": replace(
-        TECH,
-        technician=replace(
-            TECH_VIEW,
-            page=TechPage.LOCKS,
-            walk=WalkView(OPENED, ("0:3", "0:4", "0:5", "0:6"), (("0:1", "opened"),)),
-        ),
-    ),
-    "technician_restock": replace(
-        TECH,
-        technician=replace(
-            TECH_VIEW,
-            page=TechPage.RESTOCK,
-            draft=RestockDraft("0:2", "water", 6, "2027-01-31"),
-            message="tech.sku_scanned",
-            detail="water",
-        ),
-    ),
-    "technician_restock_lot": replace(
-        TECH,
-        technician=replace(
-            TECH_VIEW,
-            page=TechPage.RESTOCK,
-            draft=RestockDraft("0:3", "rice", 4, "2027-01-31", "L3K9QX2A", "大米 5kg"),
-            message="tech.lot_scanned",
-            detail="L3K9QX2A",
-        ),
-    ),
-    "technician_count": replace(
-        TECH,
-        technician=replace(
-            TECH_VIEW,
-            page=TechPage.RESTOCK,
-            lockers=(
-                *LOCKERS[:1],
-                LockerLine(
-                    "0:2",
-                    False,
-                    True,
-                    "water",
-                    2,
-                    None,
-                    "count needed: vend 12 (recovered_unlocking_closed_uncounted)",
-                    awaiting_vend=12,
-                    expect_count=2,
-                ),
-                *LOCKERS[2:],
-            ),
-            draft=RestockDraft("0:2", "water", 1, None),
-            message="tech.awaiting_count",
-            detail="0:2",
-            ok=False,
-        ),
-    ),
-    "technician_service": replace(
-        TECH,
-        technician=replace(
-            TECH_VIEW,
-            page=TechPage.SERVICE,
-            service=ServiceLine(False, "cleaning", "m1", "2026-05-01T09:00:00+00:00"),
-            message="tech.out_of_service",
-        ),
-    ),
+    **TECH_SAMPLES,
     "out_of_service": KioskView(state=SessionState.OUT_OF_SERVICE, out_of_service="oos.ledger"),
 }
 
@@ -247,12 +132,6 @@ EXPECTED_SCREENS = {
     "result_failure": "result",
     "result_mixed": "result",
     "result_awaiting_count": "result",
-    "technician": "technician",
-    "technician_locks": "technician",
-    "technician_walk": "technician",
-    "technician_restock": "technician",
-    "technician_restock_lot": "technician",
-    "technician_count": "technician",
-    "technician_service": "technician",
+    **{name: "technician" for name in TECH_SAMPLES},
     "out_of_service": "out_of_service",
 }

@@ -51,6 +51,7 @@ def test_the_result_screen_sits_in_a_window_wider_than_itself(wrapped):
     assert wrapped["window_width"] == 1200 and wrapped["screens_width"] == 800
     shown = wrapped["checked"]
     assert {f"{name}_{lang}" for name in VARIANTS for lang in ("zh", "en")} <= set(shown)
+    assert {"long_names_zh", "long_names_en"} <= set(shown)  # elder mode's too (issue 15)
     assert {v["screen"] for v in shown.values()} == {"result"}
     assert {v["screen_width"] for v in shown.values()} == {800}
 

@@ -51,8 +51,9 @@ def test_no_translation_is_empty(language):
 
 def test_balance_and_locker_read_plainly_in_both_languages():
     zh, en = Translator("zh", strict=True), Translator("en", strict=True)
-    assert zh.t("member.balance", balance=35) == "余额 35 币"
-    assert en.t("member.balance", balance=35) == "Balance: 35 coins"
+    # A number and its unit are joined by a no-break space: never on two lines.
+    assert zh.t("member.balance", balance=35) == "余额 35\u00a0币"
+    assert en.t("member.balance", balance=35) == "Balance: 35\u00a0coins"
     assert zh.t("locker.name", locker="3") == "3 号柜"
     assert en.t("locker.name", locker="3") == "Locker 3"
     assert zh.t("result.taken") == "请取走物品，欢迎再来"

@@ -22,7 +22,11 @@ RAW_KEY = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
 # A claim about the whole visit that no coins moved.
 NO_COINS = {"zh": ("没有扣您的币", "没有扣币"), "en": ("No coins were taken", "No coins taken")}
 # A charge of N coins, as an item's line or the visit's money line says it.
-CHARGE = {"zh": re.compile(r"扣了? (\d+) 币"), "en": re.compile(r"(?:taken, |^)(\d+) coins")}
+# (A number and its unit are joined by a no-break space, U+00A0: never on two lines.)
+CHARGE = {
+    "zh": re.compile(r"扣了? (\d+)\u00a0币"),
+    "en": re.compile(r"(?:taken, |^)(\d+)\u00a0coins"),
+}
 HELD = {"zh": "冻结", "en": "held"}
 SUCCESS = {"zh": "兑换成功", "en": "Success"}
 
@@ -125,12 +129,16 @@ def test_every_variant_is_saved_as_a_picture_of_the_7_inch_screen(shown):
 OTHER = [f"{name}_{lang}" for lang in ("zh", "en") for name in OTHER_VIEWS]
 # What each of the other screens must say, in its language (a part of the text suffices).
 MUST_SAY = {
-    "confirm_mixed_zh": ["纸巾 × 1：15 币（开门就扣）", "矿泉水 × 1：20 币", "标了的：开门就扣币"],
+    "confirm_mixed_zh": [
+        "纸巾 × 1：15\u00a0币（开门就扣）",
+        "矿泉水 × 1：20\u00a0币",
+        "标了的：开门就扣币",
+    ],
     "confirm_mixed_en": ["(charged at the door)", "Marked: charged at door"],
     "confirm_at_door_zh": ["柜门一开就扣币"],
     "confirm_at_door_en": ["Charged when the door opens"],
-    "vending_before_open_zh": ["正在开门。柜门一打开就扣 15 币"],
-    "vending_before_open_en": ["Once it opens, 15 coins are taken."],
+    "vending_before_open_zh": ["正在开门。柜门一打开就扣 15\u00a0币"],
+    "vending_before_open_en": ["Once it opens, 15\u00a0coins are taken."],
     "countdown_catalog_zh": ["还要更多时间吗？", "秒后自动退出", "要，继续", "不用了"],
     "countdown_catalog_en": ["Do you need more time?", "Ending in", "Yes, more time"],
     "countdown_result_zh": ["还要更多时间吗？"],

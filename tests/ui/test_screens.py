@@ -31,7 +31,7 @@ def test_taps_while_the_kiosk_is_busy_do_nothing(taps):
 
 
 def test_the_catalog_shows_the_cart_and_checks_it_out(taps):
-    assert taps["cart_text"] == "购物车：1 件，共 20 币"
+    assert taps["cart_text"] == "购物车：1 件，共 20\u00a0币"
     assert taps["after_checkout"] == ["checkout"]
 
 
@@ -40,9 +40,9 @@ def test_a_tap_on_another_button_right_after_an_item_is_not_taken_for_a_double_t
 
 
 def test_the_confirm_screen_shows_each_item_the_total_and_the_balance_after(taps):
-    assert taps["cart_rows"] == ["矿泉水 × 2：40 币", "纸巾 × 1：15 币"]
-    assert taps["confirm_total"] == "合计 55 币"
-    assert taps["confirm_after"] == "换完后余额 0 币"
+    assert taps["cart_rows"] == ["矿泉水 × 2：40\u00a0币", "纸巾 × 1：15\u00a0币"]
+    assert taps["confirm_total"] == "合计 55\u00a0币"
+    assert taps["confirm_after"] == "换完后余额 0\u00a0币"
 
 
 def test_remove_on_a_cart_line_takes_one_of_that_item_out(taps):

@@ -9,7 +9,10 @@ and the charged line adds up the items handed out (tests/ui/test_result_variants
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kivy.app import App
 from kivy.core.text import Label as CoreLabel
@@ -17,10 +20,14 @@ from kivy.lang import Builder
 
 from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
+from kiosk.ui.item_lines import fit_name, share_lines
 from kiosk.ui.lockers import cabinet_lockers, locker_number
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KioskLabel
+from kiosk.ui.widgets import KioskLabel, word_width
 
+# A run of ASCII without a space: one wider than a line Kivy breaks anywhere ("Supercal/ifr").
+LATIN_WORD = re.compile(r"[!-~]{2,}")
+TOO_MANY_LINES = 1_000
 # An item's outcome (its translation key) in a few words, for its own line.
 WHY = {
     "result.jammed": "why.jammed",
@@ -37,9 +44,15 @@ WHY = {
 }
 
 
-def item_text(item: ItemResult, t: Translator) -> str:
-    """One line per item, about that item only: taken and charged, held, or not charged."""
-    name = item.name_zh if t.language == "zh" else item.name_en
+def item_name(item: ItemResult, t: Translator) -> str:
+    """The item's name in the screen's language."""
+    return item.name_zh if t.language == "zh" else item.name_en
+
+
+def item_text(item: ItemResult, t: Translator, name: str | None = None) -> str:
+    """One line per item, about that item only: taken and charged, held, or not charged (with
+    its name, or `name` in its place: the name shortened to fit)."""
+    name = item_name(item, t) if name is None else name
     if item.handed_out:
         return t("result.item_taken", item=name, price=item.price)
     why = t(WHY.get(item.message, "why.other"))
@@ -72,13 +85,15 @@ def money_text(result: ResultView | None, balance: int | None, t: Translator) ->
     return text  # coins held are said by the message (one item) or each held item's line
 
 
-def wrapped_lines(label: KioskLabel, width: float) -> int:
-    """How many lines `label`'s text takes at `width` px (its own font and padding)."""
-    if not label.text:
+def wrapped_lines(label: KioskLabel, width: float, text: str | None = None) -> int:
+    """How many lines `label`'s text (or `text` in its font) takes at `width` px (its own font
+    and padding)."""
+    text = label.text if text is None else text
+    if not text:
         return 0
     left, _top, right, _bottom = label.padding
     measure = CoreLabel(
-        text=label.text,
+        text=text,
         font_size=label.font_size,
         font_name=label.font_name,
         bold=label.bold,
@@ -86,6 +101,16 @@ def wrapped_lines(label: KioskLabel, width: float) -> int:
     )
     measure.refresh()
     return max(1, len(measure._cached_lines))
+
+
+def fitting_lines(label: KioskLabel, width: float, text: str) -> int:
+    """The lines `text` takes in `label` at `width` px; more than a screen has when one of its
+    Latin words is wider than a line (Kivy would break it: "Supercalifragilis/tic")."""
+    left, _top, right, _bottom = label.padding
+    room = width - left - right
+    if any(word_width(w, label.font_size, label.bold) > room for w in LATIN_WORD.findall(text)):
+        return TOO_MANY_LINES
+    return wrapped_lines(label, width, text)
 
 
 def next_step_text(view: KioskView, t: Translator, hint: bool = True) -> str:
@@ -114,6 +139,11 @@ def message_font(text: str, several: bool, language: str, app: App) -> float:
 class ResultScreen(KioskScreen):
     intents: MemberIntents
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._items: list[tuple[KioskLabel, ItemResult]] = []  # each item's line, and its item
+        self._t: Translator | None = None
+
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
         ids = self.ids
@@ -130,16 +160,17 @@ class ResultScreen(KioskScreen):
         ids.message.size_hint_y = 1 if ids.message.text else 0.001
         ids.message.font_size = message_font(ids.message.text, several, t.language, app)
         ids.item_list.clear_widgets()
+        self._items, self._t = [], t
         for item in items if several else ():
-            ids.item_list.add_widget(
-                KioskLabel(
-                    text=item_text(item, t),
-                    halign="left",
-                    padding=(app.pad, 0),
-                    bold=not item.handed_out,
-                    font_size=app.font_body,
-                )
+            line = KioskLabel(
+                text=item_text(item, t),
+                halign="left",
+                padding=(app.pad, 0),
+                bold=not item.handed_out,
+                font_size=app.font_body,
             )
+            ids.item_list.add_widget(line)
+            self._items.append((line, item))
         balance = result.balance if result and result.balance is not None else view.balance
         ids.balance.text = money_text(result, balance, t)
         # In large text the "try another locker" button says it; the line keeps the phone.
@@ -160,19 +191,35 @@ class ResultScreen(KioskScreen):
 
     def fit_lines(self) -> None:
         """Each wrapping line as tall as its lines at the screen's own width (in `kiosk sim` the
-        screens sit beside a panel, so the window is wider than they are)."""
+        screens sit beside a panel, so the window is wider than they are); the items' lines
+        share what room is left, a name too long for it shortened (kiosk/ui/item_lines.py)."""
         app = App.get_running_app()
         if app is None or "balance" not in self.ids:
             return  # still being built
         ids = self.ids
         width = self.width - 2 * app.pad
-        lines = 0
-        for label in ids.item_list.children:
-            label.size_hint_y = wrapped_lines(label, width)
-            lines += int(label.size_hint_y)
-        ids.item_list.height = lines * app.font_body * 1.5
         ids.balance.height = wrapped_lines(ids.balance, width) * app.font_large * 1.5
         ids.next_step.height = wrapped_lines(ids.next_step, width) * app.font_small * 1.6
+        line_height = app.font_body * 1.5
+        box = ids.item_list.parent
+        fixed = [ids.heading, ids.balance, ids.next_step, ids.done.parent]
+        room = self.height - 2 * app.pad - box.spacing * (len(box.children) - 1)
+        room -= sum(w.height for w in fixed)
+        ids.item_list.height = self._fit_items(width, int(room // line_height)) * line_height
+
+    def _fit_items(self, width: float, room_lines: int) -> int:
+        """The items' lines in the lines there is room for: their lines of text in all."""
+        t, lines = self._t, 0
+        if t is None:
+            return 0
+        needs = [wrapped_lines(label, width, item_text(item, t)) for label, item in self._items]
+        for (label, item), given in zip(self._items, share_lines(needs, room_lines), strict=True):
+            line_of = partial(item_text, item, t)
+            count = partial(fitting_lines, label, width)
+            label.text = fit_name(item_name(item, t), given, line_of, count)
+            label.size_hint_y = wrapped_lines(label, width)
+            lines += int(label.size_hint_y)
+        return lines
 
     def on_done(self) -> None:
         if self.debounced("finish"):
