@@ -1,6 +1,6 @@
 """Scripts for tests/ui/test_long_texts.py (issue 15, "at the locker, the screens tell the truth"):
 long technician failures on each technician page, long item names on the result screen, and
-prices wrapped at every width. Run as
+prices wrapped at every width, and results of four and five items in elder mode. Run as
 `python -m tests.ui.long_texts NAME '{"out": DIR, "size": [800, 480], ...}'` (the scenario
 runner of tests/ui/scenarios.py, with these scripts added to it).
 """
@@ -11,8 +11,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from kiosk.core.shopping import _result
 from kiosk.core.technician import LockerLine, OpenedLocker
+from kiosk.core.view import CartLine, KioskView, SessionState
 from tests.ui.field_screens import problems, screenshot
+from tests.ui.result_variants import OFFERS, OIL, PHONE, TISSUES, WATER, item
 from tests.ui.tech_samples import LONG_FAILURE, LONG_UNKNOWN, TECH_SAMPLES
 
 FLAGGED = OpenedLocker(  # the lock test page showing a flagged locker: "Inspected" shows too
@@ -49,6 +52,61 @@ UNITS = {"zh": "币", "en": "coins"}
 # px: narrower than any label a price is on (a catalog card: about 240). Kivy breaks a run of
 # text without spaces that is wider than a line anywhere, so a glued word must fit a line.
 NARROWEST = 200
+# Results of four and five items (a cart holds five): more lines than elder mode's 6 mm text
+# leaves room for on a 7-inch screen, even with short names. Each: (line, its outcome), in the
+# cart's order, and whether the jammed item may be tried at another locker.
+SOAP = CartLine("soap", "肥皂", "Soap", 10)
+RICE = CartLine("rice", "大米", "Rice", 30)
+MANY_BALANCE = 400
+MANY: dict[str, tuple[tuple[tuple[CartLine, str], ...], bool]] = {
+    "four_taken": (((WATER, "taken"), (TISSUES, "taken"), (OIL, "taken"), (SOAP, "taken")), False),
+    "four_partial": (
+        ((WATER, "taken"), (TISSUES, "taken"), (OIL, "taken"), (SOAP, "jammed")),
+        False,
+    ),
+    "five_taken": (
+        tuple((line, "taken") for line in (WATER, TISSUES, OIL, SOAP, RICE)),
+        False,
+    ),
+    "five_held": (
+        (
+            (WATER, "taken"),
+            (TISSUES, "taken"),
+            (OIL, "taken"),
+            (SOAP, "not_taken"),
+            (RICE, "awaiting_count"),
+        ),
+        False,
+    ),
+    "five_retry": (
+        (
+            (WATER, "jammed"),
+            (TISSUES, "taken"),
+            (OIL, "taken"),
+            (SOAP, "taken"),
+            (RICE, "not_tried"),
+        ),
+        True,
+    ),
+}
+
+
+def many_items(name: str) -> KioskView:
+    """The result view of a cart of four or five items (MANY), as the core builds it."""
+    outcomes, retry = MANY[name]
+    items = [item(line, outcome) for line, outcome in outcomes]
+    charged = sum(i.price for i in items if i.handed_out)
+    held = sum(i.price for i in items if i.held)
+    balance = MANY_BALANCE - charged - held
+    elsewhere = ((WATER,), "0:4") if retry else ((), "")
+    return KioskView(
+        state=SessionState.RESULT,
+        member_name="王秀英",
+        balance=balance,
+        offers=OFFERS,
+        result=_result(items, balance, elsewhere),
+        help_phone=PHONE,
+    )
 
 
 def tag(args: dict, app: Any) -> str:
@@ -178,6 +236,63 @@ def long_names_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
                     yield from screenshot(app, out, args, f"long_names_{key}_{tag(args, app)}")
 
 
+def span(w: Any) -> list[float]:
+    """Where `w` is on the window, bottom to top (px)."""
+    return [w.to_window(w.x, w.y)[1], w.to_window(w.x, w.top)[1]]
+
+
+def result_parts(screen: Any, t: Any) -> dict[str, Any]:
+    """The result screen's parts as shown: what must be read wherever the list is scrolled (each
+    [text, bottom, top]), each item's line ([text, bottom, top, handed out, what happened]), the
+    list's view and the line saying how many items are below it."""
+    from kiosk.ui.screens.result import item_name, item_text
+
+    ids = screen.ids
+    view = ids.item_scroll if "item_scroll" in ids else ids.item_list  # no list to scroll
+    more = ids.more if "more" in ids else None
+    buttons = [b for b in (ids.done, ids.retry) if b.opacity > 0 and not b.disabled]
+    fixed = [ids.heading, ids.balance, ids.next_step, *buttons]
+    fixed += [more] if more is not None and more.opacity > 0 and more.text else []
+    results = {id(w): i for w, i in getattr(screen, "_items", [])}
+    lines = []
+    for w in reversed(ids.item_list.children):
+        i = results[id(w)]
+        after = item_text(i, t)[len(item_name(i, t)) :]
+        lines.append([w.text, *span(w), i.handed_out, after])
+    return {
+        "must_read": [[w.text, *span(w)] for w in fixed if w.text],
+        "items": lines,
+        "view": span(view),
+        "more": more.text if more is not None and more.opacity > 0 and more.height > 1 else "",
+        "problems": problems(screen),
+    }
+
+
+def many_items_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
+    """Results of four and five items in both languages (elder mode, if `large`): the parts as
+    shown at the top of the list and scrolled to its end."""
+    from kiosk.ui.i18n import Translator
+    from tests.ui.scripts import frames
+
+    out.update(shown={}, window=[0, args["size"][1]])
+    for language in ("zh", "en"):
+        app.set_language(language)
+        t = Translator(language)
+        for name in MANY:
+            app.post(many_items(name))
+            yield frames(4)
+            screen = app.screens.current_screen
+            key = f"{name}_{language}"
+            out["shown"][key] = result_parts(screen, t)
+            yield from screenshot(app, out, args, f"many_items_{key}_{tag(args, app)}")
+            if "item_scroll" in screen.ids:
+                screen.ids.item_scroll.scroll_y = 0  # the member scrolls to the end
+                yield frames(4)
+            out["shown"][f"{key}_scrolled"] = result_parts(screen, t)
+            if name == "five_held":
+                yield from screenshot(app, out, args, f"many_items_{key}_end_{tag(args, app)}")
+
+
 def money_lines_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
     """Every text that names an amount of money, laid out by Kivy in the screens' font at every
     width from 200 to 800 px: where a line ends on a number and the next begins with its unit;
@@ -229,4 +344,5 @@ if __name__ == "__main__":
     scripts.SCRIPTS["technician_failures"] = technician_failures_script
     scripts.SCRIPTS["long_names"] = long_names_script
     scripts.SCRIPTS["money_lines"] = money_lines_script
+    scripts.SCRIPTS["many_items"] = many_items_script
     sys.exit(scenarios.main(name, args))

@@ -7,7 +7,11 @@ screens:
 - on the result screen, in elder mode too, a long item name is shortened with an ellipsis to the
   lines the screen has, never the words after it: nothing is cut off or off the screen;
 - a number and its unit ("15 币", "15 coins") never stand on two lines: the catalogs join them
-  with a no-break space, which the screens' font draws as a space.
+  with a no-break space, which the screens' font draws as a space;
+- a result of four or five items in elder mode (a 7-inch screen has room for about three of its
+  lines) keeps the heading, what was charged, the balance and the buttons on the screen: the
+  items' lines scroll, the items not handed out first, with "还有 N 件，向下滑动查看" under them
+  exactly while items are below, and every line shows whole, the last ones scrolled to the end.
 
 `KIOSK_SCREENSHOTS=DIR` keeps the PNGs.
 """
@@ -22,7 +26,7 @@ import pytest
 from PIL import Image
 
 from kiosk.ui.i18n import LANGUAGES, load_catalog
-from tests.ui.long_texts import MONEY, NAMES, PAGES, RESULTS
+from tests.ui.long_texts import MANY, MONEY, NAMES, PAGES, RESULTS, UNITS, many_items
 from tests.ui.scenarios import run_script
 
 pytestmark = pytest.mark.ui
@@ -181,3 +185,85 @@ def test_a_name_is_shortened_by_characters_in_chinese_and_by_words_in_english():
     assert share_lines([3, 1, 2], 3) == [1, 1, 1]
     assert share_lines([3, 1, 2], 5) == [2, 1, 2]
     assert share_lines([3, 1, 2], 9) == [3, 1, 2]
+
+
+# --- four and five items in elder mode -------------------------------------------------------
+
+MANY_KEYS = [f"{name}_{lang}" for name in MANY for lang in LANGUAGES]
+MORE = {"zh": "还有 {n} 件，向下滑动查看", "en": "{n} more items below, scroll down"}
+MORE_ONE = {"zh": "还有 1 件，向下滑动查看", "en": "1 more item below, scroll down"}
+
+
+@pytest.fixture(scope="module")
+def many(out_dir):
+    return run_long("many_items", out=out_dir, size=[800, 480], diagonal=7.0, large=True)
+
+
+def below_the_view(shown: dict) -> list[int]:
+    """The items (their places in the list) whose line ends below the list's view."""
+    bottom = shown["view"][0]
+    return [n for n, (_text, low, *_rest) in enumerate(shown["items"]) if low < bottom - 1]
+
+
+def in_view(line: list, shown: dict) -> bool:
+    low, high = line[1], line[2]
+    return low >= shown["view"][0] - 1 and high <= shown["view"][1] + 1
+
+
+def hint(n: int, language: str) -> str:
+    return "" if not n else MORE_ONE[language] if n == 1 else MORE[language].format(n=n)
+
+
+@pytest.mark.parametrize("key", MANY_KEYS)
+def test_with_many_items_what_must_be_read_stays_on_the_screen_whole(many, key):
+    window_top = many["window"][1]
+    lang = key.rsplit("_", 1)[1]
+    for shown in (many["shown"][key], many["shown"][f"{key}_scrolled"]):
+        assert len(shown["items"]) == len(MANY[key.rsplit("_", 1)[0]][0])
+        assert shown["problems"] == [], key
+        bottom, top = shown["view"]
+        assert bottom >= -1 and top <= window_top + 1, (key, shown["view"])
+        for text, low, high in shown["must_read"]:
+            assert low >= -1 and high <= window_top + 1, (key, text, low, high)
+            assert high <= bottom + 1 or low >= top - 1, (key, text, "in the items' view")
+        # What was charged and the balance left.
+        result = many_items(key.rsplit("_", 1)[0]).result
+        assert result is not None
+        said = " ".join(text for text, _low, _high in shown["must_read"])
+        money = f"{result.charged}\u00a0{UNITS[lang]}" if result.charged else ""
+        assert money in said and f"{result.balance}\u00a0{UNITS[lang]}" in said, (key, said)
+
+
+@pytest.mark.parametrize("key", MANY_KEYS)
+def test_with_many_items_the_hint_says_exactly_how_many_are_below(many, key):
+    lang = key.rsplit("_", 1)[1]
+    for shown in (many["shown"][key], many["shown"][f"{key}_scrolled"]):
+        assert shown["more"] == hint(len(below_the_view(shown)), lang), (key, shown["more"])
+    if key.startswith("five_"):  # five lines never fit in elder mode: the list scrolls
+        assert below_the_view(many["shown"][key]), key
+
+
+@pytest.mark.parametrize("key", MANY_KEYS)
+def test_with_many_items_every_line_shows_whole_the_last_ones_scrolled_to_the_end(many, key):
+    first, end = many["shown"][key], many["shown"][f"{key}_scrolled"]
+    assert below_the_view(end) == [] and end["more"] == ""
+    hidden = below_the_view(first)
+    for n, (at_first, at_end) in enumerate(zip(first["items"], end["items"], strict=True)):
+        text, _low, _high, _handed_out, after = at_first
+        assert text == at_end[0] and text.endswith(after), (key, text, after)
+        # Shown whole at the top of the list, or, if below it then, at its end.
+        line, shown = (at_end, end) if n in hidden else (at_first, first)
+        assert in_view(line, shown), (key, text, n in hidden)
+
+
+@pytest.mark.parametrize("key", MANY_KEYS)
+def test_with_many_items_those_not_handed_out_show_first(many, key):
+    shown = many["shown"][key]
+    failed = [line for line in shown["items"] if not line[3]]
+    assert all(in_view(line, shown) for line in failed), (key, failed, shown["view"])
+
+
+def test_with_many_items_the_screen_is_a_real_picture(many):
+    assert len(many["files"]) == len(MANY_KEYS) + 2
+    for path in many["files"].values():
+        assert Image.open(path).size == (800, 480), path

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
+from kivy.metrics import dp
 
 from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
@@ -28,6 +30,10 @@ from kiosk.ui.widgets import KioskLabel, word_width
 # A run of ASCII without a space: one wider than a line Kivy breaks anywhere ("Supercal/ifr").
 LATIN_WORD = re.compile(r"[!-~]{2,}")
 TOO_MANY_LINES = 1_000
+# Elder mode's list of items to scroll: its bar (dp, as on the confirm screen) and the room the
+# items' lines leave it.
+BAR_WIDTH = 16
+BAR_ROOM = 14
 # An item's outcome (its translation key) in a few words, for its own line.
 WHY = {
     "result.jammed": "why.jammed",
@@ -142,7 +148,14 @@ class ResultScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._items: list[tuple[KioskLabel, ItemResult]] = []  # each item's line, and its item
+        self._in_cart_order: list[tuple[KioskLabel, ItemResult]] = []
         self._t: Translator | None = None
+        # The list's view with "N more below" under it and without (px), and that line's room.
+        self._views = (0.0, 0.0)
+        self._hint_room = 0.0
+        # Counted once the lines are fitted, and again as the member scrolls.
+        self._count_more = Clock.create_trigger(self._show_more)
+        self.ids.item_scroll.bind(scroll_y=self._count_more)
 
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
@@ -171,6 +184,8 @@ class ResultScreen(KioskScreen):
             )
             ids.item_list.add_widget(line)
             self._items.append((line, item))
+        self._in_cart_order = list(self._items)
+        ids.item_scroll.scroll_y = 1  # a new result shows its first lines
         balance = result.balance if result and result.balance is not None else view.balance
         ids.balance.text = money_text(result, balance, t)
         # In large text the "try another locker" button says it; the line keeps the phone.
@@ -192,7 +207,13 @@ class ResultScreen(KioskScreen):
     def fit_lines(self) -> None:
         """Each wrapping line as tall as its lines at the screen's own width (in `kiosk sim` the
         screens sit beside a panel, so the window is wider than they are); the items' lines
-        share what room is left, a name too long for it shortened (kiosk/ui/item_lines.py)."""
+        share what room is left, a name too long for it shortened (kiosk/ui/item_lines.py).
+
+        In elder mode a line for each item may not fit (its 6 mm text leaves about three on a
+        7-inch screen; a cart holds five): the items' lines are then a list to scroll, the items
+        not handed out first, with "还有 N 件，向下滑动查看" under it while items are below (its
+        room goes to the list when none are); the heading, the money line and the buttons stay
+        on the screen."""
         app = App.get_running_app()
         if app is None or "balance" not in self.ids:
             return  # still being built
@@ -201,25 +222,103 @@ class ResultScreen(KioskScreen):
         ids.balance.height = wrapped_lines(ids.balance, width) * app.font_large * 1.5
         ids.next_step.height = wrapped_lines(ids.next_step, width) * app.font_small * 1.6
         line_height = app.font_body * 1.5
-        box = ids.item_list.parent
+        box = ids.column
         fixed = [ids.heading, ids.balance, ids.next_step, ids.done.parent]
         room = self.height - 2 * app.pad - box.spacing * (len(box.children) - 1)
         room -= sum(w.height for w in fixed)
-        ids.item_list.height = self._fit_items(width, int(room // line_height)) * line_height
+        room_lines = int(room // line_height)
+        scrolls = bool(app.large_text) and len(self._items) > room_lines
+        self._put_in_order(failed_first=scrolls)
+        scroll, grid = ids.item_scroll, ids.item_list
+        scroll.do_scroll_y = scrolls
+        scroll.bar_width = dp(BAR_WIDTH) if scrolls else 0
+        grid.padding = (0, 0, dp(BAR_ROOM), 0) if scrolls else (0, 0, 0, 0)
+        if scrolls:
+            self._hint_room = self._hint_height(width)
+            view_lines = max(1, int((room - self._hint_room) // line_height))
+            # Each item's line whole in the view: a name longer than that is shortened.
+            lines = self._fit_items(width - dp(BAR_ROOM), room_lines, most=view_lines)
+            self._views = (view_lines * line_height, max(view_lines, room_lines) * line_height)
+        else:
+            self._hint_room = 0.0
+            lines = self._fit_items(width, room_lines)
+            self._views = (lines * line_height, lines * line_height)
+        grid.height = lines * line_height
+        scroll.height = self._views[0]
+        self._show_more()
 
-    def _fit_items(self, width: float, room_lines: int) -> int:
-        """The items' lines in the lines there is room for: their lines of text in all."""
+    def _fit_items(self, width: float, room_lines: int, most: int | None = None) -> int:
+        """The items' lines in the lines there is room for (or, in a list to scroll, each in at
+        most `most` lines): their lines of text in all."""
         t, lines = self._t, 0
         if t is None:
             return 0
         needs = [wrapped_lines(label, width, item_text(item, t)) for label, item in self._items]
-        for (label, item), given in zip(self._items, share_lines(needs, room_lines), strict=True):
+        if most is None:
+            shares = share_lines(needs, room_lines)
+        else:
+            shares = [min(need, most) for need in needs]
+        for (label, item), given in zip(self._items, shares, strict=True):
             line_of = partial(item_text, item, t)
             count = partial(fitting_lines, label, width)
             label.text = fit_name(item_name(item, t), given, line_of, count)
             label.size_hint_y = wrapped_lines(label, width)
             lines += int(label.size_hint_y)
         return lines
+
+    def _put_in_order(self, failed_first: bool) -> None:
+        """The items' lines in the cart's order; in a list to scroll, the items not handed out
+        (not charged) first, so the view shows them before any scrolling."""
+        order = list(self._in_cart_order)
+        if failed_first:
+            order.sort(key=lambda pair: pair[1].handed_out)  # stable: otherwise the cart's
+        if order == self._items:
+            return
+        grid = self.ids.item_list
+        grid.clear_widgets()
+        for label, _item in order:
+            grid.add_widget(label)
+        self._items = order
+
+    def _hint_height(self, width: float) -> float:
+        """The room "还有 N 件，向下滑动查看" takes (its longest: N the most items below)."""
+        more, t = self.ids.more, self._t
+        if t is None:
+            return 0.0
+        app = App.get_running_app()
+        text = t("confirm.more_below", count=len(self._items))
+        return wrapped_lines(more, width, text) * app.font_body * 1.4
+
+    def items_below(self) -> int:
+        """Items whose line ends below the scrolled view (not wholly shown)."""
+        scroll, grid = self.ids.item_scroll, self.ids.item_list
+        if not scroll.do_scroll_y:
+            return 0
+        hidden_above = (1 - scroll.scroll_y) * max(0.0, grid.height - scroll.height)
+        view_bottom = hidden_above + scroll.height  # from the list's top
+        line_height = App.get_running_app().font_body * 1.5
+        below, top = 0, 0.0
+        for label, _item in self._items:
+            top += label.size_hint_y * line_height
+            if top > view_bottom + 1:
+                below += 1
+        return below
+
+    def _show_more(self, *_args: object) -> None:
+        """Under a list to scroll, how many items are below its view, so a member knows to
+        scroll; nothing while every line shows (scrolled to its end), and the list has its
+        room."""
+        ids, t = self.ids, self._t
+        more, scroll = ids.more, ids.item_scroll
+        below = self.items_below()
+        if t is None or not below:
+            more.text, more.opacity, more.height = "", 0, 0
+            scroll.height = self._views[1]
+        else:
+            key = "confirm.more_below_one" if below == 1 else "confirm.more_below"
+            more.text, more.opacity, more.height = t(key, count=below), 1, self._hint_room
+            scroll.height = self._views[0]
+        ids.item_box.height = scroll.height + more.height
 
     def on_done(self) -> None:
         if self.debounced("finish"):
