@@ -51,23 +51,21 @@ class WebLayer:
         self.sessions = WebSessions(self.db, self.clock)
 
 
-def web_router() -> APIRouter:
-    """A router of web pages: bodies limited as ledger.bodies says, every POST CSRF-checked."""
+def web_router(openapi_tag: str | None = None) -> APIRouter:
+    """A router of web pages: bodies limited as ledger.bodies says, every POST CSRF-checked;
+    in the served OpenAPI under `openapi_tag` only when given one."""
     return APIRouter(
-        include_in_schema=False,
+        include_in_schema=openapi_tag is not None,
+        tags=[openapi_tag] if openapi_tag is not None else None,
         route_class=bodies.CheckedBodyRoute,
         dependencies=[Depends(csrf.guard)],
     )
 
 
 def phone_router() -> APIRouter:
-    """A router of the member's phone pages (/m/): as web_router, and in the served OpenAPI
-    (tag "phone"), since a phone's calls move coins as the kiosk's do."""
-    return APIRouter(
-        tags=["phone"],
-        route_class=bodies.CheckedBodyRoute,
-        dependencies=[Depends(csrf.guard)],
-    )
+    """A router of the member's phone pages (/m/): a web router in the served OpenAPI (tag
+    "phone"), since a phone's calls move coins as the kiosk's do."""
+    return web_router(openapi_tag="phone")
 
 
 class SecurityHeaders:

@@ -4,6 +4,7 @@ gives: HTML with the session's cookie, or a redirect to a path of this site."""
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +44,15 @@ def here(request: Request) -> str:
     """This page's path and query, for coming back to it (the language switch, the login)."""
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
+
+
+def office_minute(moment: datetime | str | None, zone: tzinfo) -> str:
+    """`moment` (or its ISO text) as the office's clock shows it, to the minute; "" for none."""
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

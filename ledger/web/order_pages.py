@@ -36,7 +36,7 @@ def router(layer: WebLayer) -> APIRouter:
             orders=found,
             shown=shown,
             choices=(*order_list.GROUPS, "all"),
-            local=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            local=lambda moment: layout.office_minute(moment, zone),
             newest=order_list.NEWEST,
         )
 

@@ -6,7 +6,6 @@ was paid when it filled."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -28,14 +27,6 @@ NOTE_MAX = 200  # as ledger.pools.collect takes, and the column holds
 Words = tuple[str, dict[str, Any]]  # a key of pool_words and its values
 
 
-def _stamp(moment: datetime | str | None, zone: Any) -> str:
-    if moment is None:
-        return ""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
 def staff_names(s: Session) -> dict[str, str]:
     """Who recorded a pool, as the clerks know them: a username's name ("cli:USER" as it is)."""
     return {account.username: account.name for account in staff.list_staff(s)}
@@ -48,7 +39,7 @@ def why_not(pool: Pool, s: Session, zone: Any) -> Words | None:
     if pool.state == PoolState.FULL:
         return None
     if pool.state == PoolState.COLLECTED:
-        when = _stamp(pool.collected_at, zone)
+        when = layout.office_minute(pool.collected_at, zone)
         by = staff_names(s).get(pool.collected_by or "", pool.collected_by or "")
         note = pool.collected_where or ""
         return "pooldesk.err_collected", {"pool": number, "when": when, "by": by, "note": note}
@@ -87,7 +78,7 @@ def router(layer: WebLayer) -> APIRouter:
         return layout.render(
             request, "pools.html", status, groups=groups, done=done, error=error, typed=typed,
             failed=at, newest=pool_views.OFFICE_NEWEST, names=names,
-            local=lambda moment: _stamp(moment, zone),
+            local=lambda moment: layout.office_minute(moment, zone),
         )  # fmt: skip
 
     @web.get("/staff/pools")
