@@ -97,6 +97,24 @@ def _describe(s: Session, tx: LedgerTransaction, account_id: str, coins: int) ->
     return Entry(tx.id, tx.created_at, what, coins, values)
 
 
+def event_entry(s: Session, tx_id: int) -> Entry | None:
+    """One transaction told from a member's side, for the exports' note: the member whose
+    coins went out (a gift's giver), else the one member it moved; None when it moved no
+    member's coins (between the time bank's own accounts)."""
+    tx = s.get(LedgerTransaction, tx_id)
+    if tx is None:
+        return None
+    theirs = s.execute(
+        select(Posting.account_id, Posting.amount)
+        .join(Account, Account.id == Posting.account_id)
+        .where(Posting.transaction_id == tx_id, Account.member_id.is_not(None))
+        .order_by(Posting.amount, Posting.account_id)
+    ).first()
+    if theirs is None:
+        return None
+    return _describe(s, tx, theirs.account_id, theirs.amount)
+
+
 def entries(
     s: Session, member_id: str, before: int | None = None, limit: int = PAGE
 ) -> list[Entry]:

@@ -16,6 +16,7 @@ from ledger.cli.base import add_command, emit, with_book
 from ledger.cli.staff import cli_actor
 from ledger.db import utcnow
 from ledger.errors import BadRequest
+from ledger.web import export_notes
 
 
 def time_zone(name: str | None, db_url: str) -> ZoneInfo:
@@ -38,6 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.member:
             members.get_member(s, args.member)  # an unknown member is an error, not an empty file
         rows = statement.events(s, period, args.member)
+        export_notes.put_notes(s, rows, args.lang)
         detail = {"format": fmt, "rows": len(rows), "member": args.member}
         detail |= {"from": args.first, "to": args.last}
         audit.record(s, AuditAction.EXPORTED, cli_actor(), CLI_ACTOR_ADDRESS, utcnow(), **detail)
@@ -64,5 +66,7 @@ def register(sub: Any) -> None:
     out = exp.add_mutually_exclusive_group(required=True)
     out.add_argument("--csv", metavar="FILE", help="UTF-8 CSV (with a BOM, for spreadsheets)")
     out.add_argument("--xlsx", metavar="FILE", help="an Excel workbook")
-    exp.add_argument("--lang", choices=exports.LANGUAGES, default="zh", help="column headings")
+    exp.add_argument(
+        "--lang", choices=exports.LANGUAGES, default="zh", help="the headings' and notes' language"
+    )
     exp.add_argument("--tz", help="a time zone (default: the office's, settings office_tz)")

@@ -15,7 +15,7 @@ from ledger import audit, exports, reports, settings, statement
 from ledger.audit import AuditAction
 from ledger.db import StaffRole
 from ledger.errors import BadRequest, UnknownMember
-from ledger.web import layout
+from ledger.web import export_notes, layout
 from ledger.web.access import SignedIn, signed_in
 from ledger.web.charts import Series, bar_chart, ranked_bars
 from ledger.web.errors import PageNotFound
@@ -129,6 +129,7 @@ def router(layer: WebLayer) -> APIRouter:
         lang = layout.language(request)
         with layer.db() as s, s.begin():
             rows = statement.events(s, period)
+            export_notes.put_notes(s, rows, lang)
             audit.record(
                 s,
                 AuditAction.EXPORTED,

@@ -7,11 +7,13 @@ import csv
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
-from ledger import cli, exports
+from ledger import cli, exports, members
 
 
 def test_export_writes_a_members_events_and_the_whole_book(
@@ -31,8 +33,8 @@ def test_export_writes_a_members_events_and_the_whole_book(
     with (tmp_path / "wang.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["事项"], r["币（收入为正）"], r["余额"], r["备注"], r["姓名"]) for r in rows] == [
-        ("补贴", "30", "30", "opening grant", "王阿姨"),
-        ("调整", "-5", "25", "多发了", "王阿姨"),
+        ("补贴", "30", "30", "入会时的补贴", "王阿姨"),  # the clerk's words, not the book's
+        ("调整", "-5", "25", "工作人员更正：多发了", "王阿姨"),
     ]
     assert {r["会员号"] for r in rows} == {wang}
 
@@ -47,6 +49,14 @@ def test_export_writes_a_members_events_and_the_whole_book(
         ("Grant", ""),
         ("Volunteer hours", "1.5"),
         ("Adjustment", ""),
+    ]
+    # The note as the member page says it: the activity the hours were for (credit-hours
+    # names it 志愿服务 and the day when not told) after the English sentence.
+    day = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert [r["Note"] for r in rows] == [
+        "Welcome grant",
+        f"1.5 hours of volunteering: 志愿服务 {day}",
+        "Correction by staff: 多发了",
     ]
     for row in rows:  # Asia/Shanghai, eight hours ahead of UTC
         local = datetime.strptime(row["Time"], "%Y-%m-%d %H:%M:%S")
@@ -63,6 +73,38 @@ def test_export_writes_a_members_events_and_the_whole_book(
         ("调整", "王阿姨", -5),
     ]
     assert out["rows"] == 3
+    assert [v[10] for v in values[1:]] == [
+        "入会时的补贴",
+        f"志愿服务 1.5 小时：志愿服务 {day}",
+        "工作人员更正：多发了",
+    ]
+
+
+def test_the_note_tells_a_gift_from_the_givers_side_with_both_names(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gift moves two members' coins: its one row names the receiver in the giver's words;
+    an event between the time bank's own accounts keeps the book's memo."""
+    from ledger import book, gifts
+    from ledger.cli import with_book
+
+    def work(s: Any) -> None:
+        wang = members.add_member(s, "王阿姨", coins=30)
+        li = members.add_member(s, "李伯伯")
+        gifts.give(s, wang.id, li.id, 7, datetime.now(UTC))
+        book.ensure_system_accounts(s)
+
+    with_book(db_url, work)
+    for lang, said in (("zh", "转给 李伯伯"), ("en", "Given to 李伯伯")):
+        target = tmp_path / f"{lang}.csv"
+        assert cli.main(["--db", db_url, "export", "--csv", str(target), "--lang", lang]) == 0
+        with target.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        assert [r[10] for r in rows[1:]] == [
+            "入会时的补贴" if lang == "zh" else "Welcome grant",
+            said,
+        ]
+    capsys.readouterr()
 
 
 def test_export_of_an_unknown_member_is_an_error_and_writes_nothing(

@@ -293,7 +293,11 @@ def test_a_clerk_runs_a_month_of_the_time_bank_in_the_browser(
     ]
     assert [tuple(row[c] for c in columns) for row in exported] == expected
     notes = [row["备注"] for row in exported]
-    assert "重阳节敬老院探访" in notes[0] and "重阳节敬老院探访" in notes[1] and month in notes[2]
+    # The member page's sentences: the activity's name and day after the hours.
+    assert notes[0] == f"志愿服务 2 小时：重阳节敬老院探访 {today}"
+    assert notes[1] == f"志愿服务 1.5 小时：重阳节敬老院探访 {today}"
+    assert notes[2] == f"{month[:4]}年{int(month[5:])}月的补贴"
+    assert notes[3] == f"在「{KIOSK}」兑换了挂面"
     # 经办人 names only a correction's staff (docs/protocols.md): none this month.
     assert [row["经办人"] for row in exported] == ["", "", "", ""]
     assert len({row["流水号"] for row in exported}) == 4  # four events, four numbers

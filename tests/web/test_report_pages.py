@@ -136,6 +136,17 @@ def test_the_reports_page_draws_the_months_figures_and_exports_them(
         ("周大爷", "茶叶", "-5", "社区一号机"),
     ]
     assert [r["服务时长（小时）"] for r in rows if r["事项"] == "志愿服务"] == ["3", "1.5"]
+    # 备注 in the clerk's words, as the member page says it, not the book's English memo.
+    assert [r["备注"] for r in exchanged] == [
+        "在「社区一号机」兑换了茶叶",
+        "在「社区一号机」兑换了大米",
+        "在「社区一号机」兑换了茶叶",
+    ]
+    assert [r["备注"] for r in rows if r["事项"] == "补贴"] == ["入会时的补贴"] * 2
+    assert [r["备注"] for r in rows if r["事项"] == "志愿服务"] == [
+        "志愿服务 3 小时",
+        "志愿服务 1.5 小时",
+    ]
     for row in rows:  # Beijing time, as the office's clock; this test's machine may be UTC
         shown = datetime.strptime(row["时间"], "%Y-%m-%d %H:%M:%S")
         utc_now = datetime.now(UTC).replace(tzinfo=None)
@@ -163,6 +174,20 @@ def test_the_reports_page_draws_the_months_figures_and_exports_them(
     console.open("/lang/en?next=/staff/reports")
     assert "Exchanges per month" in console.text()
     console.shot("reports-en")
+    english = tmp_path / "english"
+    english.mkdir()
+    console.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(english)}
+    )
+    console.driver.find_element("id", "export-csv").click()
+    with downloaded(english, ".csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["Note"] for r in rows if r["Kind"] == "Exchange"] == [
+        "Exchanged for Tea at 社区一号机",
+        "Exchanged for Rice at 社区一号机",
+        "Exchanged for Tea at 社区一号机",
+    ]
+    assert [r["Note"] for r in rows if r["Kind"] == "Grant"] == ["Welcome grant"] * 2
     console.open("/lang/zh?next=/staff/reports")
 
 
