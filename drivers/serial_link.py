@@ -143,10 +143,12 @@ class SerialLink:
             port = self._port_for(frame)
             self._written = False
             try:
-                # A late answer to an earlier command must not pass for this one's answer.
+                self._keep_quiet_gap()
+                # A late answer to an earlier command must not pass for this one's answer: what
+                # came in is dropped right before the write, after the quiet gap's wait (a frame
+                # landing during that wait was read as this command's answer).
                 self._take_stray(port)
                 port.reset_input_buffer()
-                self._keep_quiet_gap()
                 self._write(port, frame)
                 yield port
             except LinkError:

@@ -9,6 +9,7 @@ One command per line, one answer line back (`ok ...` or `error: ...`):
     mute-unlocks on|off   unlocks carried out, their answers lost (current CU16 firmware
                           never answers an unlock anyway)
     delay SECONDS         answers come late (0: on time)
+    late-once SECONDS     the next answer only comes this late (a busy board)
     corrupt N|always|off  the next N answers have a bad checksum
     split SECONDS|off     answers arrive in two pieces this far apart
     swapped on|off        RS485 A and B swapped: every byte inverted both ways (nothing is
@@ -80,6 +81,8 @@ class FaultControl:
             board.fault("swapped", _on_off(args[0]))
         elif verb == "delay":
             board.fault("delay", _seconds(args[0]))
+        elif verb == "late-once":
+            board.fault("late_once", _seconds(args[0]))
         elif verb == "corrupt":
             word = args[0].lower()
             named = {"always": -1, "off": 0}

@@ -21,6 +21,7 @@ from drivers.errors import (
     UnknownLocker,
 )
 from drivers.lockboard.counters import BoardCounters
+from drivers.lockboard.late_answers import LateAnswers
 from drivers.lockboard.profile import BoardProfile
 from drivers.pulses import PulsedVends
 from drivers.serial_link import Decoder, SerialLink, Tap
@@ -97,6 +98,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         self._pulsed = PulsedVends()
         self._counters: dict[int, BoardCounters] = {}
         self._counting = threading.Lock()  # commands run on several threads, reports on others
+        self._late = LateAnswers(self.profile.late_answer_limit)
 
     # -- the LockBoard protocol -------------------------------------------------------------
 
@@ -206,6 +208,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         self._pulsed.claim(vend, locker)
         if self._answers_unlocks(locker.board) is None:
             self._probe(locker.board)
+        self._late.unlocking(locker.board)
         if self._answers_unlocks(locker.board) is False:
             return self._unlock_then_read(locker), False
         try:
@@ -258,6 +261,7 @@ class BusLockBoard(ABC, Generic[U, S]):
         self._heard_status(board, reply)
 
     def _read_board(self, board: int) -> S:
+        self._late.wait_before_read(board)
         frame = self._status_frame(board)
         attempts = 1 + self.profile.read_retries
         for attempt in range(1, attempts + 1):
@@ -279,6 +283,7 @@ class BusLockBoard(ABC, Generic[U, S]):
             reply = self._link.transact(frame, decode)
         except NoAnswer:
             self._count(board, "timeouts")
+            self._late.unanswered(board)
             raise
         except CorruptReply:
             self._count(board, "checksum_errors")

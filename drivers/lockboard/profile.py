@@ -31,6 +31,10 @@ class BoardProfile:
     quiet_gap: float = 0.02
     read_retries: int = 2
     unlock_settle: float = 0.3  # seconds a lock takes to move before its sensors mean anything
+    # Seconds after a command went unanswered that its answer may still arrive (a busy board):
+    # no status frame is believed after an unlock until that time has passed since any command
+    # the board left unanswered before it (docs/protocols.md, "Late answers").
+    late_answer_limit: float = 1.0
     # XOR and WKLY boards only report the door; with no item sensor an item never reads as gone.
     item_sensors: bool = True
 
@@ -70,6 +74,8 @@ class BoardProfile:
             raise ValueError(f"read_retries: {self.read_retries} is outside 0..10")
         if not 0 <= self.unlock_settle <= 10:
             raise ValueError(f"unlock_settle: {self.unlock_settle} s is outside [0, 10]")
+        if not 0 <= self.late_answer_limit <= 10:
+            raise ValueError(f"late_answer_limit: {self.late_answer_limit} s is outside [0, 10]")
         if self.item_sensors and self.protocol in ("xor", "wkly"):
             raise ValueError(f"item_sensors: {self.protocol} boards report no item sensor")
 

@@ -27,6 +27,9 @@ class SimBoard(ABC, Generic[C]):
       silent   commands are heard and carried out (the lock really moves) but no answer
                comes back, as when the reply is lost on the bus
       delay    seconds to wait before answering (late replies)
+      late_once  the next answer only goes out this many seconds late, its state as when the
+               command was heard (a busy board: what it hears meanwhile waits its turn, then
+               is answered on time), so a host that gave up on it may take it for the next
       corrupt  the next N answers arrive with a wrong checksum (negative: every answer)
       split    an answer arrives in two pieces this many seconds apart
       mute_unlocks  unlocks are carried out but their answers are lost (boards that do
@@ -60,6 +63,7 @@ class SimBoard(ABC, Generic[C]):
         self.baud = baud
         self.silent = False
         self.delay = 0.0
+        self.late_once = 0.0
         self.corrupt = 0
         self.split = 0.0
         self.mute_unlocks = False
@@ -90,10 +94,12 @@ class SimBoard(ABC, Generic[C]):
     # -- faults -------------------------------------------------------------------------------
 
     def fault(self, name: str, value: Any = True) -> None:
-        """Set one fault by name: silent, delay, corrupt, split (see the class docstring)."""
+        """Set one fault by name: silent, delay, late_once, corrupt, split, mute_unlocks,
+        swapped (see the class docstring)."""
         kinds = {
             "silent": bool,
             "delay": float,
+            "late_once": float,
             "corrupt": int,
             "split": float,
             "mute_unlocks": bool,
@@ -105,6 +111,7 @@ class SimBoard(ABC, Generic[C]):
 
     def clear_faults(self) -> None:
         self.silent, self.delay, self.corrupt, self.split = False, 0.0, 0, 0.0
+        self.late_once = 0.0
         self.mute_unlocks = self.swapped = False
 
     def unplug(self, seconds: float) -> None:
@@ -128,6 +135,7 @@ class SimBoard(ABC, Generic[C]):
             "boards": sorted(self.board_addresses),
             "silent": self.silent,
             "delay": self.delay,
+            "late_once": self.late_once,
             "corrupt": self.corrupt,
             "split": self.split,
             "mute_unlocks": self.mute_unlocks,
@@ -231,6 +239,9 @@ class SimBoard(ABC, Generic[C]):
             return
         if self.delay:
             time.sleep(self.delay)
+        if self.late_once:
+            late, self.late_once = self.late_once, 0.0
+            time.sleep(late)
         if self.corrupt:
             reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
             if self.corrupt > 0:
