@@ -472,6 +472,9 @@ class Reservation(Base):
     note: Mapped[str | None] = mapped_column(String(200))  # why it failed, as the kiosk said
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set for one unit of a full pool kept for its organiser at the kiosk (ledger.pool_pickups):
+    # its hold is for 0 coins, since the pool paid when it filled.
+    pool_id: Mapped[str | None] = mapped_column(ForeignKey("pools.id"), index=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -16,8 +16,8 @@ from ledger.limits import MAX_COINS
 
 class PoolState(enum.Enum):
     OPEN = "open"  # taking pledges until full, cancelled or expired
-    FULL = "full"  # one redemption made (pool -> redemptions); the goods wait to be collected
-    COLLECTED = "collected"  # staff recorded the goods handed out
+    FULL = "full"  # one redemption made (pool -> redemptions); goods wait to be collected
+    COLLECTED = "collected"  # every unit handed out: at kiosks, and the rest at the office
     CANCELLED = "cancelled"  # by its organiser: every pledge given back, each on its own
     EXPIRED = "expired"  # not full in time: every pledge given back, each on its own
 
@@ -42,6 +42,8 @@ class Pool(Base):
     collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     collected_by: Mapped[str | None] = mapped_column(String(100))  # cli:USER, as the audit
     collected_where: Mapped[str | None] = mapped_column(String(200))
+    # Units staff handed out at the office; the rest went from kiosks (ledger.pool_tally).
+    office_quantity: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint(

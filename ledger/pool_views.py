@@ -3,17 +3,25 @@ the office's list (ledger.pools makes and moves them)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import desc, or_, select
 from sqlalchemy.orm import Session
 
-from ledger.db import Member
+from ledger import pool_tally
+from ledger.db import Member, utcnow
 from ledger.phone_tables import Pool, PoolPledge, PoolState
 from ledger.pools import gathered
 
 
-def describe(s: Session, pool: Pool) -> dict[str, Any]:
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def describe(s: Session, pool: Pool, now: datetime | None = None) -> dict[str, Any]:
+    counts = pool_tally.tally(s, pool, now or utcnow())
+    done = pool.state == PoolState.FULL and counts.to_collect <= 0
     organiser = s.get(Member, pool.organiser_id)
     pledges = list(
         s.execute(
@@ -26,7 +34,8 @@ def describe(s: Session, pool: Pool) -> dict[str, Any]:
     got = gathered(s, pool)
     return {
         "pool": pool.id,
-        "state": pool.state.value,
+        # A full pool whose units all went from kiosks is collected, before anything stores it.
+        "state": PoolState.COLLECTED.value if done else pool.state.value,
         "sku": pool.sku,
         "item": {"zh": pool.item_zh, "en": pool.item_en},
         "quantity": pool.quantity,
@@ -48,9 +57,15 @@ def describe(s: Session, pool: Pool) -> dict[str, Any]:
         "expires_at": pool.expires_at.isoformat(),
         "closed_at": pool.closed_at.isoformat() if pool.closed_at else None,
         "redemption_tx": pool.redemption_tx_id,
-        "collected_at": pool.collected_at.isoformat() if pool.collected_at else None,
+        "collected_at": _iso(counts.last_at if done else pool.collected_at),
         "collected_by": pool.collected_by,
         "collected_where": pool.collected_where,
+        # Where the goods went (a full or collected pool): units collected at each kiosk, kept
+        # aside at one for the organiser now, handed out at the office, still to collect.
+        "at_kiosks": [{"kiosk": name, "count": n} for name, n in counts.at_kiosks],
+        "kept": [{"kiosk": name, "count": n} for name, n in counts.kept],
+        "at_office": counts.at_office,
+        "to_collect": counts.to_collect,
     }
 
 
@@ -91,4 +106,10 @@ def office_groups(s: Session, newest: int = OFFICE_NEWEST) -> dict[str, list[dic
         "collected": _newest(s, (PoolState.COLLECTED,), desc(Pool.collected_at), newest),
         "ended": _newest(s, (PoolState.CANCELLED, PoolState.EXPIRED), desc(Pool.closed_at), newest),
     }
-    return {group: [describe(s, pool) for pool in rows] for group, rows in found.items()}
+    groups = {group: [describe(s, pool) for pool in rows] for group, rows in found.items()}
+    # Full pools whose every unit went from kiosks are collected: listed there, newest first.
+    gone = [p for p in groups["full"] if p["state"] == PoolState.COLLECTED.value]
+    groups["full"] = [p for p in groups["full"] if p not in gone]
+    collected = gone + groups["collected"]
+    groups["collected"] = sorted(collected, key=lambda p: p["collected_at"] or "", reverse=True)
+    return groups

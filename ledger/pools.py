@@ -8,7 +8,8 @@ double-entry transaction:
 - **pledge**: a giver's coins move member -> pool (`pool_pledge`), never more than the giver
   may spend, than the day's phone limit, or than the pool still needs.
 - **full**: the pledge that fills it is followed, in the same commit, by one redemption
-  pool -> redemptions (`pool_redemption`); the goods then wait to be collected.
+  pool -> redemptions (`pool_redemption`); the goods then wait to be collected, at a kiosk
+  by the organiser or at the office by staff (ledger.pool_pickups), no coins moving again.
 - **drop-out**: a giver withdraws, or the organiser cancels, or the pool expires unfilled:
   each live pledge is given back pool -> member in its own transaction (`pool_refund`).
 
@@ -249,17 +250,3 @@ def expire_due(s: Session, now: datetime) -> list[str]:
         select(Pool.id).where(Pool.state == PoolState.OPEN, Pool.expires_at <= now)
     ).all()
     return [pool_id for pool_id in due if locked(s, pool_id, now).state == PoolState.EXPIRED]
-
-
-def collect(s: Session, pool_id: str, by: str, where: str, now: datetime) -> Pool:
-    """Staff record that a full pool's goods were handed out (at the office, or a kiosk)."""
-    pool = locked(s, pool_id, now)
-    if pool.state != PoolState.FULL:
-        raise PoolRefused("not_full", f"pool {pool.id} is {pool.state.value}, not full")
-    where = where.strip()
-    if not where or len(where) > 200 or "\x00" in where:
-        raise BadRequest("say where the goods were handed out (--where, up to 200 characters)")
-    pool.state, pool.collected_at = PoolState.COLLECTED, now
-    pool.collected_by, pool.collected_where = by[:100], where
-    s.flush()
-    return pool

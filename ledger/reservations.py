@@ -160,6 +160,7 @@ def reserve(
         .join(Hold, Hold.id == Reservation.hold_id)
         .where(
             Reservation.member_id == member_id,
+            Reservation.pool_id.is_(None),  # a pool's units kept for its organiser do not count
             Reservation.state.in_(OPEN),
             Hold.state == HoldState.HELD,
             Hold.expires_at > now,
@@ -198,13 +199,14 @@ def reserve(
 
 
 def of_member(s: Session, member_id: str, now: datetime, limit: int = 20) -> list[dict[str, Any]]:
-    """The member's newest reservations, with what the page says of each."""
+    """The member's newest reservations, with what the page says of each (a pool's units
+    kept for its organiser are on the pool's page instead)."""
     rows = s.execute(
         select(Reservation, Hold, Kiosk.name, CatalogItem.name_zh, CatalogItem.name_en)
         .join(Hold, Hold.id == Reservation.hold_id)
         .join(Kiosk, Kiosk.id == Reservation.kiosk_id)
         .outerjoin(CatalogItem, CatalogItem.sku == Reservation.sku)
-        .where(Reservation.member_id == member_id)
+        .where(Reservation.member_id == member_id, Reservation.pool_id.is_(None))
         .order_by(Reservation.created_at.desc(), Reservation.id)
         .limit(limit)
     ).all()

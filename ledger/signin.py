@@ -8,14 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger import book, cards, sessions, totp
-from ledger.db import Member
+from ledger import book, cards, pool_pickups, sessions, totp
+from ledger.db import Member, Role
 from ledger.errors import ApiError, MemberDeactivated
 
 
 def session_payload(s: Session, kiosk_id: str, member: Member, now: datetime) -> dict[str, Any]:
     """Open a session for `member` and answer as POST /v1/sessions does."""
     session = sessions.open_session(s, kiosk_id, member.id, now)
+    if member.role == Role.MEMBER:  # staff sign in for the technician screens, not goods
+        # An organiser's full pools: what this kiosk holds of them is kept aside for this visit.
+        pool_pickups.set_aside_at_sign_in(s, kiosk_id, member.id, now)
     return {
         "session": session.id,
         "member": {"id": member.id, "name": member.name, "role": member.role.value},

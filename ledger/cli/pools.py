@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ledger import audit, phone_limits, pool_views, pools
+from ledger import audit, phone_limits, pool_pickups, pool_views, pools
 from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
 from ledger.cli.base import add_command, add_group, emit, with_book
 from ledger.cli.staff import cli_actor
@@ -51,7 +51,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     def work(s: Session) -> dict[str, Any]:
         now = utcnow()
-        pool = pools.collect(s, args.pool, actor, args.where, now)
+        pool = pool_pickups.collect_at_office(s, args.pool, actor, args.where, now)
         audit.record(
             s,
             AuditAction.POOL_COLLECTED,
@@ -60,7 +60,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             now,
             pool=pool.id,
             where=pool.collected_where,
-            quantity=pool.quantity,
+            quantity=pool.office_quantity,
             sku=pool.sku,
         )
         return pool_views.describe(s, pool)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import book, phone_actions, phone_limits, pool_views, pools
+from ledger import book, phone_actions, phone_limits, pool_views, pools, reservations
 from ledger.db import CatalogItem
 from ledger.errors import ApiError
 from ledger.web import layout
@@ -60,6 +60,14 @@ def _shown(pool: dict[str, Any], me: str, lang: str) -> dict[str, Any]:
         "mine": mine,
         "organiser_is_me": pool["organiser"]["id"] == me,
     }
+
+
+def _kiosks_with(s: Session, pool: dict[str, Any], now: datetime) -> list[tuple[str, int]]:
+    """For the organiser of a full pool: the kiosks that hold its item now, and how many."""
+    if pool["state"] != "full" or not pool["organiser_is_me"]:
+        return []
+    found = reservations.available(s, now)
+    return [(x.kiosk_name, x.available) for x in found if x.sku == pool["sku"] and x.available]
 
 
 def router(layer: WebLayer) -> APIRouter:
@@ -153,6 +161,7 @@ def router(layer: WebLayer) -> APIRouter:
                 )
                 zone = phone_limits.office_zone(s)
                 coins = book.spendable_balance(s, phone.member, now)
+                stock = _kiosks_with(s, pool, now)
         except ApiError as exc:
             return refusal(request, exc)
         expires = datetime.fromisoformat(pool["expires_at"])
@@ -168,6 +177,7 @@ def router(layer: WebLayer) -> APIRouter:
             collected=translate(lang, "history.when", **when(lang, handed, zone)) if handed else "",
             qr=qr_image(link),
             suggested=min(pool["needed"], coins),
+            stock="、".join(translate(lang, "pool.kiosk_stock", kiosk=k, n=n) for k, n in stock),
             once=phone_actions.new_token(),
         )
 

@@ -83,11 +83,25 @@ PHONE_MONEY_WORDS: dict[str, tuple[str, str]] = {
     "pool.cancel": ("取消这次合买，退回大家的币", "Call it off: give everyone's coins back"),
     "pool.expires": ("{when} 前凑不齐，币自动退回", "Not full by {when}: coins go back"),
     "poolstate.open": ("正在凑币", "Gathering coins"),
-    "poolstate.full": ("已凑齐！请到服务站领取", "Full! Collect it at the office"),
+    "poolstate.full": ("已凑齐！等待领取", "Full! Waiting to be collected"),
+    "pool.at_kiosk": ("已在「{kiosk}」自助机取走 {n} 件", "{n} taken from the kiosk {kiosk}"),
+    "pool.kept": ("「{kiosk}」自助机正为发起人留着 {n} 件", "{n} kept at the kiosk {kiosk} now"),
+    "pool.to_collect": ("还要领取 {n} 件", "{n} still to collect"),
+    "pool.how": (
+        "发起人到有货的自助机刷卡或扫码，就能开柜取货；也可以到服务站领取。",
+        "The organiser signs in at a kiosk that has the item and opens its lockers, or "
+        "collects at the office.",
+    ),
+    "pool.kiosks": ("现在有货：{kiosks}", "In stock now: {kiosks}"),
+    "pool.kiosk_stock": ("「{kiosk}」{n} 件", "{kiosk} ({n})"),
+    "pool.no_kiosk": (
+        "现在没有自助机有这种物品，请到服务站领取。",
+        "No kiosk has this item now: collect it at the office.",
+    ),
     "poolstate.collected": ("已领取", "Collected"),
     "pool.collected": (
-        "{when} 已在服务站领取（{note}）",
-        "Handed out at the office, {when} ({note})",
+        "{when} 在服务站领取 {n} 件（{note}）",
+        "{n} handed out at the office, {when} ({note})",
     ),
     "poolstate.cancelled": ("已取消，币已退回", "Cancelled: coins given back"),
     "poolstate.expired": ("没有凑齐，币已退回", "Not filled in time: coins given back"),
@@ -97,8 +111,8 @@ PHONE_MONEY_WORDS: dict[str, tuple[str, str]] = {
     ),
     "pooldone.pledged": ("您的币已放进合买。", "Your coins are in the pool."),
     "pooldone.filled": (
-        "凑齐了！已兑换，请到服务站领取。",
-        "It is full! Exchanged: collect it at the office.",
+        "凑齐了！已兑换。发起人可到有货的自助机取货，或到服务站领取。",
+        "It is full! Exchanged: the organiser collects it at a kiosk or at the office.",
     ),
     "pooldone.withdrawn": ("您的币已退回。", "Your coins were given back."),
     "pooldone.cancelled": (

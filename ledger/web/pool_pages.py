@@ -1,6 +1,7 @@
 """The console's pools page (/staff/pools, 集体兑换): the full pools waiting for their goods,
 the longest waiting first, each with the form that records them handed out at the office, then
-the open, collected and ended ones. Collecting calls ledger.pools.collect and is audited as the
+the open, collected and ended ones. Collecting calls ledger.pool_pickups.collect_at_office and is
+audited as the
 signed-in clerk, as `timebank-ledger pool collect` is as its user. No coins move: a full pool
 was paid when it filled."""
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from ledger import audit, pool_views, pools, settings, staff
+from ledger import audit, pool_pickups, pool_tally, pool_views, pools, settings, staff
 from ledger.audit import AuditAction
 from ledger.db import StaffRole
 from ledger.errors import ApiError
@@ -23,7 +24,7 @@ from ledger.web.layer import WebLayer, web_router
 
 Clerk = Annotated[SignedIn, Depends(signed_in(StaffRole.CLERK))]
 Note = Annotated[str, Form(max_length=2000)]  # longer than NOTE_MAX: refused in words
-NOTE_MAX = 200  # as ledger.pools.collect takes, and the column holds
+NOTE_MAX = 200  # as ledger.pool_pickups.collect_at_office takes, and the column holds
 Words = tuple[str, dict[str, Any]]  # a key of pool_words and its values
 
 
@@ -40,6 +41,8 @@ def why_not(pool: Pool, s: Session, zone: Any) -> Words | None:
         return None
     if pool.state == PoolState.COLLECTED:
         when = layout.office_minute(pool.collected_at, zone)
+        if pool.collected_by is None:  # every unit went from kiosks
+            return "pooldesk.err_kiosks", {"pool": number, "when": when}
         by = staff_names(s).get(pool.collected_by or "", pool.collected_by or "")
         note = pool.collected_where or ""
         return "pooldesk.err_collected", {"pool": number, "when": when, "by": by, "note": note}
@@ -95,18 +98,22 @@ def router(layer: WebLayer) -> APIRouter:
             with layer.db() as s, s.begin():
                 # Row-locked: of two clerks pressing at once, the second is told the first did.
                 pool = pools.locked(s, pool_id, now)
+                pool_tally.settle(s, pool, now)  # all collected at kiosks: nothing to record
                 refused = why_not(pool, s, settings.load(s).zone)
                 if refused is None:
-                    pools.collect(s, pool.id, who.staff.username, text, now)
+                    pool_pickups.collect_at_office(s, pool.id, who.staff.username, text, now)
                     audit.record(
                         s, AuditAction.POOL_COLLECTED, who.staff.username, who.address, now,
-                        pool=pool.id, where=text, quantity=pool.quantity, sku=pool.sku,
+                        pool=pool.id, where=text, quantity=pool.office_quantity, sku=pool.sku,
                     )  # fmt: skip
                 collected = pool.id
         except pools.UnknownPool:
             number = pool_id.removeprefix("p")[:16]
             return listing(request, 404, ("pooldesk.err_unknown", {"pool": number}))
-        except ApiError:  # what ledger.pools.collect refuses that note_of let by
+        except pools.PoolRefused:  # a kiosk is handing a unit out at this moment
+            number = pool_id.removeprefix("p")[:16]
+            return listing(request, 409, ("pooldesk.err_at_kiosk", {"pool": number}), text, pool_id)
+        except ApiError:  # what collect_at_office refuses that note_of let by
             return listing(request, 400, ("pooldesk.err_note", {}), text, pool_id)
         if refused is not None:
             return listing(request, 409, refused)

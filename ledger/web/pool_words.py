@@ -10,11 +10,13 @@ POOL_DESK_WORDS: dict[str, tuple[str, str]] = {
     "action.pool_collected": ("登记合买领取", "Pool collected"),
     "pooldesk.title": ("集体兑换（合买）", "Pools"),
     "pooldesk.lead": (
-        "会员在手机上一起出币兑换一批物品（合买）。凑齐后币已经扣好，物品由服务站发放："
-        "把物品交给领取人，再在下面写上领取人，点“记录已在办公室领取”。",
-        "Members pool coins on their phones for a batch of goods. A full pool is paid already; "
-        "the office hands the goods out: give them, write who received them below, then press "
-        "Record handed out at the office.",
+        "会员在手机上一起出币兑换一批物品（合买）。凑齐后币已经扣好。发起人在有这种物品的自助机"
+        "刷卡或扫码，就能开柜取走；其余的由服务站发放：把物品交给领取人，再在下面写上领取人，"
+        "点“记录其余已在办公室领取”。",
+        "Members pool coins on their phones for a batch of goods. A full pool is paid already. "
+        "Its organiser signs in at a kiosk holding the item and collects from the lockers; the "
+        "office hands out the rest: give them, write who received them below, then press "
+        "Record the rest handed out at the office.",
     ),
     "pooldesk.full": ("已凑齐，等待领取", "Full: waiting to be collected"),
     "pooldesk.open": ("正在凑币", "Gathering coins"),
@@ -46,7 +48,17 @@ POOL_DESK_WORDS: dict[str, tuple[str, str]] = {
     "pooldesk.state.expired": ("过期未凑齐", "Not filled in time"),
     "pooldesk.note_label": ("领取人（单位和姓名）", "Received by (who and where from)"),
     "pooldesk.note_example": ("例如：环卫站 张师傅", "e.g. Sanitation depot, Mr Zhang"),
-    "pooldesk.collect": ("记录已在办公室领取", "Record handed out at the office"),
+    "pooldesk.collect": ("记录其余 {n} 件已在办公室领取", "Record the other {n} handed out here"),
+    "pooldesk.where": ("领取情况", "Collected so far"),
+    "pooldesk.at_kiosk": ("在「{kiosk}」自助机取走 {n} 件", "{n} taken from the kiosk {kiosk}"),
+    "pooldesk.kept": (
+        "「{kiosk}」自助机正为发起人留着 {n} 件",
+        "{n} kept for the organiser at the kiosk {kiosk} now",
+    ),
+    "pooldesk.at_office": ("在办公室领取 {n} 件", "{n} handed out at the office"),
+    "pooldesk.to_collect": ("还要领取 {n} 件", "{n} still to collect"),
+    "pooldesk.none_yet": ("还没有人领取", "Nothing collected yet"),
+    "pooldesk.where_col": ("在哪里领取", "Where"),
     "pooldesk.done": (
         "已登记：合买 {pool} 号（{item} × {quantity}）已在办公室领取，领取人：{note}。",
         "Recorded: pool {pool} ({item} × {quantity}) was handed out at the office to {note}.",
@@ -73,6 +85,14 @@ POOL_DESK_WORDS: dict[str, tuple[str, str]] = {
     "pooldesk.err_note": (
         "请写上领取人，例如“环卫站 张师傅”。",
         "Write who received the goods, e.g. Sanitation depot, Mr Zhang.",
+    ),
+    "pooldesk.err_at_kiosk": (
+        "合买 {pool} 号的物品正在自助机开柜取货，请等取完再登记其余的。",
+        "A kiosk is handing out goods of pool {pool} right now; record the rest once it is done.",
+    ),
+    "pooldesk.err_kiosks": (
+        "合买 {pool} 号的物品已经全部在自助机取走（{when}），不用再登记。",
+        "Every unit of pool {pool} was taken from kiosks ({when}): nothing to record.",
     ),
     "pooldesk.err_note_long": (
         "领取人最多写 {most} 个字。",

@@ -15,7 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger import book, catalog, gifts, members, phone_actions, phone_limits, pool_views, pools
+from ledger import (
+    book,
+    catalog,
+    gifts,
+    members,
+    phone_actions,
+    phone_limits,
+    pool_pickups,
+    pool_views,
+    pools,
+)
 from ledger.cli import with_book
 from ledger.db import LedgerTransaction, Posting, Role, make_engine, session_factory, utcnow
 from ledger.errors import BadRequest, InsufficientFunds, MemberDeactivated, UnknownMember
@@ -203,7 +213,9 @@ def test_a_pool_of_three_fills_into_one_redemption_after_a_drop_out(db_url: str)
         run(db_url, lambda s: pools.pledge(s, pool, late, 1, utcnow()))
     with pytest.raises(pools.PoolClosed):
         run(db_url, lambda s: pools.cancel(s, pool, org, utcnow()))
-    done = run(db_url, lambda s: pools.collect(s, pool, "cli:li", "街道办", utcnow()).state)
+    done = run(
+        db_url, lambda s: pool_pickups.collect_at_office(s, pool, "cli:li", "街道办", utcnow()).state
+    )
     assert done == PoolState.COLLECTED
 
 

@@ -263,10 +263,10 @@ def test_three_phones_fill_a_pool_after_one_drops_out(
     second.open(f"/m/pools/{pool}")
     type_into(second, "coins", "20")
     second.submit("#pledge")
-    assert "凑齐了！已兑换，请到服务站领取。" in second.text()
+    assert "凑齐了！已兑换。发起人可到有货的自助机取货，或到服务站领取。" in second.text()
     second.shot("phone-pool-full-zh")
     organiser.open(f"/m/pools/{pool}")
-    assert "已凑齐！请到服务站领取" in organiser.text()
+    assert "已凑齐！等待领取" in organiser.text() and "还要领取 6 件" in organiser.text()
     assert not organiser.driver.find_elements("id", "pledge")  # a full pool takes no more
 
     shown = call(["--db", console.db_url, "pool", "show", pool])

@@ -125,7 +125,7 @@ def test_a_clerk_records_a_full_pool_handed_out_and_a_second_record_is_refused(
     try:
         phone.open(f"/m/pools/{full}")
         said = driver.find_element("id", "pool-collected").text
-        assert said.endswith("已在服务站领取（环卫站 张师傅）"), said
+        assert said.endswith(" 在服务站领取 6 件（环卫站 张师傅）"), said
         assert re.match(r"\d{1,2}月\d{1,2}日 \d\d:\d\d ", said), said
         phone.shot("phone-pool-collected-zh")
     finally:
