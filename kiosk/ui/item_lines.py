@@ -1,12 +1,15 @@
 """The result screen's item lines fitted to the room it has: each item gets the lines the screen
 can spare, and a name too long for them is shortened with an ellipsis ("五常大米 5 公斤家…"),
-never the words after it (what happened to the item, what it cost).
+never the words after it (what happened to the item, what it cost); in a list to scroll, the
+line saying what is out of its view.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from kiosk.ui.i18n import Translator
 
 ELLIPSIS = "…"
 # A name with ideographs is shortened a character at a time; a Latin one a word at a time
@@ -65,3 +68,15 @@ def fit_name(
         else:
             low = middle + 1
     return line_of(shorter[low])
+
+
+def out_of_view(t: Translator, above: int, below: int) -> str:
+    """The line under a list to scroll: how many items are above its view, below it, or
+    both ("上面还有 1 件，下面还有 2 件")."""
+    if above and below:
+        return t("result.more_both", above=above, below=below)
+    if below:
+        return t("confirm.more_below_one" if below == 1 else "confirm.more_below", count=below)
+    if above:
+        return t("result.more_above_one" if above == 1 else "result.more_above", count=above)
+    return ""

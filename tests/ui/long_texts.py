@@ -268,9 +268,13 @@ def result_parts(screen: Any, t: Any) -> dict[str, Any]:
     }
 
 
+# Where the member has scrolled the list to (its scroll_y: 1 is the top): halfway, the end.
+SCROLLED = {"middle": 0.5, "scrolled": 0.0}
+
+
 def many_items_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
     """Results of four and five items in both languages (elder mode, if `large`): the parts as
-    shown at the top of the list and scrolled to its end."""
+    shown at the top of the list, scrolled halfway and scrolled to its end."""
     from kiosk.ui.i18n import Translator
     from tests.ui.scripts import frames
 
@@ -285,12 +289,14 @@ def many_items_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
             key = f"{name}_{language}"
             out["shown"][key] = result_parts(screen, t)
             yield from screenshot(app, out, args, f"many_items_{key}_{tag(args, app)}")
-            if "item_scroll" in screen.ids:
-                screen.ids.item_scroll.scroll_y = 0  # the member scrolls to the end
-                yield frames(4)
-            out["shown"][f"{key}_scrolled"] = result_parts(screen, t)
-            if name == "five_held":
-                yield from screenshot(app, out, args, f"many_items_{key}_end_{tag(args, app)}")
+            for where, scroll_y in SCROLLED.items():
+                if "item_scroll" in screen.ids:
+                    screen.ids.item_scroll.scroll_y = scroll_y  # the member scrolls
+                    yield frames(4)
+                out["shown"][f"{key}_{where}"] = result_parts(screen, t)
+                if name == "five_held":
+                    picture = f"many_items_{key}_{where}_{tag(args, app)}"
+                    yield from screenshot(app, out, args, picture)
 
 
 def money_lines_script(app: Any, intents: Any, args: dict, out: dict) -> Any:

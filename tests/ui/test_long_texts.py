@@ -10,8 +10,10 @@ screens:
   with a no-break space, which the screens' font draws as a space;
 - a result of four or five items in elder mode (a 7-inch screen has room for about three of its
   lines) keeps the heading, what was charged, the balance and the buttons on the screen: the
-  items' lines scroll, the items not handed out first, with "还有 N 件，向下滑动查看" under them
-  exactly while items are below, and every line shows whole, the last ones scrolled to the end.
+  items' lines scroll, the items not handed out first, in a view of one height, with a line
+  under them saying exactly what is out of view ("还有 N 件，向下滑动查看" while items are
+  below, "上面还有 N 件，向上滑动查看" while they are above, both counts halfway), and every
+  line shows whole somewhere as the member scrolls; in the default mode every line fits.
 
 `KIOSK_SCREENSHOTS=DIR` keeps the PNGs.
 """
@@ -190,13 +192,19 @@ def test_a_name_is_shortened_by_characters_in_chinese_and_by_words_in_english():
 # --- four and five items in elder mode -------------------------------------------------------
 
 MANY_KEYS = [f"{name}_{lang}" for name in MANY for lang in LANGUAGES]
+PLACES = ("", "_middle", "_scrolled")  # at the top of the list, scrolled halfway, at its end
 MORE = {"zh": "还有 {n} 件，向下滑动查看", "en": "{n} more items below, scroll down"}
 MORE_ONE = {"zh": "还有 1 件，向下滑动查看", "en": "1 more item below, scroll down"}
+ABOVE = {"zh": "上面还有 {n} 件，向上滑动查看", "en": "{n} more items above, scroll up"}
+ABOVE_ONE = {"zh": "上面还有 1 件，向上滑动查看", "en": "1 more item above, scroll up"}
+BOTH = {"zh": "上面还有 {a} 件，下面还有 {b} 件", "en": "{a} more above, {b} more below"}
 
 
-@pytest.fixture(scope="module")
-def many(out_dir):
-    return run_long("many_items", out=out_dir, size=[800, 480], diagonal=7.0, large=True)
+@pytest.fixture(scope="module", params=["large", "default"])
+def many(request, out_dir):
+    large = request.param == "large"
+    args = dict(out=out_dir, size=[800, 480], diagonal=7.0, large=large)
+    return {**run_long("many_items", **args), "large": large}
 
 
 def below_the_view(shown: dict) -> list[int]:
@@ -205,20 +213,32 @@ def below_the_view(shown: dict) -> list[int]:
     return [n for n, (_text, low, *_rest) in enumerate(shown["items"]) if low < bottom - 1]
 
 
+def above_the_view(shown: dict) -> list[int]:
+    """The items whose line starts above the list's view."""
+    top = shown["view"][1]
+    return [n for n, (_text, _low, high, *_rest) in enumerate(shown["items"]) if high > top + 1]
+
+
 def in_view(line: list, shown: dict) -> bool:
     low, high = line[1], line[2]
     return low >= shown["view"][0] - 1 and high <= shown["view"][1] + 1
 
 
-def hint(n: int, language: str) -> str:
-    return "" if not n else MORE_ONE[language] if n == 1 else MORE[language].format(n=n)
+def hint(above: int, below: int, language: str) -> str:
+    if above and below:
+        return BOTH[language].format(a=above, b=below)
+    if below:
+        return MORE_ONE[language] if below == 1 else MORE[language].format(n=below)
+    if above:
+        return ABOVE_ONE[language] if above == 1 else ABOVE[language].format(n=above)
+    return ""
 
 
 @pytest.mark.parametrize("key", MANY_KEYS)
 def test_with_many_items_what_must_be_read_stays_on_the_screen_whole(many, key):
     window_top = many["window"][1]
     lang = key.rsplit("_", 1)[1]
-    for shown in (many["shown"][key], many["shown"][f"{key}_scrolled"]):
+    for shown in (many["shown"][key + place] for place in PLACES):
         assert len(shown["items"]) == len(MANY[key.rsplit("_", 1)[0]][0])
         assert shown["problems"] == [], key
         bottom, top = shown["view"]
@@ -235,25 +255,43 @@ def test_with_many_items_what_must_be_read_stays_on_the_screen_whole(many, key):
 
 
 @pytest.mark.parametrize("key", MANY_KEYS)
-def test_with_many_items_the_hint_says_exactly_how_many_are_below(many, key):
+def test_with_many_items_the_hint_says_exactly_how_many_are_above_and_below(many, key):
     lang = key.rsplit("_", 1)[1]
-    for shown in (many["shown"][key], many["shown"][f"{key}_scrolled"]):
-        assert shown["more"] == hint(len(below_the_view(shown)), lang), (key, shown["more"])
-    if key.startswith("five_"):  # five lines never fit in elder mode: the list scrolls
-        assert below_the_view(many["shown"][key]), key
+    for place in PLACES:
+        shown = many["shown"][key + place]
+        above, below = len(above_the_view(shown)), len(below_the_view(shown))
+        assert shown["more"] == hint(above, below, lang), (key + place, shown["more"])
+    first, end = many["shown"][key], many["shown"][f"{key}_scrolled"]
+    assert above_the_view(first) == [] and below_the_view(end) == [], key
+    if not many["large"]:  # 6 mm text needs the scrolling; the default mode's lines all fit
+        assert all(many["shown"][key + p]["more"] == "" for p in PLACES), key
+    elif key.startswith("five_"):  # five lines never fit in elder mode: the list scrolls
+        assert below_the_view(first) and above_the_view(end), key
+        # Scrolled to its end, the member is told what is above (it used to say nothing).
+        said = {"zh": ("上面还有", "向上滑动查看"), "en": ("more item", "above, scroll up")}[lang]
+        assert end["more"].startswith(said[0]) or said[0] in end["more"], end["more"]
+        assert end["more"].endswith(said[1]), end["more"]
+        middle = many["shown"][f"{key}_middle"]
+        assert above_the_view(middle) and below_the_view(middle), key
 
 
 @pytest.mark.parametrize("key", MANY_KEYS)
-def test_with_many_items_every_line_shows_whole_the_last_ones_scrolled_to_the_end(many, key):
-    first, end = many["shown"][key], many["shown"][f"{key}_scrolled"]
-    assert below_the_view(end) == [] and end["more"] == ""
-    hidden = below_the_view(first)
-    for n, (at_first, at_end) in enumerate(zip(first["items"], end["items"], strict=True)):
-        text, _low, _high, _handed_out, after = at_first
-        assert text == at_end[0] and text.endswith(after), (key, text, after)
-        # Shown whole at the top of the list, or, if below it then, at its end.
-        line, shown = (at_end, end) if n in hidden else (at_first, first)
-        assert in_view(line, shown), (key, text, n in hidden)
+def test_with_many_items_the_list_keeps_one_height_wherever_it_is_scrolled(many, key):
+    views = [many["shown"][key + place]["view"] for place in PLACES]
+    assert all(v == pytest.approx(views[0], abs=1) for v in views), (key, views)
+
+
+@pytest.mark.parametrize("key", MANY_KEYS)
+def test_with_many_items_every_line_shows_whole_somewhere_as_the_member_scrolls(many, key):
+    places = [many["shown"][key + place] for place in PLACES]
+    for n, lines in enumerate(zip(*(shown["items"] for shown in places), strict=True)):
+        text, _low, _high, _handed_out, after = lines[0]
+        assert all(line[0] == text for line in lines) and text.endswith(after), (key, text)
+        assert any(in_view(line, shown) for line, shown in zip(lines, places, strict=True)), (
+            key,
+            n,
+            text,
+        )
 
 
 @pytest.mark.parametrize("key", MANY_KEYS)
@@ -264,6 +302,6 @@ def test_with_many_items_those_not_handed_out_show_first(many, key):
 
 
 def test_with_many_items_the_screen_is_a_real_picture(many):
-    assert len(many["files"]) == len(MANY_KEYS) + 2
+    assert len(many["files"]) == len(MANY_KEYS) + 2 * len(LANGUAGES)
     for path in many["files"].values():
         assert Image.open(path).size == (800, 480), path

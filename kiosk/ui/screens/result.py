@@ -22,7 +22,7 @@ from kivy.metrics import dp
 
 from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
-from kiosk.ui.item_lines import fit_name, share_lines
+from kiosk.ui.item_lines import fit_name, out_of_view, share_lines
 from kiosk.ui.lockers import cabinet_lockers, locker_number
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KioskLabel, word_width
@@ -150,8 +150,8 @@ class ResultScreen(KioskScreen):
         self._items: list[tuple[KioskLabel, ItemResult]] = []  # each item's line, and its item
         self._in_cart_order: list[tuple[KioskLabel, ItemResult]] = []
         self._t: Translator | None = None
-        # The list's view with "N more below" under it and without (px), and that line's room.
-        self._views = (0.0, 0.0)
+        # The list's view (px) and the room of the line under it saying what is out of view.
+        self._view = 0.0
         self._hint_room = 0.0
         # Counted once the lines are fitted, and again as the member scrolls.
         self._count_more = Clock.create_trigger(self._show_more)
@@ -211,9 +211,10 @@ class ResultScreen(KioskScreen):
 
         In elder mode a line for each item may not fit (its 6 mm text leaves about three on a
         7-inch screen; a cart holds five): the items' lines are then a list to scroll, the items
-        not handed out first, with "还有 N 件，向下滑动查看" under it while items are below (its
-        room goes to the list when none are); the heading, the money line and the buttons stay
-        on the screen."""
+        not handed out first, with a line under it saying what is out of view: "还有 N 件，向下
+        滑动查看", "上面还有 N 件，向上滑动查看", or both counts. The list's view keeps one
+        height wherever it is scrolled (nothing jumps under the member's finger); the heading,
+        the money line and the buttons stay on the screen."""
         app = App.get_running_app()
         if app is None or "balance" not in self.ids:
             return  # still being built
@@ -238,13 +239,13 @@ class ResultScreen(KioskScreen):
             view_lines = max(1, int((room - self._hint_room) // line_height))
             # Each item's line whole in the view: a name longer than that is shortened.
             lines = self._fit_items(width - dp(BAR_ROOM), room_lines, most=view_lines)
-            self._views = (view_lines * line_height, max(view_lines, room_lines) * line_height)
+            self._view = view_lines * line_height
         else:
             self._hint_room = 0.0
             lines = self._fit_items(width, room_lines)
-            self._views = (lines * line_height, lines * line_height)
+            self._view = lines * line_height
         grid.height = lines * line_height
-        scroll.height = self._views[0]
+        scroll.height = self._view
         self._show_more()
 
     def _fit_items(self, width: float, room_lines: int, most: int | None = None) -> int:
@@ -281,43 +282,50 @@ class ResultScreen(KioskScreen):
         self._items = order
 
     def _hint_height(self, width: float) -> float:
-        """The room "还有 N 件，向下滑动查看" takes (its longest: N the most items below)."""
+        """The room the line under the list takes: its longest text, N the most items."""
         more, t = self.ids.more, self._t
         if t is None:
             return 0.0
         app = App.get_running_app()
-        text = t("confirm.more_below", count=len(self._items))
-        return wrapped_lines(more, width, text) * app.font_body * 1.4
+        most = len(self._items)
+        texts = [
+            out_of_view(t, above, below) for above, below in ((0, most), (most, 0), (most, most))
+        ]
+        return max(wrapped_lines(more, width, text) for text in texts) * app.font_body * 1.4
+
+    def items_out_of_view(self) -> tuple[int, int]:
+        """Items whose line starts above the scrolled view, and those whose line ends below
+        it (not wholly shown)."""
+        scroll, grid = self.ids.item_scroll, self.ids.item_list
+        if not scroll.do_scroll_y:
+            return 0, 0
+        view_top = (1 - scroll.scroll_y) * max(0.0, grid.height - scroll.height)
+        view_bottom = view_top + scroll.height  # both from the list's top
+        line_height = App.get_running_app().font_body * 1.5
+        above = below = 0
+        top = 0.0
+        for label, _item in self._items:
+            above += top < view_top - 1
+            top += label.size_hint_y * line_height
+            below += top > view_bottom + 1
+        return above, below
 
     def items_below(self) -> int:
         """Items whose line ends below the scrolled view (not wholly shown)."""
-        scroll, grid = self.ids.item_scroll, self.ids.item_list
-        if not scroll.do_scroll_y:
-            return 0
-        hidden_above = (1 - scroll.scroll_y) * max(0.0, grid.height - scroll.height)
-        view_bottom = hidden_above + scroll.height  # from the list's top
-        line_height = App.get_running_app().font_body * 1.5
-        below, top = 0, 0.0
-        for label, _item in self._items:
-            top += label.size_hint_y * line_height
-            if top > view_bottom + 1:
-                below += 1
-        return below
+        return self.items_out_of_view()[1]
 
     def _show_more(self, *_args: object) -> None:
-        """Under a list to scroll, how many items are below its view, so a member knows to
-        scroll; nothing while every line shows (scrolled to its end), and the list has its
-        room."""
+        """Under a list to scroll, what is out of its view (items above, below, or both), so
+        a member knows to scroll and which way; nothing when the list does not scroll."""
         ids, t = self.ids, self._t
         more, scroll = ids.more, ids.item_scroll
-        below = self.items_below()
-        if t is None or not below:
+        above, below = self.items_out_of_view()
+        if t is None or not (above or below):
             more.text, more.opacity, more.height = "", 0, 0
-            scroll.height = self._views[1]
         else:
-            key = "confirm.more_below_one" if below == 1 else "confirm.more_below"
-            more.text, more.opacity, more.height = t(key, count=below), 1, self._hint_room
-            scroll.height = self._views[0]
+            more.text, more.opacity = out_of_view(t, above, below), 1
+            more.height = self._hint_room
+        scroll.height = self._view
         ids.item_box.height = scroll.height + more.height
 
     def on_done(self) -> None:
