@@ -12,25 +12,23 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from ledger import (
     bodies,
     book,
     catalog,
     counting,
+    error_answers,
     events,
     expiry,
     group_commit,
     kiosks,
     lots_api,
     money_api,
+    money_path,
     observability,
     openapi,
     pairing_api,
@@ -42,13 +40,10 @@ from ledger import (
     signin,
 )
 from ledger.db import Hold, Kiosk, create_schema, make_engine, session_factory, utcnow
-from ledger.errors import ApiError, BadRequest
 from ledger.limits import Text
 from ledger.web.layer import install as install_web
 
 log = logging.getLogger(__name__)
-
-CLOSE = {"Connection": "close"}  # after a refused body: the rest of it must not be read
 
 
 class SessionRequest(BaseModel):
@@ -74,64 +69,15 @@ def hold_json(hold: Hold) -> dict[str, Any]:
     }
 
 
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        if err.get("type") == "json_invalid":  # loc is (body, char): say what the parser said
-            pos = err["loc"][-1] if err.get("loc") else 0
-            at = f" at char {pos}" if isinstance(pos, int) and pos > 0 else ""
-            parts.append(f"body: JSON decode error{at}: {err.get('ctx', {}).get('error', '')}")
-            continue
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        # Our own validators' messages (ledger.limits) read plainly, without pydantic's prefix.
-        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts) or "malformed request"
-
-
 def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        request.state.error_code = exc.code  # for the access log and metrics
-        return JSONResponse(exc.to_json(), status_code=exc.status, headers=exc.headers)
+    """Every error answered as the contract says (ledger.error_answers)."""
 
-    @app.exception_handler(RequestValidationError)
-    def _bad_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(BadRequest(_validation_message(exc)).to_json(), status_code=422)
+    def handle(request: Request, exc: Exception) -> JSONResponse:
+        status, body, headers = error_answers.answer(exc, request.scope, request.app.state.metrics)
+        return JSONResponse(body, status_code=status, headers=headers)
 
-    @app.exception_handler(StarletteHTTPException)
-    def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400:  # FastAPI could not parse the body (not UTF-8, too deep)
-            body = BadRequest(f"body: {exc.detail}").to_json()
-            return JSONResponse(body, status_code=BadRequest.status)
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-        if exc.status_code == 413:  # over the route's limit (ledger.bodies), seen while reading
-            limit = _request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
-            return JSONResponse(bodies.too_large(limit), status_code=413, headers=CLOSE)
-        body = {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
-        return JSONResponse(body, status_code=exc.status_code)
-
-    @app.exception_handler(OperationalError)
-    def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.warning("database unavailable: %s", exc)
-        body = {"error": "unavailable", "message": "the ledger database is unavailable"}
-        return JSONResponse(body, status_code=503)
-
-    @app.exception_handler(DataError)
-    def _value_refused(request: Request, exc: DataError) -> JSONResponse:
-        # The database refused a value of this request (out of range, a byte it cannot store):
-        # input the checks of ledger.limits missed. Repeating it cannot succeed, so a 422 (a
-        # kiosk stops retrying it), not a 500; logged once per kind, it is still a bug to fix.
-        request.app.state.metrics.unexpected_error(exc, "value refused by the database:")
-        request.state.error_code = BadRequest.code
-        body = BadRequest("a value in this request is outside what the ledger stores").to_json()
-        return JSONResponse(body, status_code=BadRequest.status)
-
-    @app.exception_handler(Exception)
-    def _internal(request: Request, exc: Exception) -> JSONResponse:
-        request.app.state.metrics.unexpected_error(exc)
-        request.state.error_code = "internal"
-        return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
+    for kind in error_answers.HANDLED:
+        app.add_exception_handler(kind, handle)
 
 
 def create_app(
@@ -217,7 +163,8 @@ def create_app(
         with db() as s, s.begin():
             return JSONResponse({"items": catalog.list_items(s)})
 
-    app.include_router(money_api.router(engine, writer, clock, hold_ttl))
+    money = money_api.Money(engine, writer, clock, hold_ttl)
+    app.include_router(money.router())
 
     app.include_router(counting.router(db, clock, current_kiosk, hold_json))
     app.include_router(reservations_api.router(db, clock, current_kiosk, hold_ttl))
@@ -236,7 +183,9 @@ def create_app(
     app.state.public_url = public_url  # the console's phone enrolment links too
     install_web(app, db, clock)  # the staff console and the pages' shared layer (ledger.web)
     app.include_router(pairing_web.router(db, clock, limits))
-    observability.install(app, engine)
+    metrics = observability.install(app, engine)
+    # Outermost of the app's own middleware: the money routes skip the rest of the chain.
+    app.add_middleware(money_path.MoneyPath, money=money, metrics=metrics)
     openapi.install(app)
     contract = app.openapi
     app.openapi = lambda: money_api.install_schemas(contract())  # type: ignore[method-assign]

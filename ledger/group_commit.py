@@ -24,6 +24,7 @@ PostgreSQL needs none of this (its own WAL group commit, row locks, many process
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import logging
@@ -65,14 +66,39 @@ class DirectWriter:
 
 
 class _Call:
-    __slots__ = ("work", "result", "error", "done")
+    __slots__ = ("work", "result", "error", "done", "notify")
 
-    def __init__(self, work: Callable[[Connection], Any]) -> None:
+    def __init__(
+        self,
+        work: Callable[[Connection], Any],
+        notify: Callable[[_Call], object] | None = None,
+    ) -> None:
         self.work = work
         self.result: Any = None
         self.error: BaseException | None = None
-        self.done = threading.Lock()  # held until the writer is done with the call
-        self.done.acquire()
+        self.notify = notify  # called by the writer once done (a waiting event loop)
+        self.done = threading.Lock()  # else held until the writer is done with the call
+        if notify is None:
+            self.done.acquire()
+
+    def finish(self) -> None:
+        if self.notify is None:
+            self.done.release()
+            return
+        try:
+            self.notify(self)
+        except RuntimeError:  # the caller's event loop was closed meanwhile: nobody waits
+            log.warning("a group-commit caller's event loop closed before its answer")
+
+
+def _settle(future: asyncio.Future[Any], call: _Call) -> None:
+    """On the caller's event loop: hand it the call's result or error."""
+    if future.cancelled():
+        return
+    if call.error is not None:
+        future.set_exception(call.error)
+    else:
+        future.set_result(call.result)
 
 
 class GroupWriter:
@@ -106,6 +132,16 @@ class GroupWriter:
         if call.error is not None:
             raise call.error
         return call.result
+
+    async def run_async(self, work: Callable[[Connection], T]) -> T:
+        """`run` for a coroutine: no thread waits for the batch; the event loop is woken with
+        the result once it is committed (the money routes: one thread hop less per call)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        call = _Call(work, lambda done: loop.call_soon_threadsafe(_settle, future, done))
+        self._ensure_thread()
+        self._queue.put(call)
+        return await future
 
     def close(self) -> None:
         """Stop the writer thread after the calls queued so far (a later call starts another)."""
@@ -184,7 +220,7 @@ class GroupWriter:
             self.batches += 1
             self.calls += len(batch)
             for call in batch:
-                call.done.release()
+                call.finish()
 
 
 def writer_for(db: sessionmaker[Session]) -> GroupWriter | DirectWriter:

@@ -91,7 +91,7 @@ def request_hash(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
 
 
-def _mismatch(key: str) -> IdempotencyMismatch:
+def mismatch(key: str) -> IdempotencyMismatch:
     return IdempotencyMismatch(
         f"Idempotency-Key {key!r} was first used for a different request; use a new key"
     )
@@ -116,7 +116,7 @@ def _look(engine: Engine, kiosk_id: str, key: str) -> Any:
 def _answer_or_raise(row: Any, key: str, req_hash: str, now: datetime) -> Outcome | None:
     """The stored answer of `row`; None if its claim was abandoned and may be taken over."""
     if row.request_hash != req_hash:
-        raise _mismatch(key)
+        raise mismatch(key)
     if row.status is not None:
         return Outcome(row.status, row.response, replayed=True)
     if now - row.created_at < CLAIM_ABANDONED_AFTER:
@@ -172,7 +172,7 @@ def _in_flight(kiosk_id: str, key: str, req_hash: str) -> Iterator[None]:
         running = _flight.get((kiosk_id, key))
         if running is not None:
             if running != req_hash:
-                raise _mismatch(key)
+                raise mismatch(key)
             raise RequestInProgress()
         _flight[(kiosk_id, key)] = req_hash
     try:
@@ -205,6 +205,60 @@ class _SessionWriter:
             return work(s)
 
 
+def _claim_and_answer(
+    s: Session | Connection,
+    kiosk_id: str,
+    key: str,
+    req_hash: str,
+    effect: Callable[[Any], Answer],
+    row: Any,
+) -> Answer:
+    """In the effect's transaction: claim the key, run the effect, store its answer."""
+    token = secrets.token_hex(16)
+    _claim(s, kiosk_id, key, req_hash, token, row)
+    status, payload = effect(s)
+    done = s.execute(
+        _STORE_ANSWER,
+        {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise RequestInProgress()  # the claim is no longer ours: roll back
+    return status, payload
+
+
+def kiosk_and_record_in(conn: Connection, key_hash: str, key: str) -> tuple[str, Any, Any] | None:
+    """`kiosk_and_record`, read in the transaction of `conn` (a group-commit batch)."""
+    row = conn.execute(_KIOSK_AND_RECORD, {"key_hash": key_hash, "k": key}).first()
+    if row is None:
+        return None
+    return row.id, row.revoked_at, NOT_FOUND if row.request_hash is None else row
+
+
+def once_in_batch(
+    conn: Connection,
+    kiosk_id: str,
+    key: str,
+    req_hash: str,
+    effect: Callable[[Connection], Answer],
+    row: Any,
+) -> Outcome:
+    """`run_once` inside a batch of ledger.group_commit, `row` read in the same transaction
+    (`kiosk_and_record_in`): the stored answer is replayed, else the key is claimed, the
+    effect run and its answer stored. One writer, one transaction: no twin can slip between
+    the read and the claim, so there is nothing to wait for."""
+    if row is not NOT_FOUND:
+        answer = _answer_or_raise(row, key, req_hash, utcnow())
+        if answer is not None:
+            return answer
+    else:
+        row = None
+    try:
+        status, payload = _claim_and_answer(conn, kiosk_id, key, req_hash, effect, row)
+    except _TwinFirst:  # cannot happen in one writer's transaction; a retry finds the answer
+        raise RequestInProgress() from None
+    return Outcome(status, payload, replayed=False)
+
+
 def run_once(
     db: sessionmaker[Session] | Writer,
     kiosk_id: str,
@@ -230,16 +284,7 @@ def run_once(
         row = None
 
     def once(s: Session | Connection) -> Answer:
-        token = secrets.token_hex(16)
-        _claim(s, kiosk_id, key, req_hash, token, row)
-        status, payload = effect(s)
-        done = s.execute(
-            _STORE_ANSWER,
-            {"kiosk": kiosk_id, "k": key, "token": token, "st": status, "body": payload},
-        )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
-            raise RequestInProgress()  # the claim is no longer ours: roll back
-        return status, payload
+        return _claim_and_answer(s, kiosk_id, key, req_hash, effect, row)
 
     with _in_flight(kiosk_id, key, req_hash):
         try:

@@ -155,7 +155,7 @@ class RequestObserver:
             seconds = time.perf_counter() - started
             line = access_line(scope, status, seconds, replayed)
             self.metrics.observe(line, seconds)
-            access_log.info(json.dumps(line, ensure_ascii=False))
+            log_access(line)
             logged = True
 
         answered = False
@@ -204,6 +204,12 @@ def access_line(scope: Scope, status: int, seconds: float, replayed: bool) -> di
     if replayed:
         line["replayed"] = True
     return line
+
+
+def log_access(line: dict[str, Any]) -> None:
+    """One access-log line (a JSON object), when the access log is on."""
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info(json.dumps(line, ensure_ascii=False))
 
 
 def configure_access_log(stream: Any = None) -> logging.Handler:

@@ -132,3 +132,42 @@ def test_sqlite_gets_the_group_writer_and_postgresql_one_transaction_per_call(
         assert isinstance(writer_for(session_factory(pg)), DirectWriter)
     finally:
         pg.dispose()
+
+
+def test_coroutines_awaiting_the_writer_commit_together_and_wake_only_after_the_commit(
+    engine: Engine, writer: GroupWriter
+) -> None:
+    """`run_async` (the money routes' way in): no thread waits, the event loop is woken with
+    each call's result or error once its batch is committed."""
+    import asyncio
+
+    inside, go = threading.Event(), threading.Event()
+    seen_at_wake: dict[int, list[int]] = {}
+
+    def first(conn: Connection) -> int:
+        conn.execute(text("INSERT INTO t (x) VALUES (0)"))
+        inside.set()
+        assert go.wait(WAIT_S)
+        return 0
+
+    async def one(x: int, fail: bool = False) -> int:
+        result = await writer.run_async(insert(x, fail))
+        seen_at_wake[x] = rows(engine)
+        return int(result)
+
+    async def main() -> list[Any]:
+        head = asyncio.ensure_future(writer.run_async(first))
+        await asyncio.get_running_loop().run_in_executor(None, inside.wait, WAIT_S)
+        calls = [one(1), one(2, fail=True), one(3)]
+        tasks = [asyncio.ensure_future(c) for c in calls]
+        while writer._queue.qsize() < len(tasks):
+            await asyncio.sleep(0.01)  # all three queued behind the running batch
+        go.set()
+        return await asyncio.gather(head, *tasks, return_exceptions=True)
+
+    head, one_, two, three = asyncio.run(asyncio.wait_for(main(), WAIT_S))
+    assert (head, one_, three) == (0, 1, 3)
+    assert isinstance(two, Refused)
+    assert (writer.batches, writer.calls) == (2, 4)  # the first alone, then three in one
+    assert seen_at_wake[1] == [0, 1, 3] == seen_at_wake[3]  # committed before either woke
+    assert rows(engine) == [0, 1, 3]
