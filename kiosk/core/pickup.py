@@ -7,9 +7,8 @@ the ones the ledger no longer lists (cancelled, expired): their units go back on
 reservation whose unit is gone from its locker (a technician emptied it, or filled it with
 something else) is refused too, so its coins go back at once rather than at its expiry.
 
-`Pickup` is the session's part for "您预约的物品": a member signing in with reservations here sees
-them first; one tap vends the item through the ordinary vend transaction, on the reservation's
-own hold (`ClaimStep`), never a new one (docs/architecture.md, "Reservations").
+The member's pick-up itself ("您预约的物品") is kiosk/core/collecting.py; each unit's vend runs on
+the reservation's own hold (`ClaimStep`), never a new one (docs/architecture.md, "Reservations").
 """
 
 from __future__ import annotations
@@ -18,26 +17,14 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.core.errors import LedgerError
-from kiosk.core.interfaces import CatalogItem, Hold, LockerAddress, MemberSession
+from kiosk.core.interfaces import Hold
 from kiosk.core.inventory import Inventory
 from kiosk.core.journal import VendJournal, VendRecord
 from kiosk.core.reserved import REFUSED, SET_ASIDE, Reservation
-from kiosk.core.steps import VendStep
-from kiosk.core.vend import VendTransaction
-from kiosk.core.view import (
-    ItemResult,
-    KioskView,
-    ReservedLine,
-    ResultView,
-    SessionState,
-    VendView,
-)
-from kiosk.core.visit import Visit
 
 log = logging.getLogger(__name__)
 
@@ -158,133 +145,6 @@ class ReservationDesk:
             for r in self.journal.kept_reservations()
             if r.member == member and r.state == SET_ASIDE
         ]
-
-
-class Pickup:
-    """The session's part for reserved items: shown first at sign-in, collected with one tap.
-    Runs on the session worker."""
-
-    def __init__(
-        self,
-        visit: Visit,
-        desk: ReservationDesk,
-        vends: VendTransaction,
-        catalog: Callable[[], list[CatalogItem]],
-        on_capture: Callable[[], None] | None = None,
-        today: Callable[[], date] = date.today,
-    ) -> None:
-        self.visit, self.desk, self.vends = visit, desk, vends
-        self._catalog = catalog  # the ledger's, for the items' names
-        self._on_capture = on_capture or (lambda: None)
-        self._today = today
-
-    def lines(self, member: str) -> tuple[ReservedLine, ...]:
-        mine = self.desk.mine(member)
-        if not mine:
-            return ()
-        try:
-            names = {c.sku: (c.name_zh, c.name_en) for c in self._catalog()}
-        except LedgerError as e:
-            log.info("catalog not fetched for the reserved items' names: %s", e)
-            names = {}
-        out = []
-        for r in mine:
-            zh, en = names.get(r.sku, (r.sku, r.sku))
-            out.append(ReservedLine(r.reservation, r.sku, zh, en, r.price, r.locker or ""))
-        return tuple(out)
-
-    def show(self, session: MemberSession, notice: str | None = None) -> bool:
-        """Show the member's reserved items; False when they have none here."""
-        lines = self.lines(session.member.id)
-        if not lines:
-            return False
-        self.visit.publish(
-            KioskView(
-                state=SessionState.RESERVED,
-                member_name=session.member.name,
-                member_role=session.member.role,
-                balance=session.balance,
-                reserved=lines,
-                notice=notice,
-            )
-        )
-        return True
-
-    def collect(self, reservation: str) -> None:
-        view, session = self.visit.view, self.visit.session
-        if view.state is not SessionState.RESERVED or view.busy or session is None:
-            log.info("collect ignored in state %s", view.state.value)
-            return
-        line = next((x for x in view.reserved if x.reservation == reservation), None)
-        kept = self.desk.journal.kept_reservation(reservation)
-        if line is None or kept is None or kept.member != session.member.id:
-            log.info("collect %s: not this member's reservation here", reservation)
-            return
-        count = self._usable(kept)
-        if count is None:
-            self.show(session, "error.reserved_unavailable")
-            return
-        vend = VendView(
-            line.sku, line.name_zh, line.name_en, line.price, line.locker, VendStep.INTENT
-        )
-        self.visit.publish(
-            replace(view, state=SessionState.VENDING, vend=vend, busy=True, notice=None)
-        )
-
-        outcome = self.vends.run(
-            session.session,
-            session.member.id,
-            kept.sku,
-            kept.price,
-            LockerAddress.parse(line.locker),
-            self.visit.show_step,
-            items_in_locker=count,
-            pickup=ClaimStep(reservation, session.session, self.desk.ledger),
-        )
-        if outcome.handed_out:
-            self._on_capture()
-        refused = outcome.record.state is VendStep.VOIDED and VendStep.HELD.value not in (
-            self.desk.journal.steps(outcome.record.id)
-        )
-        if refused:
-            self.desk.journal.unclaim(reservation)
-        balance = outcome.balance if outcome.balance is not None else view.balance
-        item = ItemResult(
-            line.sku,
-            line.name_zh,
-            line.name_en,
-            line.price,
-            line.locker,
-            outcome.handed_out,
-            outcome.message,
-        )
-        result = ResultView(
-            ok=outcome.handed_out,
-            message=outcome.message,
-            balance=balance,
-            items=(item,),
-            charged=line.price if outcome.handed_out else 0,
-        )
-        self.visit.publish(
-            replace(
-                self.visit.view,
-                state=SessionState.RESULT,
-                busy=False,
-                vend=None,
-                reserved=(),
-                balance=balance,
-                result=result,
-            )
-        )
-
-    def _usable(self, kept: Reservation) -> int | None:
-        """How many items the reservation's locker holds, if it can be opened for it now."""
-        stock = next((s for s in self.desk.journal.lockers() if s.locker == kept.locker), None)
-        if stock is None or stock.sku != kept.sku or stock.count <= 0 or stock.inspect:
-            return None
-        if stock.best_before is not None and stock.best_before < self._today().isoformat():
-            return None
-        return stock.count
 
 
 class ReservationPoller:

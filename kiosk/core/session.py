@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from kiosk.core.collecting import Pickup
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import Ledger, MemberSession
 from kiosk.core.inventory import Inventory
-from kiosk.core.pickup import Pickup, ReservationDesk
+from kiosk.core.pickup import ReservationDesk
 from kiosk.core.servicing import SENSOR_INTERVAL_S, TechnicianVisit
 from kiosk.core.settings import SessionTimeouts
 from kiosk.core.shopping import Shopping

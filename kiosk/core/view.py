@@ -96,8 +96,12 @@ class ReservedLine:
     sku: str
     name_zh: str
     name_en: str
-    price: int  # already held on the ledger: collecting it takes no more coins
+    price: int  # already held (or a pool's, paid at its fill): collecting takes no more coins
     locker: str
+    # Every unit the line's one tap collects (same item and price, oldest first; `reservation`
+    # is the first), and their lockers, each once.
+    units: tuple[str, ...] = ()
+    lockers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""您预约的物品 (RESERVED): the items the member reserved on their phone, kept aside in this
-kiosk, shown first after sign-in. One big button per item opens its locker; its coins were held
-when it was reserved, so collecting takes none more. Below: go on to the catalog, or leave.
+"""您预约的物品 (RESERVED): the items the member reserved on their phone, and a full pool's goods
+for its organiser, kept aside in this kiosk, shown first after sign-in. One big button per line
+opens its locker (several units of a line: their lockers one after another); the coins were
+held when it was reserved, or paid when the pool filled, so collecting takes none more. Below:
+go on to the catalog, or leave.
 """
 
 from __future__ import annotations
@@ -57,9 +59,11 @@ class ReservedScreen(KioskScreen):
             ids.status.show(t(view.notice), "error")
         elif view.busy:
             ids.status.show(t("common.wait"), "busy")
+        elif view.reserved and all(line.price == 0 for line in view.reserved):
+            ids.status.show(t("reserved.hint_paid"), "plain")  # a pool's: paid when it filled
         else:
             ids.status.show(t("reserved.hint"), "plain")
-        labels = [line.locker for line in view.reserved]
+        labels = [x for line in view.reserved for x in (*line.lockers, line.locker)]
         shown = tuple(line.reservation for line in view.reserved)
         if shown != self._shown:
             self._page, self._shown = 0, shown
@@ -74,8 +78,11 @@ class ReservedScreen(KioskScreen):
             name = line.name_zh if t.language == "zh" else line.name_en
             row.reservation = line.reservation
             # The number printed on the door, as the vending screen says it.
-            door = locker_number(line.locker, labels)
-            row.text = t("reserved.line", item=name, locker=door)
+            if len(line.units) > 1:  # one tap opens them one after another
+                doors = "、".join(locker_number(x, labels) for x in line.lockers)
+                row.text = t("reserved.units", item=name, count=len(line.units), lockers=doors)
+            else:
+                row.text = t("reserved.line", item=name, locker=locker_number(line.locker, labels))
             row.collect_text = t("reserved.collect")
 
     def _new_row(self) -> ReservedRow:
