@@ -1,14 +1,16 @@
-"""A member's printed card as a print-ready PDF: one CR80 card (85.6 x 54 mm, the size of a bank
-card), or the same card on an A4 sheet with cut marks for an office printer. The card carries the
-QR code of its `tbc1:` code, the member's name and number, and how to use it, in Chinese.
+"""Members' printed cards as a print-ready PDF: one CR80 card (85.6 x 54 mm, the size of a bank
+card) a page, or on A4 with cut marks for an office printer (one card, or a sheet of eight for a
+batch). Each card carries the QR code of its `tbc1:` code, the member's name and number, and how
+to use it, in Chinese.
 
-The PDF is made for one answer and never stored: the code in it is the card's secret.
+The PDF is made for one answer and never stored: the codes in it are the cards' secrets.
 """
 
 from __future__ import annotations
 
 import enum
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import qrcode
@@ -109,10 +111,10 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def _cut_marks(canvas: Canvas, x: float, y: float) -> None:
+def _cut_marks(canvas: Canvas, x: float, y: float, long: float = 6 * mm) -> None:
     canvas.setStrokeGray(0)
     canvas.setLineWidth(0.3)
-    gap, long = 2 * mm, 6 * mm
+    gap = 2 * mm
     for cx in (x, x + CARD_W):
         for cy in (y, y + CARD_H):
             out_x = -1 if cx == x else 1
@@ -139,3 +141,70 @@ def card_pdf(code: str, name: str, member: str, sheet: CardSheet) -> bytes:
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PrintedCard:
+    """What one card shows: its code (as a QR code), the member's name and number."""
+
+    code: str
+    name: str
+    member: str
+
+
+# A batch on A4: two columns of four cards, 12 mm apart so each card's cut marks stand clear
+# of its neighbour's; 13 mm side margins, inside any office printer's printable area.
+COLUMNS, ROWS, GUTTER = 2, 4, 12 * mm
+BATCH_NOTE = (
+    "沿四角的裁切线剪下，可过塑后使用。",
+    "这些卡还没有密码：发卡时请会员本人在社区办公室的屏幕密码键盘上设置密码（会员页「设置卡密码」），"
+    "设置前在自助机上不能使用。",
+)
+
+
+def _sheet_spot(index: int) -> tuple[float, float]:
+    """The lower left corner of the `index`th card of an A4 page, left to right, top down."""
+    width = COLUMNS * CARD_W + (COLUMNS - 1) * GUTTER
+    height = ROWS * CARD_H + (ROWS - 1) * GUTTER
+    left, top = (A4[0] - width) / 2, A4[1] - (A4[1] - height) / 2 + 4 * mm
+    column, row = index % COLUMNS, index // COLUMNS
+    return left + column * (CARD_W + GUTTER), top - (row + 1) * CARD_H - row * GUTTER
+
+
+def cards_pdf(printed: list[PrintedCard], sheet: CardSheet) -> bytes:
+    """The PDF of a batch of cards: one card a page for a card printer, or eight to an A4
+    page with cut marks, the page's footer saying the cards have no PIN yet."""
+    out = io.BytesIO()
+    size = (CARD_W, CARD_H) if sheet is CardSheet.CARD else A4
+    canvas = Canvas(out, pagesize=size, pageCompression=1)
+    canvas.setTitle(f"{TITLE} × {len(printed)}")
+    canvas.setAuthor("timebank-ledger")
+    per_page = 1 if sheet is CardSheet.CARD else COLUMNS * ROWS
+    pages = [printed[i : i + per_page] for i in range(0, len(printed), per_page)]
+    for number, on_page in enumerate(pages, 1):
+        if sheet is CardSheet.CARD:
+            card = on_page[0]
+            _card(canvas, 0, 0, card.code, card.name, card.member)
+        else:
+            _a4_page(canvas, on_page, number, len(pages))
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _a4_page(canvas: Canvas, on_page: list[PrintedCard], number: int, pages: int) -> None:
+    font = _font()
+    canvas.setFillGray(0)
+    canvas.setFont(font, 10)
+    canvas.drawString(13 * mm, A4[1] - 12 * mm, f"{TITLE}　第 {number} / {pages} 页")
+    for index, card in enumerate(on_page):
+        x, y = _sheet_spot(index)
+        _cut_marks(canvas, x, y, long=3 * mm)
+        _card(canvas, x, y, card.code, card.name, card.member)
+    canvas.setFillGray(0)
+    canvas.setFont(font, 9)
+    line_y = 17.5 * mm  # under the last row's cut marks, above the printer's margin
+    for sentence in BATCH_NOTE:
+        for line in _wrap(sentence, font, 9, A4[0] - 26 * mm):
+            canvas.drawString(13 * mm, line_y, line)
+            line_y -= 4.2 * mm

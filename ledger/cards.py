@@ -23,6 +23,7 @@ from ledger.errors import (
     CardRevoked,
     InvalidCode,
     LockedOut,
+    PinNotSet,
     PinRequired,
     UnknownCard,
     WrongPin,
@@ -35,6 +36,11 @@ CARD_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PIN_PATTERN = re.compile(r"\d{4,8}")
 # scrypt cost: ~16 MiB and tens of milliseconds per check, so guessing offline is slow too.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# The pin_hash of a card printed in a batch for members not at the office (the console's
+# 批量打印, `card issue M1 M2 ... --no-pin`): no scrypt hash looks like it, so no PIN matches
+# and the card signs in nowhere until its member types a PIN on the console's pad
+# (set_pin_hash). The clerk never learns the PIN, as with a card issued on the pad.
+NO_PIN = "none"
 
 
 def hash_pin(pin: str) -> str:
@@ -67,13 +73,18 @@ def issue_card(s: Session, member: Member, pin: str) -> tuple[Card, str]:
 
 def replace_card(s: Session, member: Member, pin_hash: str, now: datetime) -> tuple[Card, str]:
     """The card staff issue (`card issue`, the console): a new card for `member` with an
-    already hashed PIN (the console's pad hashes it), its code never retrievable again; the
+    already hashed PIN (the console's pad hashes it) or NO_PIN (a batch printed for members
+    not at the office), its code never retrievable again; the
     member's earlier cards are revoked, so a lost one stops working when its replacement is
     printed."""
     for old in s.scalars(select(Card).where(Card.member_id == member.id)):
         if old.revoked_at is None:
             old.revoked_at = now
     return _new_card(s, member, pin_hash)
+
+
+def has_pin(card: Card) -> bool:
+    return card.pin_hash != NO_PIN
 
 
 def _new_card(s: Session, member: Member, pin_hash: str) -> tuple[Card, str]:
@@ -124,7 +135,7 @@ def card_state(s: Session, card: Card, now: datetime) -> str:
         return "revoked"
     if lockouts.locked_until(s, CredentialKind.CARD, card.id, now) is not None:
         return "locked"
-    return "active"
+    return "active" if has_pin(card) else "no_pin"
 
 
 def parse_card_code(code: str) -> tuple[str, str]:
@@ -153,6 +164,8 @@ def accept_card(s: Session, code: str, pin: str | None, now: datetime) -> Member
         raise InvalidCode("this card is not known to the time bank")
     if card.revoked_at is not None:
         raise CardRevoked("this card was revoked; ask the time-bank staff for a new one")
+    if not has_pin(card):  # before asking for a PIN: no PIN can be right
+        raise PinNotSet("this card has no PIN yet; set it at the community office")
     if not pin:
         raise PinRequired("enter the card's PIN")
     tries = lockouts.Tries(s, CredentialKind.CARD, card.id, now)

@@ -164,6 +164,12 @@ class CardRevoked(ApiError, PermissionError):
     code, status, default_message = "card_revoked", 403, "this card was revoked"
 
 
+class PinNotSet(ApiError, PermissionError):
+    """A card printed in a batch whose member has not yet set its PIN at the office."""
+
+    code, status, default_message = "pin_not_set", 403, "this card has no PIN yet"
+
+
 class DuplicateMember(ApiError, ValueError):
     """A member with this phone is enrolled already (`extra` lists them): the same person?"""
 

@@ -33,7 +33,8 @@ ERRORS: dict[tuple[str, str], dict[int, str]] = {
         **AUTH,
         **BODY,
         401: "invalid_code · wrong_pin (with attempts_left) · unauthorized",
-        403: "card_revoked",
+        403: "card_revoked · pin_not_set (a card printed in a batch, its PIN not yet set at"
+        " the office) · member_deactivated",
         409: "code_used",
         423: "pin_required",
         429: "locked_out (the card, the member's phone codes or the client address; with"

@@ -21,6 +21,7 @@ from ledger import events_cli
 from ledger.cli import (
     activities,
     admin,
+    cards,
     counting,
     export,
     fleet,
@@ -54,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"{DB_ENV}=URL, as in the service's env file",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    commands: list[ModuleType] = [admin, fleet, members, money, activities, holds, counting]
+    commands: list[ModuleType] = [admin, fleet, members, cards, money, activities, holds]
+    commands += [counting]
     commands += [export, reports, events_cli, staff, pools, lots]
     for module in commands:
         module.register(sub)

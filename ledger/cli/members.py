@@ -1,21 +1,18 @@
-"""`timebank-ledger member|card|secret ...`: members, their cards and phone codes."""
+"""`timebank-ledger member|secret ...`: members and their phone codes (cards: ledger.cli.cards)."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ledger import audit, cards, members
+from ledger import audit, members
 from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
-from ledger.card_pdf import CardSheet, card_pdf
 from ledger.cli import devices
-from ledger.cli.base import add_command, add_group, emit, read_pin, with_book
+from ledger.cli.base import add_command, add_group, emit, with_book
 from ledger.cli.staff import cli_actor
 from ledger.db import Role, utcnow
-from ledger.errors import BadRequest
 from ledger.limits import MAX_COINS, Bounded
 
 ROLES = [r.value for r in Role]
@@ -132,57 +129,6 @@ def cmd_member_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_card_issue(args: argparse.Namespace) -> int:
-    target = Path(args.pdf) if args.pdf else None
-    if target is not None and not target.parent.is_dir():
-        raise BadRequest(f"--pdf {args.pdf}: folder {target.parent} does not exist")
-    pin = read_pin(args)
-    cards.check_pin_format(pin)
-
-    def work(s: Session) -> dict[str, Any]:
-        member = members.active_member(s, args.member)
-        card, code = cards.replace_card(s, member, cards.hash_pin(pin), utcnow())
-        _record(s, AuditAction.CARD_ISSUED, member.id, card=card.id)
-        return {"card": card.id, "code": code, "member": card.member_id, "name": member.name}
-
-    data = with_book(args.db, work)
-    if target is None:
-        emit(
-            args,
-            {k: data[k] for k in ("card", "code", "member")},
-            f"card {data['card']} for {data['member']} (earlier cards revoked)\n"
-            f"code to print as a QR code (shown only this once): {data['code']}",
-        )
-        return 0
-    sheet = CardSheet(args.sheet)
-    # Only the owner may read it: it holds the card's secret until printed and deleted.
-    target.touch(mode=0o600)
-    target.write_bytes(card_pdf(data["code"], data["name"], data["member"], sheet))
-    out = {"card": data["card"], "member": data["member"], "pdf": str(target)}
-    emit(
-        args,
-        out,
-        f"card {data['card']} for {data['member']} (earlier cards revoked)\n"
-        f"print {target}, then delete it: it holds the card's code",
-    )
-    return 0
-
-
-def cmd_card_revoke(args: argparse.Namespace) -> int:
-    def work(s: Session) -> dict[str, Any]:
-        card = cards.revoke_card(s, args.card)
-        assert card.revoked_at is not None
-        return {
-            "card": card.id,
-            "member": card.member_id,
-            "revoked_at": card.revoked_at.isoformat(),
-        }
-
-    data = with_book(args.db, work)
-    emit(args, data, f"card {data['card']} of {data['member']} revoked")
-    return 0
-
-
 def cmd_secret_rotate(args: argparse.Namespace) -> int:
     secret = with_book(args.db, lambda s: members.rotate_secret(s, args.member))
     data = {"member": args.member, "secret": secret}
@@ -245,22 +191,6 @@ def register(sub: Any) -> None:
     )
     unlock.add_argument("member", metavar="ID")
     devices.register(member)  # enrol, devices, device-revoke: members' phones
-
-    card = add_group(sub, "card", "printed member cards with a PIN")
-    issue = add_command(
-        card, "issue", cmd_card_issue, help="issue a card (earlier ones revoked); code shown once"
-    )
-    issue.add_argument("member", metavar="MEMBER")
-    issue.add_argument("--pdf", metavar="FILE", help="write the card to print as a PDF")
-    issue.add_argument(
-        "--sheet",
-        choices=[c.value for c in CardSheet],
-        default=CardSheet.CARD.value,
-        help="card: one CR80 card page; a4: the card on A4 with cut marks",
-    )
-    # The PIN is read from a prompt or standard input (read_pin), never from the command line.
-    revoke = add_command(card, "revoke", cmd_card_revoke, help="revoke a lost or stolen card")
-    revoke.add_argument("card", metavar="CARD")
 
     secret = add_group(sub, "secret", "members' phone-code (TOTP) secrets")
     rotate = add_command(secret, "rotate", cmd_secret_rotate, help="issue a new secret")

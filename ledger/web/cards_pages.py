@@ -1,7 +1,8 @@
 """Printed cards from the console: the on-screen PIN pad the clerk turns to the member (the
 digits never shown, the PIN typed twice), then the card issued, the member's earlier cards
 revoked and its print-ready PDF answered once (never stored); or a forgotten PIN reset on the
-same pad. Every issue and reset is audited.
+same pad, or the first PIN of a card printed in a batch (ledger.web.card_batch_pages). Every
+issue and reset is audited.
 
 The pad works without JavaScript: each key is a button of one form. The digits typed so far
 live in the pin_pads row of this browser's session, never in the page; once typed, only
@@ -191,6 +192,7 @@ def router(layer: WebLayer) -> APIRouter:
             if pad is None or pad.pin_hash is None or pad.card_id is None:
                 return layout.redirect(request, "/staff/members")
             card = cards.get_card(s, pad.card_id)
+            first = not cards.has_pin(card)  # printed in a batch: its first PIN
             try:
                 cards.set_pin_hash(s, card, pad.pin_hash)
             except ApiError as exc:
@@ -203,10 +205,12 @@ def router(layer: WebLayer) -> APIRouter:
                 layer.clock(),
                 member=card.member_id,
                 card=card.id,
+                first_pin=first,
             )
             s.delete(pad)
             member_id = card.member_id
-        return layout.redirect(request, f"/staff/members/{member_id}?done=pin_reset")
+        done = "pin_set" if first else "pin_reset"
+        return layout.redirect(request, f"/staff/members/{member_id}?done={done}")
 
     return web
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from ledger import audit, counting, member_history, member_search, members, staff
+from ledger import audit, card_batch, counting, member_history, member_search, members, staff
 from ledger.db import StaffRole
 from ledger.errors import UnknownMember
 from ledger.web import layout, member_pages, phone_device_pages
@@ -52,14 +52,26 @@ def router(layer: WebLayer) -> APIRouter:
         return page(request, "home.html", who, lots_near=near, pools_waiting=full)
 
     @web.get("/staff/members")
-    def member_list(request: Request, who: Clerk, q: str = "") -> Response:
-        text = q.strip()[: member_search.MAX_QUERY]
+    def member_list(request: Request, who: Clerk, q: str = "", nocard: str = "") -> Response:
+        text, no_card = q.strip()[: member_search.MAX_QUERY], nocard == "1"
         number = page_number(request.query_params.get("page"))
         with layer.db() as s, s.begin():
-            total = member_search.count(s, text)
-            rows = member_search.search(s, text, offset(number), PAGE_SIZE)
-        found = Page(rows, number, total, "/staff/members", {"q": text})
-        return page(request, "members.html", who, found=found, q=text)
+            total = member_search.count(s, text, no_card)
+            rows = member_search.search(s, text, offset(number), PAGE_SIZE, no_card)
+            carded = card_batch.cards_in_use(s, [r["member"] for r in rows])
+        for row in rows:
+            row["has_card"] = row["member"] in carded
+        filters = {"q": text, "nocard": "1" if no_card else ""}
+        found = Page(rows, number, total, "/staff/members", filters)
+        return page(
+            request,
+            "members.html",
+            who,
+            found=found,
+            q=text,
+            nocard=no_card,
+            most=card_batch.MAX_BATCH,
+        )
 
     @web.get("/staff/members/{member_id}")
     def member_page(request: Request, who: Clerk, member_id: str) -> Response:

@@ -113,6 +113,7 @@ def _refused(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetime]) -> WebLayer:
     from ledger.web import (  # late: they build on this module
         activity_pages,
+        card_batch_pages,
         cards_pages,
         catalog_pages,
         coin_pages,
@@ -145,6 +146,7 @@ def install(app: FastAPI, db: sessionmaker[Session], clock: Callable[[], datetim
     # Before the console's: /staff/members/new is not the member page of a member "new".
     app.include_router(member_pages.router(layer))
     app.include_router(cards_pages.router(layer))
+    app.include_router(card_batch_pages.router(layer))  # several members' cards at once
     app.include_router(phone_device_pages.router(layer))
     app.include_router(coin_pages.router(layer))
     app.include_router(activity_pages.router(layer))

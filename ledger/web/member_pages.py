@@ -23,7 +23,16 @@ Clerk = Annotated[SignedIn, Depends(signed_in(StaffRole.CLERK))]
 Field = Annotated[str, Form(max_length=2000)]
 ROLES = [r.value for r in Role]
 # What a member's page says after a form of this module or of ledger.web.cards_pages.
-DONE = ("added", "saved", "deactivated", "unlocked", "card_issued", "pin_reset", "phone_revoked")
+DONE = (
+    "added",
+    "saved",
+    "deactivated",
+    "unlocked",
+    "card_issued",
+    "pin_reset",
+    "pin_set",
+    "phone_revoked",
+)
 
 
 def _form(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledger.web.card_batch_words import CARD_BATCH_WORDS
 from ledger.web.coin_words import COIN_WORDS
 from ledger.web.device_words import PHONE_DEVICE_WORDS
 from ledger.web.fleet_words import FLEET_WORDS
@@ -165,6 +166,7 @@ WORDS.update(RESERVE_WORDS)
 WORDS.update(LOT_WORDS)
 WORDS.update(ORDER_WORDS)
 WORDS.update(POOL_DESK_WORDS)
+WORDS.update(CARD_BATCH_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:
