@@ -6,6 +6,9 @@ its session controller as the screens drive it, so that a test can kill it and s
         (intent, held, unlocking, unlocked, door_opened, door_closed, decided, captured), or
         the instant a read first shows the door open (door_seen_open); any other CRASH_AT
         (e.g. "pulse") leaves the killing to the test
+    python -m tests.reliability.crash_kiosk pickup CONFIG CODE CRASH_AT
+        one visit collecting the first line of "您预约的物品" (a reservation, or a full pool's
+        units kept for its organiser), SIGKILLed as `vend` is (intent is the pick-up's begin)
     python -m tests.reliability.crash_kiosk shop CONFIG CARD PIN SEED
         visits back to back (a printed card and its PIN, one or two items in stock each time)
         until something outside kills it
@@ -91,6 +94,14 @@ def _die_after(crash_at: str) -> None:
         die("decided")
         return rec
 
+    begin_pickup = VendJournal.begin_pickup
+
+    def begin_pickup_then(self: VendJournal, *a: Any, **kw: Any) -> int:
+        vend_id = begin_pickup(self, *a, **kw)
+        die("intent")
+        return vend_id
+
+    VendJournal.begin_pickup = begin_pickup_then  # type: ignore[method-assign]
     VendJournal.begin = begin_then  # type: ignore[method-assign]
     VendJournal.advance = advance_then  # type: ignore[method-assign]
     VendJournal.decide = decide_then  # type: ignore[method-assign]
@@ -120,6 +131,19 @@ def vend(config: str, code: str, sku: str, crash_at: str) -> int:
     screens.touch(lambda: kiosk.add(sku), SessionState.BROWSING)
     screens.touch(kiosk.checkout, SessionState.CONFIRMING)
     result = screens.touch(kiosk.confirm, SessionState.RESULT)
+    runtime.close()
+    print(json.dumps({"finished": result.state.value}))  # the crash never came: the test fails
+    return 0
+
+
+def pickup(config: str, code: str, crash_at: str) -> int:
+    _die_after(crash_at)
+    runtime = build(load_config(config))
+    runtime.start()
+    kiosk, screens = runtime.controller, Screens(runtime.controller)
+    shown = screens.touch(lambda: kiosk.present_code(code), SessionState.RESERVED)
+    first = shown.reserved[0].reservation
+    result = screens.touch(lambda: kiosk.collect(first), SessionState.RESULT)
     runtime.close()
     print(json.dumps({"finished": result.state.value}))  # the crash never came: the test fails
     return 0
@@ -178,5 +202,10 @@ def recover(config: str) -> int:
 
 if __name__ == "__main__":
     mode, *rest = sys.argv[1:]
-    modes: dict[str, Callable[..., int]] = {"vend": vend, "shop": shop, "recover": recover}
+    modes: dict[str, Callable[..., int]] = {
+        "vend": vend,
+        "pickup": pickup,
+        "shop": shop,
+        "recover": recover,
+    }
     sys.exit(modes[mode](*rest))
