@@ -91,6 +91,7 @@ def listed(s: Session, now: datetime, group: Group | None = None) -> Orders:
         .join(Member, Member.id == Reservation.member_id)
         .join(Kiosk, Kiosk.id == Reservation.kiosk_id)
         .outerjoin(CatalogItem, CatalogItem.sku == Reservation.sku)
+        .where(Reservation.pool_id.is_(None))  # a pool's units kept at a kiosk: under the pool
         .order_by(Reservation.created_at.desc(), Reservation.id)
         .limit(NEWEST + 1)
     ).all()
