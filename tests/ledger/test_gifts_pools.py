@@ -214,7 +214,8 @@ def test_a_pool_of_three_fills_into_one_redemption_after_a_drop_out(db_url: str)
     with pytest.raises(pools.PoolClosed):
         run(db_url, lambda s: pools.cancel(s, pool, org, utcnow()))
     done = run(
-        db_url, lambda s: pool_pickups.collect_at_office(s, pool, "cli:li", "街道办", utcnow()).state
+        db_url,
+        lambda s: pool_pickups.collect_at_office(s, pool, "cli:li", "街道办", utcnow()).state,
     )
     assert done == PoolState.COLLECTED
 
