@@ -1,10 +1,32 @@
-"""What the member's money pages on the phone say (history, give, receive, pools), Chinese
-first: key -> (zh, en). ledger.web.words merges them into its table. Short sentences in
-everyday words, for an elderly member reading a phone."""
+"""What the member's money pages on the phone say (history, give, receive, pools; the code
+page when the phone cannot draw the code), Chinese first: key -> (zh, en). ledger.web.words
+merges them into its table. Short sentences in everyday words, for an elderly member."""
 
 from __future__ import annotations
 
 PHONE_MONEY_WORDS: dict[str, tuple[str, str]] = {
+    # The code page when this phone's browser cannot compute the code (m_code.html): what
+    # the member does, then a line for the staff who help them.
+    "phone.cannot": (
+        "这部手机的浏览器显示不了会员码。请先用会员卡兑换，或请服务站的工作人员帮忙。",
+        "This phone's browser cannot show your member code. Use your member card for now, "
+        "or ask the office for help.",
+    ),
+    "phone.cannot_http": (
+        "给工作人员：这个网页不是用 https 打开的。请发一个以 https:// 开头的新登记链接。",
+        "For staff: this page was not opened over https. Send a new enrolment link that "
+        "starts with https://.",
+    ),
+    "phone.cannot_old": (
+        "给工作人员：这个浏览器太旧（没有 WebCrypto）。请更新微信或手机系统，"
+        "或发一个新登记链接，用手机自带的浏览器打开。",
+        "For staff: this browser is too old (no WebCrypto). Update WeChat or the phone, or "
+        "send a new enrolment link and open it in the phone's own browser.",
+    ),
+    "phone.cannot_script": (
+        "给工作人员：这个浏览器关掉了 JavaScript，请在设置里打开。",
+        "For staff: JavaScript is switched off in this browser; switch it on in its settings.",
+    ),
     "nav.m.code": ("我的码", "My code"),
     "nav.m.history": ("记录", "History"),
     "nav.m.give": ("转赠", "Give"),

@@ -124,8 +124,22 @@
     });
   }
 
-  if (!device || !window.crypto || !crypto.subtle) {
+  // No WebCrypto (an old WebView; any page opened over plain http, not a secure context):
+  // no code can be drawn. Say so and what to do, rather than leave the QR's place blank.
+  function cannot() {
+    qr.hidden = true;
+    noCode.hidden = true;
+    document.getElementById("no-crypto").hidden = false;
+    var why = window.isSecureContext === false ? "no-crypto-http" : "no-crypto-old";
+    document.getElementById(why).hidden = false;
+  }
+
+  if (!device) {
     noCode.hidden = false;
+    return;
+  }
+  if (!window.crypto || !crypto.subtle) {
+    cannot();
     return;
   }
   noCode.hidden = true;
@@ -148,6 +162,6 @@
     key = imported;
     draw();
     setInterval(draw, 1000);
-  });
+  }).catch(cannot);  // a WebCrypto without HMAC-SHA256
   setInterval(sync, step * 1000);
 })();
