@@ -171,7 +171,8 @@ class PinNotSet(ApiError, PermissionError):
 
 
 class DuplicateMember(ApiError, ValueError):
-    """A member with this phone is enrolled already (`extra` lists them): the same person?"""
+    """A member like this one is enrolled already (the same phone, or the same name and
+    address: `extra` lists them, ledger.member_twins): the same person?"""
 
     code, status, default_message = "duplicate_member", 409, "this member may be enrolled already"
 

@@ -1,5 +1,5 @@
 """Members of the time bank: enrolment (with their TOTP secret and account, refusing a likely
-duplicate unless told), changes, deactivation (never deletion) and look-up."""
+duplicate unless told: ledger.member_twins), changes, deactivation (never deletion) and look-up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import book, cards, history, lockouts
+from ledger import book, cards, history, lockouts, member_twins
 from ledger.db import Card, Member, Role, utcnow
 from ledger.errors import BadRequest, DuplicateMember, MemberDeactivated, UnknownMember
 from ledger.limits import MAX_COINS
@@ -67,20 +67,6 @@ def _name(raw: str) -> str:
     return raw.strip()
 
 
-def duplicates(s: Session, phone: str | None) -> list[dict[str, Any]]:
-    """Members who may be this one already: those with the same phone, whatever the name (a
-    same name and phone is surely one person; a family's shared phone is worth a look too).
-    A name alone is no sign: two residents may share one."""
-    phone = clean_phone(phone)
-    if phone is None:
-        return []
-    found = s.scalars(select(Member).where(Member.phone == phone).order_by(Member.id))
-    return [
-        {"member": m.id, "name": m.name, "phone": m.phone, "active": m.deactivated_at is None}
-        for m in found
-    ]
-
-
 def add_member(
     s: Session,
     name: str,
@@ -91,17 +77,20 @@ def add_member(
     allow_duplicate: bool = False,
 ) -> Member:
     """Enrol a member; starting coins come from the grant pool as a real transaction. A likely
-    duplicate (`duplicates`) is refused with DuplicateMember unless `allow_duplicate`."""
+    duplicate (ledger.member_twins: the same phone, or the same name and address) is refused
+    with DuplicateMember unless `allow_duplicate`. The same name alone is a softer sign that
+    does not refuse here: the console asks the clerk first, the CLI notes it."""
     name = _name(name)
     if not 0 <= coins <= MAX_COINS:
         raise BadRequest(f"starting coins must be 0 to {MAX_COINS}, got {coins}")
     phone = clean_phone(contact.phone)
     if not allow_duplicate:
-        twins = duplicates(s, phone)
+        found = member_twins.likely_twins(s, name, phone, contact.address)
+        twins = [t for t in found if t["strong"]]  # the same name alone: the caller's to say
         if twins:
-            listed = ", ".join(f"{t['member']} {t['name']}" for t in twins)
             raise DuplicateMember(
-                f"phone {phone} is enrolled already: {listed}; the same person?",
+                f"a member like this is enrolled already: {member_twins.described(twins)};"
+                " the same person? (confirm to enrol anyway)",
                 extra={"members": twins},
             )
     book.ensure_system_accounts(s)

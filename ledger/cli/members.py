@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ledger import audit, members
+from ledger import audit, member_twins, members
 from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
 from ledger.cli import devices
 from ledger.cli.base import add_command, add_group, emit, with_book
@@ -31,6 +31,9 @@ def cmd_member_add(args: argparse.Namespace) -> int:
     contact = members.Contact(args.phone, args.address, args.notes)
 
     def work(s: Session) -> dict[str, Any]:
+        found = member_twins.likely_twins(
+            s, args.name, members.clean_phone(args.phone), args.address
+        )
         member = members.add_member(
             s,
             args.name,
@@ -42,14 +45,24 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         )
         _record(s, AuditAction.MEMBER_ADDED, member.id, name=member.name, phone=member.phone)
         summary = members.member_summary(s, member.id)
-        return {**summary, "secret": member.totp_secret}
+        return {**summary, "secret": member.totp_secret, "similar": found}
 
     data = with_book(args.db, work)
-    out = {k: data[k] for k in ("member", "secret", "name", "role", "balance", "grant", "phone")}
+    keys = ("member", "secret", "name", "role", "balance", "grant", "phone", "similar")
+    out = {k: data[k] for k in keys}
+    # The softer sign (the same name alone) does not refuse, nor a sign confirmed with
+    # --allow-duplicate: it is said, with who it names.
+    note = (
+        f"\nnote: also enrolled: {member_twins.described(out['similar'])}; if the same"
+        f" person, deactivate {out['member']}"
+        if out["similar"]
+        else ""
+    )
     emit(
         args,
         out,
         _line(out)
+        + note
         + f"\nfor the member's phone: timebank-ledger member enrol {out['member']} (a one-time"
         " link, or 登记一部手机 on the member's console page); without a phone: card issue",
     )
@@ -163,7 +176,8 @@ def register(sub: Any) -> None:
     add.add_argument(
         "--allow-duplicate",
         action="store_true",
-        help="enrol even though a member with this phone exists (they are listed otherwise)",
+        help="enrol even though a member like this exists: the same phone, the same name and"
+        " address, or the same name (they are listed otherwise)",
     )
     show = add_command(member, "show", cmd_member_show, help="a member, balance and history")
     show.add_argument("member", metavar="ID")

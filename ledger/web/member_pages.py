@@ -1,6 +1,7 @@
-"""The console's member forms: add a member (warning of a likely duplicate: the same phone),
-edit one, deactivate one (never delete), and end the lock-outs of their cards and phone codes.
-Every change is audited."""
+"""The console's member forms: add a member or edit one (warning of a likely duplicate, which
+the clerk may confirm is someone else: the same phone, the same name and address, or softer,
+the same name; ledger.member_twins), deactivate one (never delete), and end the lock-outs of
+their cards and phone codes. Every change is audited."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from ledger import audit, members
+from ledger import audit, member_twins, members
 from ledger.audit import AuditAction
 from ledger.db import Role, StaffRole
 from ledger.errors import BadRequest, DuplicateMember, UnknownMember
@@ -85,6 +86,10 @@ def router(layer: WebLayer) -> APIRouter:
         contact = members.Contact(phone, address, notes)
         try:
             with layer.db() as s, s.begin():
+                if anyway != "1":  # every sign, the same name alone too, before saving
+                    twins = member_twins.likely_twins(s, name, members.clean_phone(phone), address)
+                    if twins:
+                        return form_page(request, form, twins=twins)
                 member = members.add_member(
                     s,
                     name,
@@ -131,11 +136,15 @@ def router(layer: WebLayer) -> APIRouter:
         notes: Field = "",
         role: Field = Role.MEMBER.value,
         grant: Field = "",
+        anyway: Field = "",
     ) -> Response:
         form = _form(name, phone, address, notes, role, grant == "1")
         try:
             with layer.db() as s, s.begin():
-                _summary(s, member_id)
+                before = _summary(s, member_id)
+                twins = [] if anyway == "1" else _new_twins(s, before, name, phone, address)
+                if twins:
+                    return form_page(request, form, twins=twins, member_id=member_id)
                 changed = members.update_member(
                     s,
                     member_id,
@@ -153,6 +162,7 @@ def router(layer: WebLayer) -> APIRouter:
                         layer.clock(),
                         member=member_id,
                         changed=changed,
+                        duplicate_confirmed=anyway == "1",
                     )
         except BadRequest as exc:
             return form_page(request, form, error=str(exc), member_id=member_id)
@@ -197,6 +207,22 @@ def router(layer: WebLayer) -> APIRouter:
         return layout.redirect(request, _member_url(member_id, "unlocked"))
 
     return web
+
+
+def _new_twins(
+    s: Session, before: dict[str, Any], name: str, phone: str, address: str
+) -> list[dict[str, Any]]:
+    """Members the edited one may now duplicate that they did not before: a sign the edit
+    brings (a namesake confirmed at enrolment is not warned of at every edit)."""
+    try:
+        cleaned = members.clean_phone(phone)
+    except BadRequest:
+        return []  # update_member names the bad phone
+    me = before["member"]
+    had = member_twins.likely_twins(s, before["name"], before["phone"], before["address"], me)
+    known = {(t["member"], t["why"]) for t in had}
+    now = member_twins.likely_twins(s, name, cleaned, address, exclude=me)
+    return [t for t in now if (t["member"], t["why"]) not in known]
 
 
 def _summary(s: Session, member_id: str) -> dict[str, Any]:

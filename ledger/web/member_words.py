@@ -24,15 +24,34 @@ MEMBER_WORDS: dict[str, tuple[str, str]] = {
     "memberform.save": ("保存", "Save"),
     "memberform.back": ("返回", "Back"),
     "memberform.error": ("无法保存：", "Not saved:"),
-    "memberform.duplicate": (
+    # The warning's heading says its strongest sign (ledger.member_twins.TwinSign).
+    "memberform.dup_phone": (
         "这个手机号已经登记过，可能是同一个人：",
         "This phone number is enrolled already; it may be the same person:",
     ),
-    "memberform.duplicate_hint": (
-        "请先核对。如果确实是另一个人（例如家人共用手机），再点“仍然新增”。",
-        "Check first. If it really is someone else (a family sharing a phone), press “Add anyway”.",
+    "memberform.dup_name_address": (
+        "这个住址已经有同名的会员，可能是同一个人：",
+        "A member of this name at this address is enrolled already; it may be the same person:",
     ),
-    "memberform.anyway": ("仍然新增", "Add anyway"),
+    "memberform.hint_strong": (
+        "请先点名字核对。如果确实是另一个人（例如家人共用手机、同住的同名家人），再点下面的按钮。",
+        "Check first (the names open in a new tab). If it really is someone else (a family "
+        "sharing a phone), press the button below.",
+    ),
+    "memberform.dup_name": (
+        "已经有同名的会员（可能是另一个人）：",
+        "A member with the same name is enrolled already (perhaps someone else):",
+    ),
+    "memberform.hint_name": (
+        "请点名字核对：如果是同一个人，不要重复登记；如果是另一个人，再点下面的按钮。",
+        "Check (the names open in a new tab): if it is the same person, do not enrol them "
+        "twice; if it is someone else, press the button below.",
+    ),
+    "twin.phone": ("手机号相同", "the same phone"),
+    "twin.name_address": ("姓名和住址相同", "the same name and address"),
+    "twin.name": ("同名", "the same name"),
+    "memberform.save_anyway": ("不是同一个人，仍然保存", "Someone else: save anyway"),
+    "memberform.anyway": ("不是同一个人，仍然新增", "Someone else: add anyway"),
     "actions.edit": ("修改资料", "Edit"),
     "actions.issue_card": ("办理会员卡", "Issue a card"),
     "actions.reset_pin": ("重设卡密码", "Reset the PIN"),

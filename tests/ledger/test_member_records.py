@@ -1,6 +1,7 @@
-"""Members as the office keeps them: a likely duplicate (the same phone) refused unless
-confirmed, contact details changed, deactivation that signs the member in nowhere and keeps
-their history, and a new card that revokes the old one. Through the real CLI and HTTP API."""
+"""Members as the office keeps them: a likely duplicate (the same phone, or softer, the same
+name) refused unless confirmed, contact details changed, deactivation that signs the member in
+nowhere and keeps their history, and a new card that revokes the old one. Through the real CLI
+and HTTP API."""
 
 from __future__ import annotations
 
@@ -41,10 +42,19 @@ def test_the_same_phone_is_refused_as_a_duplicate_unless_confirmed(bank: Bank) -
         + ["--allow-duplicate"]
     )
     assert second["member"] != first["member"]
-    # The same name without a phone is no sign of a duplicate: two residents may share it.
-    call(["--db", db, "member", "add", "--name", "王秀英"])
+    # The same name without a phone or address is a softer sign (two residents may share a
+    # name): enrolled, and the answer names the namesake.
+    namesake = call(["--db", db, "member", "add", "--name", " 王秀英 "])
+    assert [(t["member"], t["why"], t["strong"]) for t in namesake["similar"]] == [
+        (first["member"], "name", False)
+    ]
+    # The same name at the same address, however typed, is refused as the phone is.
+    home = ["--address", "龙华路 8 号"]
+    call(["--db", db, "member", "add", "--name", "陈建国", *home])
+    with pytest.raises(DuplicateMember, match="the same name and address"):
+        call(["--db", db, "member", "add", "--name", "陈　建国", "--address", "龙华路8号"])
     added = _audited(db, AuditAction.MEMBER_ADDED)
-    assert len(added) == 3 and added[0]["member"] == first["member"]
+    assert len(added) == 4 and added[0]["member"] == first["member"]
 
 
 def test_contact_details_are_checked_changed_and_audited(bank: Bank) -> None:
