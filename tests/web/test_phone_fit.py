@@ -39,8 +39,12 @@ PAGES: dict[str, list[str]] = {
     "/m/receive": ["/m/receive"],
     "/m/pools": ["/m/pools"],
     "/m/pools/new": ["/m/pools/new"],
-    "/m/pools/{pool_id}": ["/m/pools/{my_pool}", "/m/pools/{their_pool}"],
-    "/m/devices": ["/m/devices"],
+    "/m/pools/{pool_id}": [
+        "/m/pools/{my_pool}?done=started",  # as the organiser's start lands on it
+        "/m/pools/{their_pool}",
+        "/m/pools/{full_pool}?done=filled",  # as the member's pledge that filled it lands
+    ],
+    "/m/devices": ["/m/devices", "/m/devices?done=1"],
     "/m/reserve": ["/m/reserve"],
     "/m/reserve/{kiosk}/{sku}": ["/m/reserve/{kiosk}/rice"],
     "/m/reservations": ["/m/reservations"],
@@ -75,8 +79,8 @@ def test_every_phone_page_is_in_the_list(tmp_path: Any) -> None:
 
 @dataclass
 class Bank:
-    """A member with something on every page: gifts both ways, a pool of theirs and one of
-    another member's, a reservation; a kiosk that holds goods, and its key."""
+    """A member with something on every page: gifts both ways, a pool of theirs, one of
+    another member's and one they filled, a reservation; a kiosk that holds goods, its key."""
 
     url: str
     key: str
@@ -110,6 +114,8 @@ def bank(console: Console) -> Bank:
     with_book(db, lambda s: pools.pledge(s, my_pool, other, 20, now))
     their_pool = with_book(db, lambda s: pools.start(s, third, "rice", 2, now).id)
     with_book(db, lambda s: pools.pledge(s, their_pool, third, 30, now))
+    full_pool = with_book(db, lambda s: pools.start(s, third, "water", 1, now).id)
+    with_book(db, lambda s: pools.pledge(s, full_pool, me, 10, now))
     ttl = timedelta(hours=24)
     with_book(db, lambda s: reservations.reserve(s, me, kiosk_id, "water", now, ttl))
     argv = ["--db", db, "member", "enrol", me, "--public-url", console.url]
@@ -119,6 +125,7 @@ def bank(console: Console) -> Bank:
         "gift": str(gift),
         "my_pool": my_pool,
         "their_pool": their_pool,
+        "full_pool": full_pool,
         "kiosk": kiosk_id,
     }
     return Bank(console.url, key, me, fill)
