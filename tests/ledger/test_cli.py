@@ -25,7 +25,9 @@ def test_member_add_prints_id_secret_and_funded_balance(
     out = run_json(
         capsys, "--db", db_url, "member", "add", "--name", "王阿姨", "--coins", "120", "--json"
     )
-    assert set(out) == {"member", "secret", "name", "role", "balance", "grant", "phone"}
+    keys = {"member", "secret", "name", "role", "balance", "grant", "phone", "similar"}
+    assert set(out) == keys
+    assert out["similar"] == []  # no member like this one yet (ledger.member_twins)
     assert out["member"].startswith("m") and ":" not in out["member"]
     assert (out["name"], out["role"], out["balance"]) == ("王阿姨", "member", 120)
     assert len(out["secret"]) >= 16
