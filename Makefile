@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # pytest-xdist: most tests wait (on ports, ptys, timeouts), so 4 workers overlap their waits
 # even on 2 cores; a file sharing a module-wide fixture stays on one worker (tests/conftest.py).
-# `make test PARALLEL=` runs in one process.
+# `make test PARALLEL=` runs in one process. --durations: every run names its 30 slowest tests
+# (CONTRIBUTING.md, "Test suite time"), so a newly slow test shows in CI's log.
 PARALLEL ?= -n 4 --dist loadgroup
 
 .PHONY: sim demo test test-chaos lint venv clean
@@ -29,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q $(PARALLEL)
+	$(BIN)/python -m pytest -q $(PARALLEL) --durations=30
 
 # The long randomised runs (the whole crash matrix, random kills, the soak, network faults):
 # CI runs them after `make test`.
