@@ -44,6 +44,13 @@ class Ledger:
             return key, [(m.id, str(m.totp_secret)) for m in (rich, poor)]
 
         self.key, self.people = with_book(self.db_url, seed)
+        self.auth = {"Authorization": f"Bearer {self.key}"}
+
+    def session(self, client: TestClient, who: int) -> str:
+        """A session of member `who` (0: 1,000 coins, 1: 10 coins), opened with a phone code."""
+        code = phone_code(*self.people[who])
+        r = client.post("/v1/sessions", json={"code": code}, headers=self.auth)
+        return str(r.json()["session"])
 
 
 @pytest.fixture
@@ -68,13 +75,8 @@ def test_every_refusal_is_answered_alike_with_and_without_the_money_path(
     ledger: tuple[Ledger, TestClient, TestClient],
 ) -> None:
     led, fast, plain = ledger
-    auth = {"Authorization": f"Bearer {led.key}"}
-    session = fast.post(
-        "/v1/sessions", json={"code": phone_code(*led.people[0])}, headers=auth
-    ).json()["session"]
-    poor = fast.post(
-        "/v1/sessions", json={"code": phone_code(*led.people[1])}, headers=auth
-    ).json()["session"]
+    auth = led.auth
+    session, poor = led.session(fast, 0), led.session(fast, 1)
     good = {"session": session, "sku": "soap", "locker": "0:1", "price": 25}
     as_json = {**auth, "Content-Type": "application/json"}
 
@@ -116,10 +118,8 @@ def test_a_key_used_on_one_path_is_replayed_by_the_other(
     ledger: tuple[Ledger, TestClient, TestClient],
 ) -> None:
     led, fast, plain = ledger
-    auth = {"Authorization": f"Bearer {led.key}"}
-    session = fast.post(
-        "/v1/sessions", json={"code": phone_code(*led.people[0])}, headers=auth
-    ).json()["session"]
+    auth = led.auth
+    session = led.session(fast, 0)
     body = {"session": session, "sku": "soap", "locker": "0:1", "price": 25}
     first = answer(fast, "/v1/holds", json=body, headers={**auth, "Idempotency-Key": "h-1"})
     again = answer(plain, "/v1/holds", json=body, headers={**auth, "Idempotency-Key": "h-1"})
