@@ -60,7 +60,15 @@ PHONE_MONEY_WORDS: dict[str, tuple[str, str]] = {
     "give.to_hint": ("会员卡上的数字，例如 000002", "The digits on their card, e.g. 000002"),
     "give.coins": ("给多少币", "How many coins"),
     "give.next": ("下一步", "Next"),
-    "give.scan": ("请对方打开「收币码」，用手机扫一扫", "Or scan their receive code"),
+    "give.scan": (
+        "也可以：请对方打开他手机上的「收币码」，您用微信「扫一扫」扫它，会员号会自动填好。",
+        "Or: ask them to open the receive code on their phone and scan it with your phone's"
+        " camera; their number is filled in for you.",
+    ),
+    "give.receive_lead": (
+        "别人要给您转币？请把您的收币码给他看：",
+        "Someone giving coins to you? Show them your receive code:",
+    ),
     "give.receive_link": ("我的收币码", "My receive code"),
     "give.confirm_title": ("请确认", "Please confirm"),
     "give.confirm": (
