@@ -15,12 +15,14 @@ ELLIPSIS = "…"
 # A name with ideographs is shortened a character at a time; a Latin one a word at a time
 # while it has more than one word.
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TRAILING = " ,;:-(（、，"
+_TRAILING = " \u00a0,;:-(（、，"
 
 
 def shorter_names(name: str) -> list[str]:
-    """Ever shorter forms of `name`, longest first, each ending in an ellipsis."""
-    words = name.split()
+    """Ever shorter forms of `name`, longest first, each ending in an ellipsis. A count and its
+    unit, joined by a no-break space (kiosk/ui/item_names.py), are one word: kept or dropped
+    together."""
+    words = [word for word in name.split(" ") if word]
     found: list[str] = []
     if len(words) > 1 and not _IDEOGRAPH.search(name):
         found += [" ".join(words[:n]).rstrip(_TRAILING) for n in range(len(words) - 1, 0, -1)]

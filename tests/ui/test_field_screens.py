@@ -98,7 +98,7 @@ def test_a_cart_longer_than_the_view_says_how_many_items_are_below(elder, name, 
     assert shown["screen"] == "confirm" and shown["large"] is True
     n = items_below_the_view(shown)
     assert 0 < n < cart_size(name)  # some rows show, some are below
-    said = {"zh": f"还有 {n} 件，向下滑动查看", "en": f"{n} more items below, scroll down"}
+    said = {"zh": f"还有 {n}\u00a0件，向下滑动查看", "en": f"{n} more items below, scroll down"}
     assert shown["more"] == said[language]
 
 

@@ -193,11 +193,11 @@ def test_a_name_is_shortened_by_characters_in_chinese_and_by_words_in_english():
 
 MANY_KEYS = [f"{name}_{lang}" for name in MANY for lang in LANGUAGES]
 PLACES = ("", "_middle", "_scrolled")  # at the top of the list, scrolled halfway, at its end
-MORE = {"zh": "还有 {n} 件，向下滑动查看", "en": "{n} more items below, scroll down"}
-MORE_ONE = {"zh": "还有 1 件，向下滑动查看", "en": "1 more item below, scroll down"}
-ABOVE = {"zh": "上面还有 {n} 件，向上滑动查看", "en": "{n} more items above, scroll up"}
-ABOVE_ONE = {"zh": "上面还有 1 件，向上滑动查看", "en": "1 more item above, scroll up"}
-BOTH = {"zh": "上面还有 {a} 件，下面还有 {b} 件", "en": "{a} more above, {b} more below"}
+MORE = {"zh": "还有 {n}\u00a0件，向下滑动查看", "en": "{n} more items below, scroll down"}
+MORE_ONE = {"zh": "还有 1\u00a0件，向下滑动查看", "en": "1 more item below, scroll down"}
+ABOVE = {"zh": "上面还有 {n}\u00a0件，向上滑动查看", "en": "{n} more items above, scroll up"}
+ABOVE_ONE = {"zh": "上面还有 1\u00a0件，向上滑动查看", "en": "1 more item above, scroll up"}
+BOTH = {"zh": "上面还有 {a}\u00a0件，下面还有 {b}\u00a0件", "en": "{a} more above, {b} more below"}
 
 
 @pytest.fixture(scope="module", params=["large", "default"])

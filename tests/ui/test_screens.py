@@ -120,7 +120,7 @@ def test_a_view_posted_from_a_worker_thread_is_shown_on_the_kivy_thread():
     result = run_scenario("thread")
     assert result["screen"] == "vending"
     assert result["locker_text"] == "2 号柜"
-    assert result["count_text"] == "第 2 件，共 3 件"
+    assert result["count_text"] == "第 2\u00a0件，共 3\u00a0件"
     assert result["main_thread_shows"] and all(result["main_thread_shows"])
 
 

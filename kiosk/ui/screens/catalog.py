@@ -18,6 +18,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.view import KioskView, MemberIntents, Offer, SessionState
 from kiosk.ui import widgets
 from kiosk.ui.i18n import Translator
+from kiosk.ui.item_names import shown_name
 from kiosk.ui.lockers import locker_number
 from kiosk.ui.screens.base import GridCells, KioskScreen
 
@@ -110,7 +111,7 @@ class CatalogScreen(KioskScreen):
         # Empty cells keep the buttons of a short last page the same size.
         buttons = self._cells.lay_out(grid, len(shown), cols * rows - len(shown), cols, rows)
         for button, offer in zip(buttons, shown, strict=True):
-            name = offer.name_zh if t.language == "zh" else offer.name_en
+            name = shown_name(offer, t)
             # Two lines: a narrow card wraps "还剩 4 件 · 1 号柜" in the middle of the number.
             detail = "{}\n{}".format(
                 t("catalog.stock", stock=offer.stock),

@@ -17,6 +17,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.view import CartLine, KioskView, MemberIntents
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
+from kiosk.ui.item_names import shown_name
 from kiosk.ui.screens.base import GridCells, KioskScreen
 from kiosk.ui.widgets import text_height
 
@@ -111,7 +112,7 @@ class ConfirmScreen(KioskScreen):
             # Rows keep one height; empty places fill the grid so a short cart is not stretched.
             rows = self._rows.lay_out(grid, len(groups), CART_ROWS * cols - len(groups), cols)
         for row, (line, count) in zip(rows, groups, strict=True):
-            name = line.name_zh if t.language == "zh" else line.name_en
+            name = shown_name(line, t)
             row.sku = line.sku
             at_door = any(c.charge_on_open for c in view.cart if c.sku == line.sku)
             key = "confirm.line_open" if at_door else "confirm.line"

@@ -17,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.core.view import KioskView, MemberIntents
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv rules)
 from kiosk.ui.i18n import Translator
+from kiosk.ui.item_names import shown_name
 from kiosk.ui.lockers import locker_number
 from kiosk.ui.screens.base import GridCells, KioskScreen
 
@@ -75,7 +76,7 @@ class ReservedScreen(KioskScreen):
         ids.more.opacity = 0 if pages == 1 else 1
         rows = self._rows.lay_out(ids.lines, len(page), ROWS - len(page), 1)
         for row, line in zip(rows, page, strict=True):
-            name = line.name_zh if t.language == "zh" else line.name_en
+            name = shown_name(line, t)
             row.reservation = line.reservation
             # The number printed on the door, as the vending screen says it.
             if len(line.units) > 1:  # one tap opens them one after another

@@ -23,6 +23,7 @@ from kivy.metrics import dp
 from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
 from kiosk.ui.item_lines import fit_name, out_of_view, share_lines
+from kiosk.ui.item_names import shown_name
 from kiosk.ui.lockers import cabinet_lockers, locker_number
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KioskLabel, word_width
@@ -51,8 +52,8 @@ WHY = {
 
 
 def item_name(item: ItemResult, t: Translator) -> str:
-    """The item's name in the screen's language."""
-    return item.name_zh if t.language == "zh" else item.name_en
+    """The item's name in the screen's language, a count kept with its unit."""
+    return shown_name(item, t)
 
 
 def item_text(item: ItemResult, t: Translator, name: str | None = None) -> str:
