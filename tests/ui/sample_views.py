@@ -80,6 +80,25 @@ SAMPLE_VIEWS: dict[str, KioskView] = {
             ReservedLine("r3", "oil", "食用油", "Cooking oil", 60, "0:4"),
         ),
     ),
+    # A full pool's units kept for its organiser: one line, one tap, its lockers in turn.
+    "reserved_pool": KioskView(
+        state=SessionState.RESERVED,
+        member_name=MEMBER,
+        member_role="member",
+        balance=40,
+        reserved=(
+            ReservedLine(
+                "r4",
+                "water",
+                "矿泉水 24 瓶",
+                "Bottled water, 24",
+                0,
+                "0:2",
+                units=("r4", "r5", "r6", "r7"),
+                lockers=("0:2", "0:5"),
+            ),
+        ),
+    ),
     "catalog": BROWSING,
     "confirm": CONFIRMING,
     "confirm_full": CONFIRMING_FULL,
@@ -124,6 +143,7 @@ EXPECTED_SCREENS = {
     "pin_pad": "pin_pad",
     "pairing": "pairing",
     "reserved": "reserved",
+    "reserved_pool": "reserved",
     "catalog": "catalog",
     "confirm": "confirm",
     "confirm_full": "confirm",

@@ -80,7 +80,8 @@ class ReservedScreen(KioskScreen):
             row.reservation = line.reservation
             # The number printed on the door, as the vending screen says it.
             if len(line.units) > 1:  # one tap opens them one after another
-                doors = "、".join(locker_number(x, labels) for x in line.lockers)
+                comma = "、" if t.language == "zh" else ", "
+                doors = comma.join(locker_number(x, labels) for x in line.lockers)
                 row.text = t("reserved.units", item=name, count=len(line.units), lockers=doors)
             else:
                 row.text = t("reserved.line", item=name, locker=locker_number(line.locker, labels))
