@@ -280,8 +280,14 @@ class SerialLink:
         port.flush()
 
     def _take_stray(self, port: Any) -> None:
-        """Hand what arrived since the last command to `stray` (and the tap), if anyone asks."""
-        if self.stray is None or not port.in_waiting:
+        """Hand what arrived since the last command to `stray` (and the tap), if anyone asks;
+        otherwise say in the log that it is dropped (a late answer, or noise)."""
+        if not port.in_waiting:
+            return
+        if self.stray is None:
+            log.info(
+                "%s: %d bytes came after their command's time: dropped", self.url, port.in_waiting
+            )
             return
         data = port.read(port.in_waiting)
         if data:

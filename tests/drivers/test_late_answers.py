@@ -4,6 +4,7 @@ A Kerong frame says nothing of which query it answers, so such a late reply, the
 before the unlock, must never pass for the confirming read's answer (docs/protocols.md, "Late
 answers")."""
 
+import logging
 import time
 from collections.abc import Iterator
 
@@ -50,10 +51,13 @@ def a_reply_comes_late(sim: SimKerongBoard, board: KerongLockBoard) -> float:
 
 
 def test_a_late_reply_never_passes_for_the_read_confirming_an_unlock(
-    sim: SimKerongBoard, board: KerongLockBoard
+    sim: SimKerongBoard, board: KerongLockBoard, caplog: pytest.LogCaptureFixture
 ) -> None:
     late_at = a_reply_comes_late(sim, board)
-    state = board.unlock(L1)
+    with caplog.at_level(logging.INFO, logger="drivers.serial_link"):
+        state = board.unlock(L1)
+    # The late reply was seen and dropped before the confirming read's query went out.
+    assert "9 bytes came after their command's time: dropped" in caplog.text
     assert time.monotonic() > late_at  # the late reply went out while unlock() was reading
     # Not the stale "shut": the lock as the board reports it after the unlock.
     assert state == OPEN_FULL
