@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger import pool_pickups, pool_views, pools, reservations
-from ledger.cli import with_book
+from ledger.cli import call, with_book
 from ledger.db import LedgerTransaction
 from ledger.phone_tables import PoolState
 from tests.ledger.conftest import Bank, ManualClock, start_bank
@@ -175,3 +175,17 @@ def test_the_office_is_refused_while_a_kiosk_hands_a_unit_out(
     post(shop, f"/v1/holds/{unit['hold']}/capture", {})
     assert shown(shop, pool, clock)["to_collect"] == 1
     assert with_book(shop.db_url, lambda s: pools.locked(s, pool, clock()).state) == PoolState.FULL
+
+
+def test_the_cli_records_the_rest_at_the_office_after_a_kiosk_took_some(
+    shop: Bank, clock: ManualClock
+) -> None:
+    pool, organiser, secret = full_pool(shop, clock, 3)
+    report(shop, 1)
+    session = shop.login(organiser, secret)
+    [unit] = waiting(shop)
+    collect(shop, unit, session, handed_out=True)
+    done = call(["--db", shop.db_url, "pool", "collect", pool, "--where", "街道办 李阿姨"])
+    assert (done["state"], done["at_office"], done["to_collect"]) == ("collected", 2, 0)
+    assert done["at_kiosks"] == [{"kiosk": "Test kiosk", "count": 1}]
+    assert done["collected_where"] == "街道办 李阿姨"
