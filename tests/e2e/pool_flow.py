@@ -102,7 +102,11 @@ def main(data_dir: str) -> int:
             for n in (1, 2):
                 yield until(f"the open door, bottle {n}", door_open)
                 vending = app.screens.get_screen("vending")
-                out[f"vending_{n}"] = [vending.ids.locker.text, view().vend.index, view().vend.of]
+                out[f"vending_{n}"] = [
+                    vending.ids.locker.text,
+                    vending.ids.item.text,
+                    vending.ids.count.text,
+                ]
                 if n == 1:
                     yield shot("kiosk-pool-vending-zh")
                 site.cabinet.take_item(0, 2)

@@ -55,7 +55,8 @@ class VendingScreen(KioskScreen):
         ids.cabinet.open_door = door
         ids.locker.text = t("locker.name", locker=door)
         name = shown_name(vend, t)
-        ids.item.text = t("vend.item", item=name, price=vend.price)
+        # A unit of a full pool costs nothing now (paid when the pool filled): its name alone.
+        ids.item.text = t("vend.item", item=name, price=vend.price) if vend.price else name
         self.fit_item()
         ids.count.text = t("vend.count", index=vend.index, of=vend.of) if vend.of > 1 else ""
         key, kind = STEP_TEXT.get(vend.step, ("common.wait", "busy"))
