@@ -212,10 +212,10 @@ class ResultScreen(KioskScreen):
 
         In elder mode a line for each item may not fit (its 6 mm text leaves about three on a
         7-inch screen; a cart holds five): the items' lines are then a list to scroll, the items
-        not handed out first, with a line under it saying what is out of view: "还有 N 件，向下
-        滑动查看", "上面还有 N 件，向上滑动查看", or both counts. The list's view keeps one
-        height wherever it is scrolled (nothing jumps under the member's finger); the heading,
-        the money line and the buttons stay on the screen."""
+        not handed out first, with a line under it saying what is out of view:
+        "还有 N 件，向下滑动查看", "上面还有 N 件，向上滑动查看", or both counts. The list's view
+        keeps one height wherever it is scrolled (nothing jumps under the member's finger); the
+        heading, the money line and the buttons stay on the screen."""
         app = App.get_running_app()
         if app is None or "balance" not in self.ids:
             return  # still being built
@@ -310,10 +310,6 @@ class ResultScreen(KioskScreen):
             top += label.size_hint_y * line_height
             below += top > view_bottom + 1
         return above, below
-
-    def items_below(self) -> int:
-        """Items whose line ends below the scrolled view (not wholly shown)."""
-        return self.items_out_of_view()[1]
 
     def _show_more(self, *_args: object) -> None:
         """Under a list to scroll, what is out of its view (items above, below, or both), so
