@@ -16,7 +16,7 @@ from datetime import date
 from kiosk.core.errors import LedgerError
 from kiosk.core.interfaces import CatalogItem, LockerAddress, MemberSession
 from kiosk.core.pickup import ClaimStep, ReservationDesk
-from kiosk.core.reserved import Reservation
+from kiosk.core.reserved import SET_ASIDE, Reservation
 from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendOutcome, VendTransaction
 from kiosk.core.view import (
@@ -127,7 +127,8 @@ class Pickup:
             if kept is None or kept.member != session.member.id:
                 log.info("collect %s: not this member's reservation here", unit)
                 continue
-            count = None if stop else self._usable(kept)
+            usable = kept.state == SET_ASIDE and not stop  # not refused or claimed meanwhile
+            count = self._usable(kept) if usable else None
             if count is None:
                 if not results and index == len(units) == 1:
                     self.show(session, "error.reserved_unavailable")
