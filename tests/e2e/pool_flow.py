@@ -1,4 +1,4 @@
-"""A pool of three members filled on the ledger (as their phones fill it), its organiser
+"""A pool of three members filled on their phones (the ledger's /m/ pages over HTTP), its organiser
 collecting at the kiosk through the touch UI, against the REAL core, the embedded ledger (real
 HTTP) and the simulated lock board, in one headless Kivy process: her sign-in shows the pool's
 goods first ("您预约的物品", one line), one tap opens the locker for each bottle in turn.
@@ -10,10 +10,13 @@ $KIOSK_SCREENSHOTS, else to DATA_DIR.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from kiosk.ui.headless import use_offscreen_window
 
@@ -33,16 +36,49 @@ from tests.e2e.scripted import play, report, step_waiter  # noqa: E402
 QUANTITY = 3  # bottles of water, 20 coins each; the demo cabinet holds 2, in locker 0:2
 
 
+FIELD = re.compile(r'name="(csrf|once)" value="([^"]*)"')
+
+
+def phone(site: SimulatedSite, member: str) -> requests.Session:
+    """A member's phone browser, enrolled from its one-time link (the device cookie)."""
+    from ledger.cli import call
+
+    argv = ["--db", site.ledger.db_url, "member", "enrol", member]
+    link = call([*argv, "--public-url", site.ledger.url])
+    browser = requests.Session()
+    assert browser.get(link["url"], timeout=30).status_code == 200
+    return browser
+
+
+def post_form(
+    site: SimulatedSite, browser: requests.Session, page: str, to: str, **data: Any
+) -> str:
+    """Open `page`, post its form (its CSRF and one-use tokens) to `to`; where it led."""
+    shown = browser.get(site.ledger.url + page, timeout=30)
+    assert shown.status_code == 200, shown.text[-500:]
+    form = {**dict(FIELD.findall(shown.text)), **{k: str(v) for k, v in data.items()}}
+    done = browser.post(site.ledger.url + to, data=form, timeout=30, allow_redirects=False)
+    assert done.status_code == 303, done.text[-500:]
+    return str(done.headers["location"])
+
+
 def fill_pool(site: SimulatedSite) -> tuple[str, list[str]]:
-    """王阿姨 starts the pool; 李伯伯, 赵大姐 and she give, as on their phones."""
-    from ledger import members, pools
+    """On their phones, over HTTP: 王阿姨 starts the pool; 李伯伯, 赵大姐 and she give."""
+    from ledger import members
 
     wang, li = site.member("王阿姨")["member"], site.member("李伯伯")["member"]
     zhao = ledger_do(site, lambda s: members.add_member(s, "赵大姐", coins=100).id)
-    now = datetime.now(UTC)
-    pool = ledger_do(site, lambda s: pools.start(s, wang, "water", QUANTITY, now).id)
-    for giver, coins in ((li, 10), (zhao, 30), (wang, 20)):
-        ledger_do(site, lambda s, g=giver, c=coins: pools.pledge(s, pool, g, c, now))
+    phones = {m: phone(site, m) for m in (wang, li, zhao)}
+    started = post_form(
+        site, phones[wang], "/m/pools/new", "/m/pools", sku="water", quantity=QUANTITY
+    )
+    pool = started.split("?")[0].rsplit("/", 1)[-1]
+    page = f"/m/pools/{pool}"
+    said = [
+        post_form(site, phones[giver], page, page + "/pledge", coins=coins)
+        for giver, coins in ((li, 10), (zhao, 30), (wang, 20))
+    ]
+    assert said[-1].endswith("?done=filled"), said
     return pool, [wang, li, zhao]
 
 
