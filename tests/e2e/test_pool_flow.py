@@ -21,7 +21,8 @@ def test_the_organisers_sign_in_shows_the_pools_goods_first_on_one_line(flow):
 
 
 def test_one_tap_opens_the_locker_for_each_bottle_and_no_coins_move(flow):
-    assert flow["vending_1"] == ["2 号柜", "矿泉水", "第 1\u00a0件，共 2\u00a0件"]  # no price: paid already
+    # The item's name alone, no price: it was paid when the pool filled.
+    assert flow["vending_1"] == ["2 号柜", "矿泉水", "第 1\u00a0件，共 2\u00a0件"]
     assert flow["vending_2"] == ["2 号柜", "矿泉水", "第 2\u00a0件，共 2\u00a0件"]
     assert flow["result"] == {
         "ok": True,
