@@ -65,7 +65,14 @@ def router(
         headers = {idempotency.REPLAYED_HEADER: "true"} if outcome.replayed else None
         return JSONResponse(outcome.payload, status_code=outcome.status, headers=headers)
 
-    @api.get("/v1/kiosks/me/reservations", summary="reservations waiting for this kiosk")
+    @api.get(
+        "/v1/kiosks/me/reservations",
+        summary="reservations waiting for this kiosk",
+        description="Pending or set aside, their holds open. Among them, after a member who "
+        "organised a full pool signs in here, the pool's units this kiosk holds, kept for them: "
+        "one reservation each, `price` 0 on a hold of 0 coins (the pool paid when it filled), "
+        "lasting a kiosk session; collected as any reservation (docs/protocols.md).",
+    )
     def waiting(request: Request) -> JSONResponse:
         kiosk = current_kiosk(request)
         with db() as s, s.begin():
