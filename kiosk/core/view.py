@@ -43,6 +43,8 @@ KNOWN_ERRORS = frozenset(
         "unlock_failed",
         "wrong_pin",
         "card_revoked",
+        "pin_not_set",  # a card printed in a batch: its PIN is set at the office first
+        "member_deactivated",
         "pairing_expired",
         "cart_full",
         "sold_out",

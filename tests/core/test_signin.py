@@ -7,8 +7,8 @@ from kiosk.core.errors import SessionExpired
 from kiosk.core.session import SessionController
 from kiosk.core.settings import SessionTimeouts
 from kiosk.core.view import SessionState
-from ledger.cards import issue_card
-from ledger.db import Member, make_engine, session_factory
+from ledger.cards import NO_PIN, issue_card, replace_card
+from ledger.db import Member, make_engine, session_factory, utcnow
 from tests.core.test_session import Views
 
 
@@ -23,10 +23,13 @@ def kiosk(rig):
 
 
 def card_for(rig, name, pin):
+    """A printed card with `pin`; None: one printed in a batch, its PIN not yet set."""
     engine = make_engine(rig.site.ledger.db_url)
     try:
         with session_factory(engine)() as s, s.begin():
             member = s.get(Member, rig.site.member(name)["member"])
+            if pin is None:
+                return replace_card(s, member, NO_PIN, utcnow())[1]
             _, code = issue_card(s, member, pin)
             return code
     finally:
@@ -53,6 +56,15 @@ def test_a_printed_card_asks_for_the_pin_and_a_wrong_pin_says_how_many_tries_are
     controller.enter_pin("4321")
     v = views.wait(SessionState.BROWSING)
     assert v.member_name == "王阿姨" and v.balance == 120
+
+
+def test_a_card_printed_in_a_batch_before_its_pin_is_set_says_to_set_it_at_the_office(rig, kiosk):
+    controller, views = kiosk
+    controller.present_code(card_for(rig, "王阿姨", None))
+    views.wait(SessionState.PIN_ENTRY)
+    controller.enter_pin("1234")
+    v = views.wait_for(lambda v: v.notice == "error.pin_not_set")
+    assert v.state is SessionState.IDLE and v.member_name is None
 
 
 def test_the_pin_pad_times_out_back_to_idle(rig, kiosk):
