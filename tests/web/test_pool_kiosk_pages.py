@@ -101,6 +101,10 @@ def test_the_phone_and_the_console_say_where_the_goods_went_and_what_is_left(
     assert "在「社区服务中心」自助机取走 4 件；在办公室领取 2 件" in row
     console.shot("pools-kiosk-office-zh")
     assert audited(console)[0][1]["quantity"] == 2
+    console.open("/lang/en?next=/staff/pools")
+    row = driver.find_element("css selector", f"#collected #pool-{pool}").text
+    assert "4 taken from the kiosk 社区服务中心; 2 handed out at the office" in row
+    console.open("/lang/zh?next=/staff/pools")
 
     phone = phone_of(console, driver, made["organiser"])
     try:
