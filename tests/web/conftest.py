@@ -6,13 +6,17 @@ Screenshots go to $WEB_SCREENSHOTS, else to the test run's tmp folder (printed a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from ledger import members
 from ledger.cli import call, with_book
@@ -120,9 +124,9 @@ def _need(path: str) -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One headless Chromium per test file (a fresh profile under tmp)."""
+@contextlib.contextmanager
+def chromium(tmp_path_factory: pytest.TempPathFactory, *flags: str) -> Iterator[Any]:
+    """A headless Chromium (a fresh profile under tmp, Chinese first), with `flags` added."""
     _need(CHROMIUM)
     _need(CHROMEDRIVER)
     from selenium import webdriver
@@ -130,7 +134,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *flags):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     # Headless Chromium ignores --lang for navigator.languages (and Intl's default): the
@@ -144,6 +148,28 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield browser
     finally:
         browser.quit()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium per test file."""
+    with chromium(tmp_path_factory) as browser:
+        yield browser
+
+
+def kiosk_call(console: Console, key: str, path: str, body: Any = None) -> requests.Response:
+    """A call of the kiosk's API with its key (and, for money, an idempotency key)."""
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex}
+    return requests.post(console.url + path, json=body, headers=headers, timeout=30)
+
+
+def report_stock(console: Console, key: str, lockers: list[dict[str, Any]]) -> None:
+    """The kiosk's inventory report, as it sends one when it starts and after each vend: what
+    the kiosk holds, and so what members may reserve there."""
+    at = datetime.now(UTC).isoformat()
+    event = {"kind": "inventory", "at": at, "data": {"lockers": lockers}}
+    answer = kiosk_call(console, key, "/v1/kiosks/me/events", {"events": [event]})
+    assert answer.status_code == 202, answer.text
 
 
 @pytest.fixture(scope="session")

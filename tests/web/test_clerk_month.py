@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import os
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import requests
 from selenium.webdriver.common.keys import Keys
 
 from ledger.cli import call
-from tests.web.conftest import Console, need_pdftoppm
+from tests.web.conftest import Console, kiosk_call, need_pdftoppm, report_stock
 from tests.web.test_coins import balance, fill_activity, rows_text
 from tests.web.test_member_cards import (
     add_member_in_browser,
@@ -49,20 +48,6 @@ def shots_folder(web_shots: Path) -> Path:
     folder = (Path(chosen) if chosen else web_shots) / "clerk-month"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def kiosk_call(console: Console, key: str, path: str, body: Any = None) -> requests.Response:
-    """A call of the kiosk's API with its key (and, for money, an idempotency key)."""
-    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex}
-    return requests.post(console.url + path, json=body, headers=headers, timeout=30)
-
-
-def report_stock(console: Console, key: str, lockers: list[dict[str, Any]]) -> None:
-    """The kiosk's inventory report, as it sends one when it starts and after each vend."""
-    at = datetime.now(UTC).isoformat()
-    event = {"kind": "inventory", "at": at, "data": {"lockers": lockers}}
-    answer = kiosk_call(console, key, "/v1/kiosks/me/events", {"events": [event]})
-    assert answer.status_code == 202, answer.text
 
 
 def take_item(console: Console, key: str, session: str, item: dict[str, Any], price: int) -> int:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import requests
-
 from ledger import catalog, kiosks, pools, reservations
 from ledger.cli import with_book
-from tests.web.conftest import Console
+from tests.web.conftest import Console, report_stock
 
 
 def test_a_clerk_reads_the_open_reservations_and_pools(console: Console) -> None:
@@ -21,15 +19,7 @@ def test_a_clerk_reads_the_open_reservations_and_pools(console: Console) -> None
     wang = console.add_member("王秀英", coins=120)
     li = console.add_member("李伯伯", coins=80)
     now = datetime.now(UTC)
-    lockers = [{"locker": "0:1", "sku": "water", "count": 3, "inspect": None}]
-    event = {"kind": "inventory", "at": now.isoformat(), "data": {"lockers": lockers}}
-    sent = requests.post(  # the kiosk's stock report: what may be reserved there
-        console.url + "/v1/kiosks/me/events",
-        json={"events": [event]},
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    assert sent.status_code == 202, sent.text
+    report_stock(console, key, [{"locker": "0:1", "sku": "water", "count": 3, "inspect": None}])
     with_book(db, lambda s: reservations.reserve(s, wang, kiosk, "water", now, timedelta(hours=24)))
     pool = with_book(db, lambda s: pools.start(s, li, "water", 2, now).id)
     with_book(db, lambda s: pools.pledge(s, pool, wang, 20, now))

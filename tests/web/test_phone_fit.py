@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import requests
 
 from ledger import book, catalog, gifts, kiosks, pools, reservations
 from ledger.api import create_app
@@ -24,7 +23,7 @@ from tests.web.cheap_phone import (
     problems,
     qr_in_view,
 )
-from tests.web.conftest import Console
+from tests.web.conftest import Console, report_stock
 from tests.web.test_phone import read_qr, shown_code, sign_in
 
 # Each GET route under /m/ and the addresses that show its pages to the member of Bank below
@@ -98,14 +97,7 @@ def bank(console: Console) -> Bank:
         {"locker": "0:1", "sku": "water", "count": 3, "inspect": None},
         {"locker": "0:2", "sku": "rice", "count": 2, "inspect": None},
     ]
-    event = {"kind": "inventory", "at": now.isoformat(), "data": {"lockers": lockers}}
-    sent = requests.post(  # the kiosk's stock report: what may be reserved there
-        console.url + "/v1/kiosks/me/events",
-        json={"events": [event]},
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    assert sent.status_code == 202, sent.text
+    report_stock(console, key, lockers)
     me, other, third = (console.add_member(n, coins=80) for n in ("王秀英", "李伯伯", "赵大妈"))
     with_book(db, lambda s: book.grant(s, me, 220, "grant 2026-12"))
     gift = with_book(db, lambda s: gifts.give(s, me, other, 5, now).id)

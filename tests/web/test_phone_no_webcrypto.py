@@ -13,7 +13,7 @@ import pytest
 
 from ledger.cli import call
 from tests.web.cheap_phone import emulate, problems
-from tests.web.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, Console, _need
+from tests.web.conftest import Console, chromium
 
 HOST = "timebank.test"  # not localhost: Chromium treats a page from it as not secure
 NO_SUBTLE = "delete Crypto.prototype.subtle;"  # what a browser without WebCrypto has
@@ -31,22 +31,8 @@ WHY = {
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """This file's headless Chromium: as tests/web/conftest.py's, and HOST resolves to
     127.0.0.1, so a ledger on loopback is also reached the way a phone reaches it over http."""
-    _need(CHROMIUM)
-    _need(CHROMEDRIVER)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--host-resolver-rules=MAP {HOST} 127.0.0.1")
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    try:
+    with chromium(tmp_path_factory, f"--host-resolver-rules=MAP {HOST} 127.0.0.1") as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 def enrol(console: Console, url: str, lang: str) -> None:
