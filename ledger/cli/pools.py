@@ -66,7 +66,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
         return pool_views.describe(s, pool)
 
     data = with_book(args.db, work)
-    emit(args, data, f"pool {data['pool']} collected at {data['collected_where']}")
+    said = f"pool {data['pool']}: {data['at_office']} handed out at the office"
+    emit(args, data, f"{said}, {data['collected_where']}")
     return 0
 
 
@@ -112,10 +113,13 @@ def register(sub: Any) -> None:
     show = add_command(pool, "show", cmd_show, help="one pool and its givers")
     show.add_argument("pool", metavar="POOL")
     collect = add_command(
-        pool, "collect", cmd_collect, help="record a full pool's goods handed out (audited)"
+        pool,
+        "collect",
+        cmd_collect,
+        help="record the rest of a full pool's goods handed out at the office (audited)",
     )
     collect.add_argument("pool", metavar="POOL")
-    collect.add_argument("--where", required=True, help="where, e.g. the office or a kiosk")
+    collect.add_argument("--where", required=True, help="to whom and where, e.g. 环卫站 张师傅")
     add_command(pool, "expire", cmd_expire, help="expire open pools past their time now")
     limits = add_group(sub, "phone-limits", "what members' phones may spend; pools' bounds")
     add_command(limits, "show", cmd_limits_show, help="the limits now")
