@@ -21,13 +21,12 @@ from kiosk.core.steps import VendStep
 from kiosk.core.vend import VendOutcome, VendTransaction
 from kiosk.core.view import (
     ItemResult,
-    KioskView,
     ReservedLine,
     ResultView,
     SessionState,
     VendView,
 )
-from kiosk.core.visit import Visit
+from kiosk.core.visit import Visit, member_view
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +97,7 @@ class Pickup:
         if not lines:
             return False
         self.visit.publish(
-            KioskView(
-                state=SessionState.RESERVED,
-                member_name=session.member.name,
-                member_role=session.member.role,
-                balance=session.balance,
-                reserved=lines,
-                notice=notice,
-            )
+            member_view(session, SessionState.RESERVED, reserved=lines, notice=notice)
         )
         return True
 

@@ -19,12 +19,11 @@ from kiosk.core.view import (
     MAX_CART,
     CartLine,
     ItemResult,
-    KioskView,
     ResultView,
     SessionState,
     VendView,
 )
-from kiosk.core.visit import Visit
+from kiosk.core.visit import Visit, member_view
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +78,10 @@ class Shopping:
         session = self.visit.session
         if session is None:
             return
+        offers = self.inventory.offers(self._catalog, session.balance, self._cart)
         self.visit.publish(
-            KioskView(
-                state=SessionState.BROWSING,
-                member_name=session.member.name,
-                member_role=session.member.role,
-                balance=session.balance,
-                offers=self.inventory.offers(self._catalog, session.balance, self._cart),
-                cart=tuple(self._cart),
-                notice=notice,
+            member_view(
+                session, SessionState.BROWSING, offers=offers, cart=tuple(self._cart), notice=notice
             )
         )
 

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from kiosk.core.deadline import Deadline
 from kiosk.core.interfaces import MemberSession
@@ -28,6 +29,17 @@ _IDLE_SCREENS = (
 )
 # Screens whose timeout first asks "need more time?" (a technician's and a pairing's do not).
 _ASKING_SCREENS = (*_IDLE_SCREENS, SessionState.PIN_ENTRY)
+
+
+def member_view(session: MemberSession, state: SessionState, **fields: Any) -> KioskView:
+    """A screen of the signed-in member's: their name, role and balance, and `fields`."""
+    return KioskView(
+        state=state,
+        member_name=session.member.name,
+        member_role=session.member.role,
+        balance=session.balance,
+        **fields,
+    )
 
 
 class Visit:
