@@ -83,3 +83,33 @@ def rig(tmp_path):
     ledger.close()
     journal.close()
     site.stop()
+
+
+@pytest.fixture
+def desk(rig):
+    """The kiosk's reservation desk, after the kiosk reported what it holds (the ledger offers
+    reservations, and keeps a full pool's units aside, from that report)."""
+    from datetime import UTC, datetime
+
+    from kiosk.core.pickup import ReservationDesk
+
+    at = datetime.now(UTC).isoformat()
+    rig.ledger.send_events([{"kind": "inventory", "at": at, "data": rig.inventory.snapshot()}])
+    return ReservationDesk(rig.journal, rig.inventory, rig.ledger)
+
+
+@pytest.fixture
+def reserving_kiosk(rig, desk):
+    """(The session controller with the reservation desk, the views it published)."""
+    from kiosk.core.session import SessionController
+    from kiosk.core.settings import SessionTimeouts
+    from tests.core.test_session import Views
+
+    timeouts = SessionTimeouts(idle=5, pin=5, pairing=5, technician=5)
+    controller = SessionController(
+        rig.ledger, rig.inventory, rig.vends, timeouts, reservations=desk
+    )
+    views = Views()
+    controller.subscribe(views)
+    yield controller, views
+    controller.close()

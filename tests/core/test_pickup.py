@@ -15,8 +15,6 @@ from sqlalchemy import select
 
 from kiosk.core.pickup import ReservationDesk
 from kiosk.core.recovery import recover
-from kiosk.core.session import SessionController
-from kiosk.core.settings import SessionTimeouts
 from kiosk.core.steps import VendStep
 from kiosk.core.stock import LockerStock
 from kiosk.core.view import SessionState
@@ -24,29 +22,13 @@ from ledger import book, reservations
 from ledger.cli import with_book
 from ledger.db import Reservation
 from tests.core.conftest import Rig
-from tests.core.test_session import Views
 
 RICE = 50  # the demo's price; the demo cabinet holds one bag, in locker 0:3
 
 
 @pytest.fixture
-def desk(rig: Rig) -> ReservationDesk:
-    # What the kiosk last reported: the ledger offers reservations from it.
-    at = datetime.now(UTC).isoformat()
-    rig.ledger.send_events([{"kind": "inventory", "at": at, "data": rig.inventory.snapshot()}])
-    return ReservationDesk(rig.journal, rig.inventory, rig.ledger)
-
-
-@pytest.fixture
-def kiosk(rig: Rig, desk: ReservationDesk) -> Any:
-    timeouts = SessionTimeouts(idle=5, pin=5, pairing=5, technician=5)
-    controller = SessionController(
-        rig.ledger, rig.inventory, rig.vends, timeouts, reservations=desk
-    )
-    views = Views()
-    controller.subscribe(views)
-    yield controller, views
-    controller.close()
+def kiosk(reserving_kiosk: Any) -> Any:
+    return reserving_kiosk
 
 
 def reserve(rig: Rig, who: str, sku: str = "rice") -> str:

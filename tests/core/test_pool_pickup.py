@@ -14,35 +14,18 @@ import pytest
 
 from kiosk.core.pickup import ReservationDesk
 from kiosk.core.recovery import recover
-from kiosk.core.session import SessionController
-from kiosk.core.settings import SessionTimeouts
 from kiosk.core.steps import VendStep
 from kiosk.core.view import SessionState
 from ledger import members, pool_views, pools
 from ledger.cli import with_book
 from tests.core.conftest import Rig
-from tests.core.test_session import Views
 
 WATER = 20  # the demo's price; the demo cabinet holds two bottles, in locker 0:2
 
 
 @pytest.fixture
-def desk(rig: Rig) -> ReservationDesk:
-    at = datetime.now(UTC).isoformat()
-    rig.ledger.send_events([{"kind": "inventory", "at": at, "data": rig.inventory.snapshot()}])
-    return ReservationDesk(rig.journal, rig.inventory, rig.ledger)
-
-
-@pytest.fixture
-def kiosk(rig: Rig, desk: ReservationDesk) -> Any:
-    timeouts = SessionTimeouts(idle=5, pin=5, pairing=5, technician=5)
-    controller = SessionController(
-        rig.ledger, rig.inventory, rig.vends, timeouts, reservations=desk
-    )
-    views = Views()
-    controller.subscribe(views)
-    yield controller, views
-    controller.close()
+def kiosk(reserving_kiosk: Any) -> Any:
+    return reserving_kiosk
 
 
 def full_pool(rig: Rig, quantity: int) -> tuple[str, list[str]]:

@@ -165,6 +165,17 @@ def bank(db_url: str) -> Iterator[Bank]:
     yield from start_bank(db_url)
 
 
+WATER_PRICE = 30
+
+
+@pytest.fixture
+def shop(db_url: str, clock: ManualClock) -> Iterator[Bank]:
+    """A ledger on the test's clock selling water at WATER_PRICE (reservations, pools)."""
+    for bank in start_bank(db_url, clock=clock):
+        bank.set_item("water", WATER_PRICE)
+        yield bank
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh schema in the test PostgreSQL; skipped when there is none (fails under CI)."""

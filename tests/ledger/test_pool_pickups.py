@@ -6,7 +6,6 @@ lapsed one is still to collect; the office hands out the rest; no coins move aft
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,8 @@ from ledger import pool_pickups, pool_views, pools, reservations
 from ledger.cli import call, with_book
 from ledger.db import LedgerTransaction
 from ledger.phone_tables import PoolState
-from tests.ledger.conftest import Bank, ManualClock, start_bank
-from tests.ledger.test_reservations import report
-
-PRICE = 30
-
-
-@pytest.fixture
-def shop(db_url: str, clock: ManualClock) -> Iterator[Bank]:
-    for bank in start_bank(db_url, clock=clock):
-        bank.set_item("water", PRICE)
-        yield bank
+from tests.ledger.conftest import Bank, ManualClock
+from tests.ledger.test_reservations import PRICE, report
 
 
 def full_pool(bank: Bank, clock: ManualClock, quantity: int) -> tuple[str, str, str]:

@@ -6,7 +6,6 @@ unclaimed reservation lapses with its hold."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,16 +16,9 @@ from ledger import expiry, reservations
 from ledger.cli import with_book
 from ledger.db import Kiosk
 from ledger.errors import InsufficientFunds
-from tests.ledger.conftest import Bank, ManualClock, start_bank
+from tests.ledger.conftest import WATER_PRICE, Bank, ManualClock
 
-PRICE = 30
-
-
-@pytest.fixture
-def shop(db_url: str, clock: ManualClock) -> Iterator[Bank]:
-    for bank in start_bank(db_url, clock=clock):
-        bank.set_item("water", PRICE)
-        yield bank
+PRICE = WATER_PRICE
 
 
 def kiosk_id(bank: Bank) -> str:
