@@ -11,10 +11,12 @@ from kiosk.ui.headless import use_offscreen_window
 use_offscreen_window()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """For pytest-xdist's `--dist loadgroup` (`make test`): tests spread one by one over the
     workers, except that a file whose tests share a module- or session-wide fixture of ours (a
-    running Kivy app, a built wheel, a venv) stays on one worker, which builds it once."""
+    running Kivy app, a built wheel, a venv) stays on one worker, which builds it once.
+    First among the hooks (tryfirst): xdist's worker reads the marks in its own."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
@@ -26,6 +28,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse the one known pairing whose `--dist loadgroup` does not group (below)."""
+    import xdist
+    from packaging.version import Version
+
+    if getattr(config.option, "dist", "no") != "loadgroup":
+        return
+    if Version(pytest.__version__) >= Version("9.2") and Version(xdist.__version__) <= Version(
+        "3.8.0"
+    ):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} with pytest-xdist {xdist.__version__}: --dist "
+            "loadgroup would not group (pytest-xdist issue 1386); pyproject.toml pins pytest<9.2"
+        )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On an xdist worker under `--dist loadgroup`: every grouped test's id must carry its group
+    (xdist's `@group` suffix), or the scheduler spreads the file over the workers and each one
+    builds the file's shared fixture again. pytest 9.2 silently broke that (pytest-xdist issue
+    1386; pyproject.toml pins pytest below it): a broken grouping stops the run, never slows it
+    unseen."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup is not grouping ({len(lost)} tests, e.g. {lost[0]}): this pytest "
+            "and pytest-xdist do not agree on node ids; see pyproject.toml's pytest pin"
+        )
 
 
 @pytest.fixture(autouse=True)
