@@ -28,9 +28,10 @@ LONG_NAMES = {
     "en": ("Wuchang rice from the north-east, family pack of 5 kg (new crop)",),
 }
 # The member lines of the Chinese catalog that count something (件), with values to fill in.
-# Not yet cart.summary ("购物车：1 件，共 20 币"): elder mode's catalog gives it 208 px, where
-# "购物车：1 件" held together takes a third line the box has no room for.
+# cart.summary is two runs, "已选 1 件" and "共 20 币", each held together: on the two lines
+# elder mode's catalog gives it (208 px) it breaks only between them.
 COUNTS = {
+    "cart.summary": {"count": 1, "total": 20},
     "catalog.stock": {"stock": 12},
     "catalog.in_cart": {"count": 2},
     "vend.count": {"index": 2, "of": 3},

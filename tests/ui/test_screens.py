@@ -31,7 +31,7 @@ def test_taps_while_the_kiosk_is_busy_do_nothing(taps):
 
 
 def test_the_catalog_shows_the_cart_and_checks_it_out(taps):
-    assert taps["cart_text"] == "购物车：1 件，共 20\u00a0币"
+    assert taps["cart_text"] == "已选\u00a01\u00a0件 共\u00a020\u00a0币"
     assert taps["after_checkout"] == ["checkout"]
 
 
