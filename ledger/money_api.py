@@ -1,11 +1,14 @@
-"""The three money routes (place, capture, void a hold) on a lean path: they run on every
-redemption, so each is one `async def` that parses its body itself and makes ONE thread hop.
+"""The three money calls (place, capture, void a hold) on a lean path: they run on every
+redemption.
 
 FastAPI's dependency solving, body validation and response encoding were ~40 % of the server's
 CPU (bench/README.md). Here the body is read and checked as FastAPI would (same 422 messages,
-same order of errors: malformed JSON, then 401, then 400, then the body's fields), the kiosk
-look-up and the Idempotency-Key's work run together on one worker thread, and the answer is
-encoded once. The OpenAPI document still shows the bodies (`openapi_extra`, `BODY_SCHEMAS`).
+same order of errors: malformed JSON, then 401, then 400, then the body's fields) and the
+answer is encoded once. On SQLite the kiosk look-up, the Idempotency-Key's record and the
+effect run together inside the group-commit writer's batch, awaited with no thread between;
+elsewhere on one worker thread. ledger.money_path serves these calls ahead of the ASGI
+middleware chain; the routes of `Money.router()` keep them in the OpenAPI document
+(`openapi_extra`, `BODY_SCHEMAS`).
 """
 
 import asyncio
@@ -90,8 +93,8 @@ def _optional_body(model: str) -> dict[str, Any]:
 
 _CAPTURE_DOC = _optional_body("CaptureRequest")
 MISSING: Any = object()
-# The money calls' one thread hop each: a plain executor (its queue is the C SimpleQueue);
-# anyio's worker hand-off (a Condition per put) was a tenth of the event loop's time.
+# The money calls' one thread hop each where there is no group commit (PostgreSQL): a plain
+# executor (its queue is the C SimpleQueue); anyio's hand-off was a tenth of the loop's time.
 _POOL = ThreadPoolExecutor(max_workers=64, thread_name_prefix="ledger-money")
 
 
