@@ -119,9 +119,11 @@ def main(data_dir: str) -> int:
                 site, lambda s: pool_views.describe(s, pools.locked(s, pool, now), now)
             )
 
-        def door_open() -> bool:
+        def door_open(n: int) -> bool:
+            """Bottle n's door is open. By number: the next bottle's door is the same locker,
+            and the kiosk may reopen it before this script looks again."""
             vend = view().vend
-            return vend is not None and vend.step is VendStep.DOOR_OPENED
+            return vend is not None and vend.step is VendStep.DOOR_OPENED and vend.index == n
 
         def flows():
             yield until("the kiosk's inventory report", reported)
@@ -136,7 +138,7 @@ def main(data_dir: str) -> int:
             yield shot("kiosk-pool-reserved-zh")
             tap(find_widget(rows[0], lambda w: type(w).__name__ == "KioskButton"))
             for n in (1, 2):
-                yield until(f"the open door, bottle {n}", door_open)
+                yield until(f"the open door, bottle {n}", lambda n=n: door_open(n))
                 vending = app.screens.get_screen("vending")
                 out[f"vending_{n}"] = [
                     vending.ids.locker.text,
@@ -148,7 +150,7 @@ def main(data_dir: str) -> int:
                 site.cabinet.take_item(0, 2)
                 site.cabinet.close_door(0, 2)
                 if n == 1:  # the next bottle's door: the same locker, opened again
-                    yield until("the door shut", lambda: not door_open())
+                    yield until("the door shut", lambda: not door_open(1))
             yield until("the result", lambda: view().state is SessionState.RESULT)
             result = view().result
             out["result"] = {
