@@ -46,7 +46,7 @@ STEPS = [  # the moment the process dies, and whether the bag ends handed out
     ("captured", True),
 ]
 QUICK = {"held", "unlocking", "unlocked", "decided"}
-PATIENCE_S = DWELL["kerong-mute"]  # the visitor's second at an open door (below)
+PATIENCE_S = DWELL["kerong"]  # the visitor's time at an open door (below)
 CASES = [
     pytest.param(step, out, id=step, marks=() if step in QUICK else (pytest.mark.chaos,))
     for step, out in STEPS
@@ -91,9 +91,8 @@ def test_a_crash_collecting_a_pool_records_an_opened_locker_and_leaves_the_rest_
     with SimulatedSite(tmp_path / "site") as site:
         pool, givers = fill_pool(site)
         before = Baseline.take(site.ledger.db_url, givers, site.cabinet)
-        # A second at the open door, not the crash matrix's 0.4 s: the kiosk runs in another
-        # process and cannot say it saw the door, and under CI's load (four chaos workers) it
-        # once first looked after the visitor had shut it, so it never reached door_opened.
+        # The crash matrix's dwell at an open door (DWELL: the kiosk, in another process,
+        # cannot say it saw the door; under CI's load a shorter one missed door_opened).
         visitor = Visitor(site.cabinet, random.Random(0), patience=PATIENCE_S).start()
         die_collecting(site, crash_at)
         recover(site)
