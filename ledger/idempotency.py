@@ -186,11 +186,9 @@ def kiosk_and_record(engine: Engine, key_hash: str, key: str) -> tuple[str, Any,
     """(kiosk id, its revoked_at, the key's record or NOT_FOUND) of the kiosk whose API key
     hashes to `key_hash`, or None: the kiosk look-up and the record's look in one read."""
     with engine.connect().execution_options(ledger_read_only=True) as conn:
-        row = conn.execute(_KIOSK_AND_RECORD, {"key_hash": key_hash, "k": key}).first()
+        found = kiosk_and_record_in(conn, key_hash, key)
         conn.rollback()
-    if row is None:
-        return None
-    return row.id, row.revoked_at, NOT_FOUND if row.request_hash is None else row
+    return found
 
 
 class _SessionWriter:
