@@ -104,3 +104,20 @@ def described(twins: list[dict[str, Any]]) -> str:
         TwinSign.NAME.value: "the same name (perhaps someone else)",
     }
     return "; ".join(f"{t['member']} {t['name']} ({said[t['why']]})" for t in twins)
+
+
+def brought_by_edit(
+    s: Session,
+    before: dict[str, Any],
+    name: str | None,
+    phone: str | None,
+    address: str | None,
+) -> list[dict[str, Any]]:
+    """The twins a member's edit brings: members they look like with the new name, phone
+    (stored form) and address that they did not with the old ones (`before`: the member's
+    summary). A likeness confirmed at enrolment is not warned of again at every edit."""
+    me = before["member"]
+    had = likely_twins(s, before["name"], before["phone"], before["address"], exclude=me)
+    known = {(t["member"], t["why"]) for t in had}
+    now = likely_twins(s, name, phone, address, exclude=me)
+    return [t for t in now if (t["member"], t["why"]) not in known]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ledger import audit, member_twins, members
 from ledger.audit import CLI_ACTOR_ADDRESS, AuditAction
-from ledger.cli import devices
+from ledger.cli import devices, twins
 from ledger.cli.base import add_command, add_group, emit, with_book
 from ledger.cli.staff import cli_actor
 from ledger.db import Role, utcnow
@@ -34,6 +34,7 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         found = member_twins.likely_twins(
             s, args.name, members.clean_phone(args.phone), args.address
         )
+        twins.refuse_strong(args, found, "a member like this is enrolled already")
         member = members.add_member(
             s,
             args.name,
@@ -43,7 +44,14 @@ def cmd_member_add(args: argparse.Namespace) -> int:
             contact,
             allow_duplicate=args.allow_duplicate,
         )
-        _record(s, AuditAction.MEMBER_ADDED, member.id, name=member.name, phone=member.phone)
+        _record(
+            s,
+            AuditAction.MEMBER_ADDED,
+            member.id,
+            name=member.name,
+            phone=member.phone,
+            **twins.audited(args, found),
+        )
         summary = members.member_summary(s, member.id)
         return {**summary, "secret": member.totp_secret, "similar": found}
 
@@ -52,17 +60,11 @@ def cmd_member_add(args: argparse.Namespace) -> int:
     out = {k: data[k] for k in keys}
     # The softer sign (the same name alone) does not refuse, nor a sign confirmed with
     # --allow-duplicate: it is said, with who it names.
-    note = (
-        f"\nnote: also enrolled: {member_twins.described(out['similar'])}; if the same"
-        f" person, deactivate {out['member']}"
-        if out["similar"]
-        else ""
-    )
     emit(
         args,
         out,
         _line(out)
-        + note
+        + twins.note(out["similar"], out["member"])
         + f"\nfor the member's phone: timebank-ledger member enrol {out['member']} (a one-time"
         " link, or 登记一部手机 on the member's console page); without a phone: card issue",
     )
@@ -100,21 +102,38 @@ def cmd_member_set(args: argparse.Namespace) -> int:
     role = Role(args.role) if args.role else None
 
     def work(s: Session) -> dict[str, Any]:
-        contact = None
+        now = members.member_summary(s, args.member)
+        contact, found = None, []
         if (args.phone, args.address, args.notes) != (None, None, None):
-            now = members.member_summary(s, args.member)
             contact = members.Contact(
                 now["phone"] if args.phone is None else args.phone,
                 now["address"] if args.address is None else args.address,
                 now["notes"] if args.notes is None else args.notes,
             )
+        if (args.name, args.phone, args.address) != (None, None, None):
+            # As the console's edit form: only a likeness this change brings.
+            found = member_twins.brought_by_edit(
+                s,
+                now,
+                now["name"] if args.name is None else args.name,
+                now["phone"] if args.phone is None else members.clean_phone(args.phone),
+                now["address"] if args.address is None else args.address,
+            )
+            lead = f"with this change {args.member} would look like a member enrolled already"
+            twins.refuse_strong(args, found, lead)
         changed = members.update_member(s, args.member, args.name, role, args.grant, contact)
         if changed:
-            _record(s, AuditAction.MEMBER_EDITED, args.member, changed=changed)
-        return members.member_summary(s, args.member)
+            _record(
+                s,
+                AuditAction.MEMBER_EDITED,
+                args.member,
+                changed=changed,
+                **twins.audited(args, found),
+            )
+        return {**members.member_summary(s, args.member), "similar": found}
 
     data = with_book(args.db, work)
-    emit(args, data, _line(data))
+    emit(args, data, _line(data) + twins.note(data["similar"], data["member"]))
     return 0
 
 
@@ -173,17 +192,12 @@ def register(sub: Any) -> None:
         "--grant", action="store_true", help="eligible for the monthly grant (grant-month)"
     )
     _contact_options(add)
-    add.add_argument(
-        "--allow-duplicate",
-        action="store_true",
-        help="enrol even though a member like this exists: the same phone, the same name and"
-        " address, or the same name (they are listed otherwise)",
-    )
+    twins.add_flag(add, "enrol")
     show = add_command(member, "show", cmd_member_show, help="a member, balance and history")
     show.add_argument("member", metavar="ID")
     lst = add_command(member, "list", cmd_member_list, help="all members and balances")
     lst.add_argument("--role", choices=ROLES)
-    mset = add_command(member, "set", cmd_member_set, help="change name, role or grant")
+    mset = add_command(member, "set", cmd_member_set, help="change name, role, grant or contact")
     mset.add_argument("member", metavar="ID")
     mset.add_argument("--name")
     mset.add_argument("--role", choices=ROLES)
@@ -193,6 +207,7 @@ def register(sub: Any) -> None:
         help="eligible for the monthly grant, or not (--no-grant)",
     )
     _contact_options(mset, " ('' clears it)")
+    twins.add_flag(mset, "save")
     deactivate = add_command(
         member,
         "deactivate",
