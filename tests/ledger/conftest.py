@@ -7,6 +7,7 @@ PostgreSQL schema.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import hashlib
 import io
@@ -206,9 +207,10 @@ def shop(db_url: str, clock: ManualClock) -> Iterator[Bank]:
         yield bank
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh schema in the test PostgreSQL; skipped when there is none (fails under CI)."""
+@contextlib.contextmanager
+def fresh_pg_schema() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL, dropped after; skips the test when there is none
+    (fails under CI)."""
     admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
@@ -228,6 +230,13 @@ def pg_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL (`fresh_pg_schema`)."""
+    with fresh_pg_schema() as url:
+        yield url
 
 
 def office_today() -> date:

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.ledger.conftest import Bank
+from tests.ledger.conftest import Bank, fresh_pg_schema
 
 START_TIMEOUT_S = 60
 
@@ -28,9 +28,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(db_url: str) -> Iterator[Bank]:
-    """A ledger served by two worker processes; yields a Bank calling it over HTTP."""
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Bank]:
+    """A ledger served by two worker processes, one per database for the module's tests (each
+    test has members of its own); yields a Bank calling it over HTTP."""
+    if request.param == "sqlite":
+        yield from serve_two_workers(f"sqlite:///{tmp_path_factory.mktemp('ledger')}/ledger.db")
+    else:
+        with fresh_pg_schema() as db_url:
+            yield from serve_two_workers(db_url)
+
+
+def serve_two_workers(db_url: str) -> Iterator[Bank]:
     port = free_port()
     cmd = [sys.executable, "-m", "ledger.cli", "--db", db_url, "serve"]
     proc = subprocess.Popen(
