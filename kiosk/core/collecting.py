@@ -30,6 +30,11 @@ from kiosk.core.visit import Visit, member_view
 
 log = logging.getLogger(__name__)
 
+# A unit handed out at pick-up (its item line and, alone, the visit's message): a reservation's,
+# its coins held when it was reserved; a full pool's (0 coins), paid when the pool filled.
+COLLECTED = "result.collected"
+COLLECTED_POOL = "result.collected_pool"
+
 # After these, the other units of the line are not tried: the ledger or the board is away, or
 # a vend is still undecided (the shopping cart stops on the same).
 _STOP = (
@@ -189,6 +194,11 @@ class Pickup:
     def _item(
         line: ReservedLine, kept: Reservation, handed_out: bool, message: str, held: bool = False
     ) -> ItemResult:
+        """The unit's result. One handed out says it was collected, paid before (a pool's when
+        it filled, a reservation's coins held when it was reserved), never "taken, 0 coins":
+        collecting takes nothing more from the member's balance."""
+        if handed_out and message == "result.taken":
+            message = COLLECTED_POOL if kept.price == 0 else COLLECTED
         locker = kept.locker or ""
         return ItemResult(
             line.sku, line.name_zh, line.name_en, kept.price, locker, handed_out, message, held

@@ -33,6 +33,8 @@ CORE_KEYS = (
     "result.unlock_unknown",
     "result.not_tried",
     "result.awaiting_count",
+    "result.collected",
+    "result.collected_pool",
     "error.invalid_code",
     "error.code_used",
     "error.pin_required",

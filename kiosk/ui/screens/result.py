@@ -51,6 +51,14 @@ WHY = {
 }
 
 
+# A unit handed out at a pick-up (kiosk/core/collecting.py), paid before: its own line says so,
+# and no coins of it are said taken now (a pool's 0 coins would read "扣 0 币").
+COLLECTED = {
+    "result.collected": "result.item_collected",  # a reservation's: coins held when reserved
+    "result.collected_pool": "result.item_collected_pool",  # a full pool's: paid when it filled
+}
+
+
 def item_name(item: ItemResult, t: Translator) -> str:
     """The item's name in the screen's language, a count kept with its unit."""
     return shown_name(item, t)
@@ -60,6 +68,8 @@ def item_text(item: ItemResult, t: Translator, name: str | None = None) -> str:
     """One line per item, about that item only: taken and charged, held, or not charged (with
     its name, or `name` in its place: the name shortened to fit)."""
     name = item_name(item, t) if name is None else name
+    if item.handed_out and item.message in COLLECTED:
+        return t(COLLECTED[item.message], item=name)
     if item.handed_out:
         return t("result.item_taken", item=name, price=item.price)
     why = t(WHY.get(item.message, "why.other"))
@@ -77,16 +87,26 @@ def heading(result: ResultView | None) -> tuple[str, str]:
     return "result.heading_failed", "error"
 
 
+def paid_before(result: ResultView | None) -> int:
+    """The coins of the units collected at a pick-up: held when reserved (a pool's 0), so
+    captured now without leaving the spendable balance."""
+    if result is None:
+        return 0
+    return sum(i.price for i in result.items if i.handed_out and i.message in COLLECTED)
+
+
 def money_text(result: ResultView | None, balance: int | None, t: Translator) -> str:
     """What was charged and the balance left (the spendable balance: coins held are not in
-    it)."""
+    it). A pick-up's coins left the balance when reserved: "no more taken", not taken now."""
     if balance is None:
         return ""
-    charged = result.charged if result is not None else 0
+    charged = result.charged - paid_before(result) if result is not None else 0
     if charged:
         text = t("result.charged", charged=charged, balance=balance)
     elif result is not None and result.held:
         text = t("member.balance", balance=balance)  # held is not "no coins taken": say neither
+    elif paid_before(result):
+        text = t("result.nothing_more_charged", balance=balance)
     else:
         text = t("result.nothing_charged", balance=balance)
     return text  # coins held are said by the message (one item) or each held item's line
@@ -171,7 +191,14 @@ class ResultScreen(KioskScreen):
         ids.heading.height = ids.heading.font_size * 1.4
         # For several items the heading and the items' lines say it all: no message between.
         ids.message.text = t(result.message) if result and not several else ""
-        ids.message.size_hint_y = 1 if ids.message.text else 0.001
+        # The room left goes to the message, or with none, under the lines (not above them).
+        said = bool(ids.message.text)
+        ids.message.size_hint_y = 1 if said else None
+        ids.rest.size_hint_y = None if said else 1
+        if said:
+            ids.rest.height = 0
+        else:
+            ids.message.height = 0
         ids.message.font_size = message_font(ids.message.text, several, t.language, app)
         ids.item_list.clear_widgets()
         self._items, self._t = [], t
