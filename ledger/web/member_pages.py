@@ -218,11 +218,7 @@ def _new_twins(
         cleaned = members.clean_phone(phone)
     except BadRequest:
         return []  # update_member names the bad phone
-    me = before["member"]
-    had = member_twins.likely_twins(s, before["name"], before["phone"], before["address"], me)
-    known = {(t["member"], t["why"]) for t in had}
-    now = member_twins.likely_twins(s, name, cleaned, address, exclude=me)
-    return [t for t in now if (t["member"], t["why"]) not in known]
+    return member_twins.brought_by_edit(s, before, name, cleaned, address)
 
 
 def _summary(s: Session, member_id: str) -> dict[str, Any]:
