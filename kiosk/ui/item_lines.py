@@ -82,3 +82,35 @@ def out_of_view(t: Translator, above: int, below: int) -> str:
     if above:
         return t("result.more_above_one" if above == 1 else "result.more_above", count=above)
     return ""
+
+
+# A count and its unit as kiosk/ui/item_names.py joins them: "500\u00a0毫升", "2\u00a0packs". A
+# Chinese unit is one or two ideographs (袋, 公斤, 毫升); a Latin one a word.
+_COUNT_UNIT = re.compile(r"\d[\d.,]*\u00a0(?:[A-Za-z]+|[\u3400-\u9fff\uf900-\ufaff]{1,2})")
+
+
+def name_forms(name: str) -> list[str]:
+    """`name`, then its shortened forms (shorter_names), longest first, less those that would
+    cut a count from its unit ("山西老陈醋 500…", "五常大米 5 公…"): a count is shown with its
+    whole unit or not at all."""
+    counts = [(m.start(), m.end()) for m in _COUNT_UNIT.finditer(name)]
+    forms = [name]
+    for short in shorter_names(name):
+        kept = len(short) - len(ELLIPSIS)  # the name's first characters the form keeps
+        if not any(start < kept < end for start, end in counts):
+            forms.append(short)
+    return forms
+
+
+def longest_fitting(name: str, line_of: Callable[[str], str], fits: Callable[[str], bool]) -> str:
+    """The item's line (`line_of(name)`) with the whole name if it `fits`, else with the longest
+    shortened form (name_forms) that does, else the shortest one."""
+    forms = name_forms(name)
+    low, high = 0, len(forms) - 1  # a shorter name never needs more room: find the first fit
+    while low < high:
+        middle = (low + high) // 2
+        if fits(line_of(forms[middle])):
+            high = middle
+        else:
+            low = middle + 1
+    return line_of(forms[low])

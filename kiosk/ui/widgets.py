@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache, partial
 from pathlib import Path
 
 from kivy.app import App
@@ -23,11 +25,17 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.item_lines import longest_fitting, name_forms
 from kiosk.ui.lockers import grid_shape
 
 log = logging.getLogger(__name__)
 
 SPIN_DEGREES_PER_S = 300
+# Where a NameLabel's `template` puts the item's name (U+FFFC, the object replacement character).
+ITEM = "\ufffc"
+# A word with Latin letters in it: Kivy breaks a run without a plain space that is wider than a
+# line inside itself ("Wholegrai/n"), which reads as two words.
+LATIN = re.compile(r"[A-Za-z]")
 
 
 def word_width(text: str, font_size: float, bold: bool) -> float:
@@ -44,6 +52,13 @@ def text_height(text: str, font_size: float, width: float) -> float:
     label = CoreLabel(text=text, font_size=font_size, text_size=(width, None))
     label.refresh()
     return float(label.texture.size[1])
+
+
+@lru_cache(maxsize=64)
+def line_height(font_size: float, bold: bool = False) -> float:
+    """The height in pixels of one line of text in the default font: what Kivy gives each line
+    of a label (its texture is this times its lines)."""
+    return float(CoreLabel(font_size=font_size, bold=bold).get_extents("国Ag")[1])
 
 
 def click() -> None:
@@ -71,6 +86,78 @@ class KioskLabel(Label):
     minimum height to its texture_size without a loop (widgets.kv)."""
 
     wraps = BooleanProperty(False)
+
+
+class NameLabel(KioskLabel):
+    """An item's name, and the words its line says around it (`template`, the name at ITEM:
+    "ITEM × 2：40 币"), wrapped in at most `most_lines` lines, as many as the label's height
+    holds (`grows`: as many as `most_lines`, the label's height following its text). A name still
+    too long is shortened with "…" (kiosk/ui/item_lines.py `name_forms`: a count keeps its
+    unit), so no line is left out or drawn past the label's edges, no glyph cut in half, and
+    no word of Latin letters is broken inside itself. `text` is what is shown; set `name`."""
+
+    name = StringProperty("")
+    template = StringProperty(ITEM)
+    most_lines = NumericProperty(2)
+    grows = BooleanProperty(False)
+
+    def __init__(self, **kwargs: object) -> None:
+        self._refit = Clock.create_trigger(self.refit, -1)
+        super().__init__(**kwargs)
+        for name in ("name", "template", "most_lines", "grows", "size", "font_size", "bold"):
+            self.fbind(name, self._refit)
+        self.fbind("font_name", self._refit)
+        self.fbind("padding", self._refit)
+
+    def lines_allowed(self) -> int:
+        """The lines the name may take: `most_lines`, fewer where the label is not that tall."""
+        if self.grows:
+            return max(1, int(self.most_lines))
+        room = self.height - self.padding[1] - self.padding[3]
+        fit = int((room + 1) // line_height(self.font_size, self.bold))
+        return max(1, min(int(self.most_lines), fit))
+
+    def laid_out(self, text: str) -> tuple[int, float]:
+        """The lines `text` takes at the label's width, and their height."""
+        core = CoreLabel(
+            text=text,
+            font_size=self.font_size,
+            font_name=self.font_name,
+            bold=self.bold,
+            outline_width=self.outline_width,
+            text_size=(self.width - self.padding[0] - self.padding[2], None),
+            halign=self.halign,
+        )
+        core.refresh()
+        return len(core._cached_lines), float(core.texture.size[1])
+
+    def fits(self, text: str, lines: int) -> bool:
+        """Whether `text` shows whole in the label: in `lines` lines, within its height (unless
+        it grows), no word of Latin letters wider than a line (Kivy would break it)."""
+        room_w = self.width - self.padding[0] - self.padding[2]
+        room_h = self.height - self.padding[1] - self.padding[3]
+        words = [w for w in text.split(" ") if LATIN.search(w)]
+        if any(word_width(w, self.font_size, self.bold) > room_w for w in words):
+            return False
+        taken, height = self.laid_out(text)
+        return taken <= lines and (self.grows or height <= room_h + 1)
+
+    def refit(self, *_args: object) -> None:
+        """Set `text`: the line with the whole name if it fits, else with the longest shortened
+        name that does. A label that grows gives the line at least the lines its other words
+        take with the shortest name ("T… × 1：15 币（开门就扣）")."""
+        template = self.template
+
+        def line_of(name: str) -> str:
+            return template.replace(ITEM, name)
+
+        if not self.name or self.width - self.padding[0] - self.padding[2] <= 1:
+            self.text = line_of(self.name)
+            return
+        lines = self.lines_allowed()
+        if self.grows:
+            lines = max(lines, self.laid_out(line_of(name_forms(self.name)[-1]))[0])
+        self.text = longest_fitting(self.name, line_of, partial(self.fits, lines=lines))
 
 
 class KioskButton(ClickSound, ButtonBehavior, Label):

@@ -21,6 +21,7 @@ from kiosk.ui.i18n import Translator
 from kiosk.ui.item_names import shown_name
 from kiosk.ui.lockers import locker_number
 from kiosk.ui.screens.base import GridCells, KioskScreen
+from kiosk.ui.widgets import line_height
 
 MAX_COLUMNS = 4
 # Items per page, in one row: text at least 4.5 mm tall (6 mm in elder mode, theme.py) on a
@@ -28,6 +29,7 @@ MAX_COLUMNS = 4
 # price, mark and two lines of stock and locker.
 PAGE_SIZE = 3
 PAGE_SIZE_LARGE_TEXT = 2
+NAME_LINES = 2  # an item's name wraps onto a second line, then is shortened with "…"
 
 
 class OfferButton(widgets.ClickSound, ButtonBehavior, BoxLayout):
@@ -42,6 +44,32 @@ class OfferButton(widgets.ClickSound, ButtonBehavior, BoxLayout):
     mark_text = StringProperty("")
     in_cart = NumericProperty(0)
     affordable = BooleanProperty(True)
+    name_lines = NumericProperty(1)  # the lines the name may take (card_name_lines)
+
+    def lines_for_name(self, *args: Any) -> int:
+        """card_name_lines, for the card's kv rule."""
+        return card_name_lines(*args)
+
+
+def card_name_lines(
+    height: float,
+    padding: list[float],
+    font_body: float,
+    font_small: float,
+    spacing: float,
+    marked: bool,
+    large: bool,
+) -> int:
+    """The lines of its name a card of `height` px has room for, at most NAME_LINES, at least
+    one: what is left once the price (one line), the mark (one line, when shown) and the stock
+    and locker (two lines) have theirs. Elder mode's card has the name and price in a column of
+    their own."""
+    body = line_height(font_body, True)
+    small = line_height(font_small, True)
+    room = height - padding[1] - padding[3] - body - 2
+    if not large:
+        room -= 2 * small + (small + spacing * 0.5 if marked else 0)
+    return max(1, min(NAME_LINES, int(room // body)))
 
 
 def offer_note(offer: Offer, cart_full: bool, t: Translator) -> str:

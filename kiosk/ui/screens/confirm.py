@@ -10,7 +10,7 @@ from typing import Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -19,17 +19,22 @@ from kiosk.ui import widgets  # noqa: F401  (registers the shared widgets' kv ru
 from kiosk.ui.i18n import Translator
 from kiosk.ui.item_names import shown_name
 from kiosk.ui.screens.base import GridCells, KioskScreen
-from kiosk.ui.widgets import text_height
+from kiosk.ui.widgets import ITEM, line_height, text_height
 
 # Rows of cart lines the screen has room for; five kinds of item go in two columns.
 CART_ROWS = 3
+ROW_LINES = 2  # an item's line wraps onto a second line, then its name is shortened with "…"
 
 
 class CartRow(BoxLayout):
-    """One kind of item in the cart: name, how many, their price, and a button to take one out."""
+    """One kind of item in the cart: name, how many, their price, and a button to take one out.
+    `text` is the whole line; the row shows `template` with `name` in it, fitted (NameLabel)."""
 
     sku = StringProperty("")
     text = StringProperty("")
+    name = StringProperty("")
+    template = StringProperty(ITEM)
+    name_lines = NumericProperty(ROW_LINES)  # the lines its words may take (fit_rows)
     remove_text = StringProperty("")
 
     __events__ = ("on_remove",)
@@ -80,6 +85,9 @@ class ConfirmScreen(KioskScreen):
         self._count_more = Clock.create_trigger(self._show_more)
         self.ids.scroll.bind(scroll_y=self._count_more, height=self._count_more)
         self.ids.lines.bind(height=self._count_more)
+        self._fit_rows = Clock.create_trigger(self.fit_rows, -1)
+        self.ids.scroll.bind(height=self._fit_rows)
+        self.ids.more.bind(height=self._fit_rows, opacity=self._fit_rows)
 
     def render(self, view: KioskView, t: Translator) -> None:
         super().render(view, t)
@@ -117,8 +125,27 @@ class ConfirmScreen(KioskScreen):
             at_door = any(c.charge_on_open for c in view.cart if c.sku == line.sku)
             key = "confirm.line_open" if at_door else "confirm.line"
             row.text = t(key, item=name, count=count, price=line.price * count)
+            row.template = t(key, item=ITEM, count=count, price=line.price * count)
+            row.name = name
             row.remove_text = t("confirm.remove")
+        self.fit_rows()
         self._count_more()
+
+    def fit_rows(self, *_args: object) -> None:
+        """The lines each row's words may take: two; in elder mode, where the scrolled view is
+        lower than a row of two lines, as many as it shows whole (a row taller than the view
+        would never be seen whole). Measured as if the line under the view showed, so the
+        lines do not change as it comes and goes."""
+        app = App.get_running_app()
+        lines = ROW_LINES
+        if app is not None and getattr(app, "large_text", False):
+            more = self.ids.more
+            view = self.ids.scroll.height + (more.height if more.opacity else 0)
+            view -= app.font_body * 1.4 + 2 * app.pad
+            lines = max(1, min(ROW_LINES, int(view // line_height(app.font_body))))
+        for row in self.ids.lines.children:
+            if isinstance(row, CartRow):
+                row.name_lines = lines
 
     def _place_status(self, large: bool) -> None:
         """The promise/status line: between Back and Confirm in default mode; in elder mode on
