@@ -21,8 +21,8 @@ NAMES = {
     "zh": ("挂面 2 袋", "纸巾3包", "五常大米 5 公斤装", "矿泉水 12 瓶"),
     "en": ("Noodles 2 bags", "Tissues 3 packs", "Rice, pack of 5 kg", "Water 12 bottles"),
 }
-# Longer than a line wherever they stand, for Kivy's layout at every width (the screens'
-# labels do not yet shorten a name this long, except the result screen's).
+# Longer than a line wherever they stand, for Kivy's layout at every width (the screens
+# shorten such a name with "…" where two lines do not hold it: tests/ui/test_long_names_fit.py).
 LONG_NAMES = {
     "zh": ("东北五常稻花香大米5公斤家庭装（新米）", "东北五常稻花香大米 5 公斤家庭装（新米）"),
     "en": ("Wuchang rice from the north-east, family pack of 5 kg (new crop)",),
