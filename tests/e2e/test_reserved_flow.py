@@ -27,7 +27,8 @@ def test_one_tap_opens_the_locker_and_the_held_coins_pay_for_it_once(flow):
     assert flow["vending_locker"] == "3 号柜"
     assert flow["result"] == {
         "ok": True,
-        "message": "请取走物品，欢迎再来",
+        # A pick-up takes no coins at the kiosk, and says why (no longer the shop's 欢迎再来).
+        "message": "请取走物品。用的是预约时冻结的币",
         "paid_in_all": 70,  # the rice captured, the water still held: nothing taken twice
         "pulses": 1,
     }
