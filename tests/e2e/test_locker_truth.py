@@ -24,8 +24,8 @@ def test_nothing_on_the_screens_it_met_is_cut_off(truth):
 def test_a_locker_of_several_items_says_before_its_door_opens_that_opening_is_the_hand_out(truth):
     confirm = truth["confirm"]
     assert confirm["cart"] == [["tissues", True], ["rice", False]]
-    assert "纸巾 × 1：15\u00a0币（开门就扣）" in confirm["lines"]
-    assert "大米 1kg × 1：50\u00a0币" in confirm["lines"]  # the only bag, sensed: no such mark
+    assert "纸巾 ×\u00a01：15\u00a0币（开门就扣）" in confirm["lines"]
+    assert "大米 1kg ×\u00a01：50\u00a0币" in confirm["lines"]  # the only bag, sensed: no such mark
     assert confirm["status"] == "标了的：开门就扣币"
     # Each vend said which rule holds while its door was still shut.
     assert truth["before_open"] == [["rice", False], ["tissues", True]]

@@ -17,7 +17,7 @@ def flow(tmp_path_factory):
 def test_the_organisers_sign_in_shows_the_pools_goods_first_on_one_line(flow):
     assert flow["title"] == "您预约的物品"
     assert flow["hint"] == "合买的币在凑齐时已付，取货不扣币"
-    assert flow["rows"] == [["矿泉水 × 2，2 号柜", "开柜取货"]]  # the kiosk holds 2 of the 3
+    assert flow["rows"] == [["矿泉水 ×\u00a02，2 号柜", "开柜取货"]]  # the kiosk holds 2 of the 3
 
 
 def test_one_tap_opens_the_locker_for_each_bottle_and_no_coins_move(flow):

@@ -78,12 +78,13 @@ def elder(out_dir):
 
 
 def items_below_the_view(shown: dict[str, Any]) -> int:
-    """Items in rows that end below the list's view (a row's text ends " × N：…" / " × N: …")."""
+    """Items in rows that end below the list's view (a row's text ends " ×\u00a0N：…", or
+    " ×\u00a0N: …" in English)."""
     bottom = shown["view"][0]
     below = 0
     for text, row_bottom, _top in shown["rows"]:
         if row_bottom < bottom - 1:
-            below += int(text.split(" × ")[1].split("：")[0].split(":")[0])
+            below += int(text.split(" ×\u00a0")[1].split("：")[0].split(":")[0])
     return below
 
 

@@ -31,4 +31,4 @@ def test_a_kept_card_shows_the_latest_view_of_its_item(cells):
 
 def test_the_cart_rows_follow_the_cart_as_it_shrinks(cells):
     assert cells["full_cart"] == ["water", "tissues", "soap", "noodles", "rice"]
-    assert cells["short_cart"] == ["矿泉水 × 2：40\u00a0币", "纸巾 × 1：15\u00a0币"]
+    assert cells["short_cart"] == ["矿泉水 ×\u00a02：40\u00a0币", "纸巾 ×\u00a01：15\u00a0币"]

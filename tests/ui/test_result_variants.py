@@ -130,8 +130,8 @@ OTHER = [f"{name}_{lang}" for lang in ("zh", "en") for name in OTHER_VIEWS]
 # What each of the other screens must say, in its language (a part of the text suffices).
 MUST_SAY = {
     "confirm_mixed_zh": [
-        "纸巾 × 1：15\u00a0币（开门就扣）",
-        "矿泉水 × 1：20\u00a0币",
+        "纸巾 ×\u00a01：15\u00a0币（开门就扣）",
+        "矿泉水 ×\u00a01：20\u00a0币",
         "标了的：开门就扣币",
     ],
     "confirm_mixed_en": ["(charged at the door)", "Marked: charged at door"],

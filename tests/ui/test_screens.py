@@ -40,7 +40,7 @@ def test_a_tap_on_another_button_right_after_an_item_is_not_taken_for_a_double_t
 
 
 def test_the_confirm_screen_shows_each_item_the_total_and_the_balance_after(taps):
-    assert taps["cart_rows"] == ["矿泉水 × 2：40\u00a0币", "纸巾 × 1：15\u00a0币"]
+    assert taps["cart_rows"] == ["矿泉水 ×\u00a02：40\u00a0币", "纸巾 ×\u00a01：15\u00a0币"]
     assert taps["confirm_total"] == "合计 55\u00a0币"
     assert taps["confirm_after"] == "换完后余额 0\u00a0币"
 
