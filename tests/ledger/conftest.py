@@ -170,11 +170,11 @@ def migration_sql_for_postgresql() -> str:
 
 def migrate_by_script(db_url: str) -> None:
     """An empty PostgreSQL schema migrated to head by `migration_sql_for_postgresql`."""
-    engine = create_engine(db_url)
+    engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
-                conn.exec_driver_sql(migration_sql_for_postgresql())
+                conn.exec_driver_sql(migration_sql_for_postgresql())  # its own BEGIN ... COMMIT
     finally:
         engine.dispose()
 
