@@ -124,7 +124,7 @@ if __name__ == "__main__":
 
     from tests.ui import scenarios  # sets up the headless window's environment only
 
-    args = json.loads(sys.argv[1])
+    name, args = sys.argv[1], json.loads(sys.argv[2])  # scenarios.run_script's arguments
     from kivy.config import Config
 
     Config.set("graphics", "width", str(args["size"][0]))
@@ -132,4 +132,4 @@ if __name__ == "__main__":
     from tests.ui import scripts
 
     scripts.SCRIPTS["pickup_results"] = pickup_results_script
-    sys.exit(scenarios.main("pickup_results", args))
+    sys.exit(scenarios.main(name, args))

@@ -6,16 +6,14 @@ balance now; and with several units the lines sit right under the heading, no em
 between. `KIOSK_SCREENSHOTS=DIR` keeps the PNGs (pickup_*.png).
 """
 
-import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.ui.pickup_results import BALANCE, PICKUPS
+from tests.ui.scenarios import run_script
 from tests.ui.test_result_variants import CHARGE, RAW_KEY
 
 pytestmark = pytest.mark.ui
@@ -57,27 +55,8 @@ def shown(request, tmp_path_factory):
     out = os.environ.get("KIOSK_SCREENSHOTS") or str(tmp_path_factory.mktemp("pickups"))
     Path(out).mkdir(parents=True, exist_ok=True)
     args = {"out": out, "size": [800, 480], "diagonal": 7.0, "large": request.param == "large"}
-    return run_pickups(args)
-
-
-def run_pickups(args):
-    """The pick-ups rendered in a fresh process (Kivy's window is one per process)."""
-    repo = Path(__file__).resolve().parents[2]
-    path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "KIOSK_STRICT_I18N": "1", "PYTHONPATH": path}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.ui.pickup_results", json.dumps(args)],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, f"exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    result = json.loads(lines[-1][len("RESULT ") :])
-    assert not result["errors"], "\n".join(result["errors"])
-    return result
+    # A fresh process each (Kivy's window is one per process).
+    return run_script("tests.ui.pickup_results", "pickup_results", args)
 
 
 def kind_and_lang(key: str) -> tuple[str, str]:
