@@ -276,7 +276,14 @@ def main(data_dir: str) -> int:
             out["countdown"] = {"question": prompt.question, "first": first}
             yield until("the count to move", lambda: prompt.left_text != first)
             out["countdown"]["later"] = prompt.left_text
+            yield until("the question on the screen", lambda: prompt.parent is not None)
             yield from shoot("countdown")
+            # Tapped only while the question is up: a tap where "yes" was, with the question
+            # gone meanwhile (its time up under a loaded machine), would land on the catalog.
+            yield until(
+                "the question still on the screen",
+                lambda: prompt.parent is not None and view().ends_in is not None,
+            )
             tap(prompt.ids.yes)
             yield until("the question answered", lambda: view().ends_in is None)
             out["countdown"]["cart_after_yes"] = [c.sku for c in view().cart]
