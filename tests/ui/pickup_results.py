@@ -8,7 +8,6 @@ sits, for tests/ui/test_pickup_results.py, and a PNG of each. Run as
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from kiosk.core.collecting import Pickup, _result
@@ -83,39 +82,20 @@ def geometry(screen: Any) -> dict[str, Any]:
 
 
 def pickup_results_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
-    from kiosk.ui.screenshot import take_screenshot
-    from kiosk.ui.testing import overflowing_labels
-    from tests.ui.result_variants import dropped_lines, off_screen, texts
-    from tests.ui.scripts import frames
+    from tests.ui.result_variants import show_results
 
-    width, height = args["size"]
-    tag = f"{width}x{height}" + ("_large" if args.get("large") else "")
+    def expected(view: Any) -> dict[str, Any]:
+        r = view.result
+        return {
+            "ok": r.ok,
+            "balance": r.balance,
+            "items": [[i.price, i.handed_out, i.held] for i in r.items],
+        }
+
     out.update(shown={}, overflow={}, geometry={}, expected={}, files={})
     for language in ("zh", "en"):
         app.set_language(language)
-        for name, view in PICKUPS.items():
-            app.post(view)
-            yield frames(3)
-            key = f"{name}_{language}"
-            screen = app.screens.current_screen
-            out["shown"][key] = {"screen": app.screens.current, **texts(screen)}
-            out["overflow"][key] = (
-                overflowing_labels(screen) + dropped_lines(screen) + off_screen(screen)
-            )
-            out["geometry"][key] = geometry(screen)
-            r = view.result
-            assert r is not None
-            out["expected"][key] = {
-                "ok": r.ok,
-                "balance": r.balance,
-                "items": [[i.price, i.handed_out, i.held] for i in r.items],
-            }
-            if args.get("out"):
-                path = os.path.join(args["out"], f"pickup_{key}_{tag}.png")
-                saved: list[str] = []
-                take_screenshot(path, saved.append)
-                yield lambda saved=saved: bool(saved)
-                out["files"][key] = saved[0]
+        yield from show_results(app, PICKUPS, language, args, out, "pickup", expected, geometry)
 
 
 if __name__ == "__main__":

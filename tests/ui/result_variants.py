@@ -8,6 +8,7 @@ scenario runner of tests/ui/scenarios.py, with this script added to it).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -192,6 +193,60 @@ def off_screen(root: Any) -> list[str]:
     return problems
 
 
+def show_results(
+    app: Any,
+    views: dict[str, Any],
+    language: str,
+    args: dict,
+    out: dict,
+    prefix: str,
+    expected: Callable[[Any], dict[str, Any]],
+    extra: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Each of `views` on the result screen in `language`: into `out` its texts ("shown"), the
+    labels cut off, dropped or off the screen ("overflow"), what its ResultView says
+    (`expected`), what `extra` measures of the screen ("geometry") and, given args["out"], a PNG
+    named `prefix`_NAME_LANGUAGE_SIZE.png ("files")."""
+    from kiosk.ui.screenshot import take_screenshot
+    from kiosk.ui.testing import overflowing_labels
+    from tests.ui.scripts import frames
+
+    width, height = args["size"]
+    tag = f"{width}x{height}" + ("_large" if args.get("large") else "")
+    for name, view in views.items():
+        app.post(view)
+        yield frames(3)
+        key = f"{name}_{language}"
+        screen = app.screens.current_screen
+        out["shown"][key] = {"screen": app.screens.current, **texts(screen)}
+        out["overflow"][key] = (
+            overflowing_labels(screen) + dropped_lines(screen) + off_screen(screen)
+        )
+        if extra is not None:
+            out["geometry"][key] = extra(screen)
+        assert view.result is not None
+        out["expected"][key] = expected(view)
+        if args.get("out"):
+            path = os.path.join(args["out"], f"{prefix}_{key}_{tag}.png")
+            saved: list[str] = []
+            take_screenshot(path, saved.append)
+            yield lambda saved=saved: bool(saved)
+            out["files"][key] = saved[0]
+
+
+def expected_result(view: Any) -> dict[str, Any]:
+    r = view.result
+    return {
+        "ok": r.ok,
+        "charged": r.charged,
+        "held": r.held,
+        "balance": r.balance,
+        "items": [[i.price, i.handed_out, i.held] for i in r.items],
+        "retry": bool(r.retry),
+        "phone": view.help_phone,
+    }
+
+
 def result_variants_script(app: Any, intents: Any, args: dict, out: dict) -> Any:
     """Each variant in each language: its texts, the labels cut off, and a PNG."""
     from kiosk.ui.screenshot import take_screenshot
@@ -203,32 +258,7 @@ def result_variants_script(app: Any, intents: Any, args: dict, out: dict) -> Any
     out.update(shown={}, overflow={}, files={}, expected={})
     for language in ("zh", "en"):
         app.set_language(language)
-        for name, view in VARIANTS.items():
-            app.post(view)
-            yield frames(3)
-            key = f"{name}_{language}"
-            screen = app.screens.current_screen
-            out["shown"][key] = {"screen": app.screens.current, **texts(screen)}
-            out["overflow"][key] = (
-                overflowing_labels(screen) + dropped_lines(screen) + off_screen(screen)
-            )
-            r = view.result
-            assert r is not None
-            out["expected"][key] = {
-                "ok": r.ok,
-                "charged": r.charged,
-                "held": r.held,
-                "balance": r.balance,
-                "items": [[i.price, i.handed_out, i.held] for i in r.items],
-                "retry": bool(r.retry),
-                "phone": view.help_phone,
-            }
-            if args.get("out"):
-                path = os.path.join(args["out"], f"result_{key}_{tag}.png")
-                saved: list[str] = []
-                take_screenshot(path, saved.append)
-                yield lambda saved=saved: bool(saved)
-                out["files"][key] = saved[0]
+        yield from show_results(app, VARIANTS, language, args, out, "result", expected_result)
         for name, (view, _screen) in OTHER_VIEWS.items():
             # A copy: each time the core asks for more time it publishes a new view.
             view = replace(view)
