@@ -20,6 +20,7 @@ from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.metrics import dp
 
+from kiosk.core import collecting
 from kiosk.core.view import ItemResult, KioskView, MemberIntents, ResultView
 from kiosk.ui.i18n import Translator
 from kiosk.ui.item_lines import fit_name, out_of_view, share_lines
@@ -54,8 +55,8 @@ WHY = {
 # A unit handed out at a pick-up (kiosk/core/collecting.py), paid before: its own line says so,
 # and no coins of it are said taken now (a pool's 0 coins would read "扣 0 币").
 COLLECTED = {
-    "result.collected": "result.item_collected",  # a reservation's: coins held when reserved
-    "result.collected_pool": "result.item_collected_pool",  # a full pool's: paid when it filled
+    collecting.COLLECTED: "result.item_collected",  # a reservation's: coins held when reserved
+    collecting.COLLECTED_POOL: "result.item_collected_pool",  # a full pool's: paid when filled
 }
 
 
@@ -100,12 +101,13 @@ def money_text(result: ResultView | None, balance: int | None, t: Translator) ->
     it). A pick-up's coins left the balance when reserved: "no more taken", not taken now."""
     if balance is None:
         return ""
-    charged = result.charged - paid_before(result) if result is not None else 0
+    before = paid_before(result)
+    charged = result.charged - before if result is not None else 0
     if charged:
         text = t("result.charged", charged=charged, balance=balance)
     elif result is not None and result.held:
         text = t("member.balance", balance=balance)  # held is not "no coins taken": say neither
-    elif paid_before(result):
+    elif before:
         text = t("result.nothing_more_charged", balance=balance)
     else:
         text = t("result.nothing_charged", balance=balance)
